@@ -1,0 +1,17 @@
+#!/bin/sh
+# deps.sh -- install the Debian packages mycosim needs, if any is missing.
+# Uses sudo when not root. Called by `make run` and `make test`; quiet when
+# everything is already there.
+set -e
+PKGS="build-essential pkg-config libigraph-dev libglpk-dev libgsl-dev liblua5.4-dev libcunit1-dev gnuplot-nox"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq $missing >&2

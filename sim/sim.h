@@ -1,0 +1,223 @@
+/*
+ * sim.h -- the one header a model includes.
+ *
+ * It declares what the core offers a plug-in model: simulated time in integer
+ * nanoseconds, the error enum, compact events, per-node random streams exposed
+ * as gsl_rng, the send/timer API, read access to the network, and the
+ * declarative parameter tables through which the scenario loader fills a
+ * model's configuration. A model is one `const sim_model` (see the end of this
+ * file) listed in models/models.c; the core never names a model.
+ *
+ * Invariants a model can rely on:
+ *   - events reach it in (time, src, seq) order; that key does not depend on
+ *     how nodes are spread over processes, so traces are rank-independent;
+ *   - events addressed to a node that is down are never delivered, and a
+ *     timer set before a node failed never fires after it recovers;
+ *   - sim_rng(run, node) draws from that node's own counter-based stream.
+ */
+#ifndef MYCOSIM_SIM_H
+#define MYCOSIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#define MYCOSIM_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define SIM_MUST_CHECK __attribute__((warn_unused_result))
+#define SIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SIM_MUST_CHECK
+#define SIM_PRINTF(f, a)
+#endif
+
+/* Simulated time: integer nanoseconds. Converted only at the Lua and CSV edges. */
+typedef int64_t sim_time;
+#define SIM_NS_PER_S 1000000000LL
+#define SIM_TIME_MAX INT64_MAX
+
+/* Seconds (a Lua number) to nanoseconds, rounded to nearest. */
+sim_time sim_time_from_s(double seconds);
+/* Nanoseconds to seconds, for CSV rows and Lua. */
+double sim_time_to_s(sim_time t);
+
+typedef enum sim_err {
+    SIM_OK = 0,
+    SIM_EINPUT,    /* bad scenario, option or file: exit status 2 */
+    SIM_ENOMEM,    /* allocation failed */
+    SIM_EIO,       /* could not read or write a file */
+    SIM_ESOLVER,   /* a numerical library reported failure */
+    SIM_EINTR,     /* interrupted by a signal */
+    SIM_EINTERNAL  /* a bug: an invariant did not hold */
+} sim_err;
+
+#define SIM_TRY(expr) do { sim_err e_ = (expr); if (e_ != SIM_OK) { return e_; } } while (0)
+
+/* Invariant check that is always compiled in; for bugs, never for input. */
+void sim_assert_fail(const char *file, int line, const char *expr);
+#define SIM_ASSERT(c) do { if (!(c)) { sim_assert_fail(__FILE__, __LINE__, #c); } } while (0)
+
+/* Node ids are 0 .. n-1; SIM_NONE means "no node". */
+#define SIM_NONE UINT32_MAX
+
+typedef struct sim_run sim_run;
+
+/*
+ * One pending event: 32 bytes, payload in line (ROSS). The total order is
+ * (time, src, seq): seq is the sender's own send counter, so ties never
+ * depend on the rank count.
+ */
+typedef struct sim_event {
+    sim_time time;       /* delivery time, ns */
+    uint32_t src;        /* sending node; tie key part 1 */
+    uint32_t seq;        /* sender's send counter; tie key part 2 */
+    uint32_t dst;        /* receiving node */
+    uint8_t model;       /* index of the model that handles it */
+    uint8_t kind;        /* model-local event kind */
+    uint8_t flags;       /* SIM_EV_* */
+    uint8_t epoch;       /* timers: incarnation of dst when set */
+    uint64_t data;       /* model payload */
+} sim_event;
+
+enum { SIM_EV_TIMER = 1 };  /* a local timer, not a network message */
+
+/* --- Errors ------------------------------------------------------------- */
+
+/* Format a one-line message into the run's error buffer and return code. */
+sim_err sim_fail(sim_run *run, sim_err code, const char *fmt, ...) SIM_PRINTF(3, 4);
+
+/* --- Time, nodes and randomness ------------------------------------------ */
+
+sim_time sim_now(const sim_run *run);
+uint32_t sim_nodes(const sim_run *run);              /* total nodes, alive or not */
+uint32_t sim_alive_count(const sim_run *run);        /* nodes up right now */
+int sim_is_up(const sim_run *run, uint32_t node);    /* 1 if the node is up */
+
+/* The node's own random stream as a gsl_rng, valid until the next sim_rng call. */
+gsl_rng *sim_rng(sim_run *run, uint32_t node);
+/* A stateless hash of (seed, node, salt): a fixed per-node draw, e.g. a phase. */
+uint64_t sim_node_hash(const sim_run *run, uint32_t node, uint64_t salt);
+
+/* --- Network ------------------------------------------------------------- */
+
+/* Degree in the static topology (n - 1 for the complete topology). */
+uint32_t sim_degree(const sim_run *run, uint32_t node);
+/* The i-th neighbour, 0 <= i < degree. */
+uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i);
+/* A uniformly random neighbour drawn from the node's stream; SIM_NONE if isolated. */
+uint32_t sim_random_peer(sim_run *run, uint32_t node);
+
+/*
+ * Send a message from src to dst through the network: link latency and loss
+ * are drawn from src's stream, a drop-mode partition discards it and a
+ * queue-mode one holds it until heal. Never fails; a lost message is counted.
+ */
+void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t data);
+/* A local timer on node after delay_ns >= 0; discarded if the node fails first. */
+void sim_timer(sim_run *run, uint32_t node, sim_time delay_ns, uint8_t kind, uint64_t data);
+/* The same, at an absolute time >= now. */
+void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uint64_t data);
+
+/* --- Declarative parameters (filled by the loader; models never see Lua) --- */
+
+typedef enum sim_param_type {
+    SIM_PT_INT,      /* int64_t */
+    SIM_PT_NUM,      /* double */
+    SIM_PT_BOOL,     /* int, 0 or 1 */
+    SIM_PT_ENUM,     /* int, index into choices */
+    SIM_PT_STR,      /* const char *, owned by the run */
+    SIM_PT_TIME,     /* sim_time; given in seconds */
+    SIM_PT_NODES,    /* sim_nodeset: a count of random nodes or a list of ids */
+    SIM_PT_DIST,     /* sim_dist: a latency distribution table */
+    SIM_PT_INTLIST   /* sim_intlist: a list of integers (lattice dims) */
+} sim_param_type;
+
+enum {
+    SIM_PF_MIN_OPEN = 1,  /* value must be > min, not >= min */
+    SIM_PF_LIVE = 2,      /* may be changed mid-run by set{} */
+    SIM_PF_REQUIRED = 4   /* no default: the scenario must give it */
+};
+
+typedef struct sim_param {
+    const char *key;                 /* scenario key, e.g. "fanout" */
+    sim_param_type type;             /* how the value is read and stored */
+    size_t offset;                   /* offsetof the field in the config struct */
+    double def;                      /* default for numbers, times, bools, enums */
+    const char *def_str;             /* default for strings (may be NULL) */
+    double min, max;                 /* inclusive range (see SIM_PF_MIN_OPEN) */
+    const char *const *choices;      /* SIM_PT_ENUM: NULL-terminated names */
+    unsigned flags;                  /* SIM_PF_* */
+    const char *help;                /* one line for doc and `mycosim check` */
+} sim_param;
+
+typedef struct sim_nodeset {
+    uint32_t count;                  /* number of nodes */
+    const uint32_t *ids;             /* explicit ids, or NULL: count random nodes */
+} sim_nodeset;
+
+typedef struct sim_intlist {
+    uint32_t count;
+    const int64_t *values;
+} sim_intlist;
+
+typedef enum sim_dist_kind {
+    SIM_DIST_CONSTANT, SIM_DIST_UNIFORM, SIM_DIST_EXPONENTIAL, SIM_DIST_NORMAL,
+    SIM_DIST_LOGNORMAL, SIM_DIST_PARETO, SIM_DIST_PER_DISTANCE
+} sim_dist_kind;
+
+/* A latency law in seconds; a and b as named per kind in doc/scenarios.md. */
+typedef struct sim_dist {
+    sim_dist_kind kind;
+    double a;   /* value | min | mean | mean | median | scale | per_distance */
+    double b;   /* -     | max | -    | sd   | sigma  | shape | base */
+} sim_dist;
+
+#define SIM_P_(k, ty, T, f, d, ds, lo, hi, ch, fl, h) \
+    { .key = (k), .type = (ty), .offset = offsetof(T, f), .def = (d), .def_str = (ds), \
+      .min = (lo), .max = (hi), .choices = (ch), .flags = (fl), .help = (h) }
+#define SIM_PARAM_INT(k, T, f, d, lo, hi, fl, h)  SIM_P_(k, SIM_PT_INT, T, f, d, NULL, lo, hi, NULL, fl, h)
+#define SIM_PARAM_NUM(k, T, f, d, lo, hi, fl, h)  SIM_P_(k, SIM_PT_NUM, T, f, d, NULL, lo, hi, NULL, fl, h)
+#define SIM_PARAM_TIME(k, T, f, d, lo, hi, fl, h) SIM_P_(k, SIM_PT_TIME, T, f, d, NULL, lo, hi, NULL, fl, h)
+#define SIM_PARAM_BOOL(k, T, f, d, fl, h)         SIM_P_(k, SIM_PT_BOOL, T, f, d, NULL, 0, 1, NULL, fl, h)
+#define SIM_PARAM_ENUM(k, T, f, d, ch, fl, h)     SIM_P_(k, SIM_PT_ENUM, T, f, d, NULL, 0, 0, ch, fl, h)
+#define SIM_PARAM_STR(k, T, f, ds, fl, h)         SIM_P_(k, SIM_PT_STR, T, f, 0, ds, 0, 0, NULL, fl, h)
+#define SIM_PARAM_NODES(k, T, f, d, fl, h)        SIM_P_(k, SIM_PT_NODES, T, f, d, NULL, 0, 0, NULL, fl, h)
+#define SIM_PARAM_DIST(k, T, f, fl, h)            SIM_P_(k, SIM_PT_DIST, T, f, 0, NULL, 0, 0, NULL, fl, h)
+#define SIM_PARAM_INTLIST(k, T, f, lo, hi, fl, h) SIM_P_(k, SIM_PT_INTLIST, T, f, 0, NULL, lo, hi, NULL, fl, h)
+#define SIM_PARAM_END { .key = NULL }
+
+/* --- Plug-in models -------------------------------------------------------- */
+
+/*
+ * A model: one const struct with designated initializers, listed in
+ * models/models.c. Callbacks take `void *state` and convert it on their first
+ * line; no function-pointer casts. Optional callbacks may be NULL.
+ */
+typedef struct sim_model {
+    const char *name;                 /* scenario block name, e.g. "gossip" */
+    const char *help;                 /* one line for --help and doc */
+    const sim_param *params;          /* block keys, SIM_PARAM_END-terminated */
+    size_t cfg_size;                  /* bytes of the config struct the params fill */
+    const char *const *columns;       /* CSV columns after "time", NULL-terminated */
+    const char *const *summary;       /* summary.csv columns, NULL-terminated */
+    /* Cross-key checks after parsing; message without file:line (the loader adds it). */
+    sim_err (*check)(const void *cfg, char *msg, size_t msg_len);
+    /* Allocate SoA state; cfg stays valid (and may change by set{}) for the run. */
+    sim_err (*init)(sim_run *run, const void *cfg, void **state);
+    /* Handle one event addressed to ev->dst, which is up. Allocates nothing. */
+    void (*event)(void *state, sim_run *run, const sim_event *ev);
+    /* A node went down (up = 0) or came back (up = 1); called after the change. */
+    void (*node_change)(void *state, sim_run *run, uint32_t node, int up);
+    /* Fill row[0 .. ncolumns-1]; O(1), from counters kept up to date. */
+    void (*sample)(const void *state, const sim_run *run, double *row);
+    /* Fill out[0 .. nsummary-1] at the end of the run. */
+    void (*summarize)(const void *state, const sim_run *run, double *out);
+    void (*destroy)(void *state);     /* NULL-safe */
+} sim_model;
+
+/* The registry (models/models.c): NULL-terminated. */
+extern const sim_model *const sim_models[];
+
+#endif

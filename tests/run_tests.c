@@ -1,0 +1,81 @@
+/*
+ * run_tests.c -- the CUnit runner for every suite (`make test`).
+ *
+ * Suites are listed once below. The runner prints CUnit's basic-mode report
+ * and summary and exits non-zero when any assertion failed. An optional
+ * argument runs only the suite of that name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "test_util.h"
+
+extern CU_SuiteInfo suite_rng, suite_evq;
+
+static CU_SuiteInfo *const all_suites[] = {
+    &suite_rng,
+    &suite_evq,
+    NULL
+};
+
+const char *test_tmpdir(char *buf, size_t len)
+{
+    snprintf(buf, len, "/tmp/mycosim-test-XXXXXX");
+    if (mkdtemp(buf) == NULL) {
+        buf[0] = '\0';
+    }
+    return buf;
+}
+
+int test_run_cmd(const char *cmd, char *err, size_t err_len)
+{
+    char full[4096];
+    char errfile[] = "/tmp/mycosim-err-XXXXXX";
+    int fd = mkstemp(errfile);
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    snprintf(full, sizeof full, "%s 2>%s >/dev/null", cmd, errfile);
+    int st = system(full);
+    if (err != NULL && err_len > 0) {
+        err[0] = '\0';
+        FILE *f = fopen(errfile, "r");
+        if (f != NULL) {
+            size_t got = fread(err, 1, err_len - 1, f);
+            err[got] = '\0';
+            fclose(f);
+        }
+    }
+    unlink(errfile);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int main(int argc, char **argv)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS) {
+        return 1;
+    }
+    for (CU_SuiteInfo *const *s = all_suites; *s != NULL; s++) {
+        if (argc > 1 && strcmp(argv[1], (*s)->pName) != 0) {
+            continue;
+        }
+        CU_SuiteInfo one[2] = { **s, CU_SUITE_INFO_NULL };
+        if (CU_register_suites(one) != CUE_SUCCESS) {
+            fprintf(stderr, "cannot register suite %s\n", (*s)->pName);
+            return 1;
+        }
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures();
+    unsigned ran = CU_get_number_of_tests_run();
+    CU_cleanup_registry();
+    return (failed > 0 || ran == 0) ? 1 : 0;
+}
