@@ -1,0 +1,366 @@
+/*
+ * act.c -- timeline actions: fail, recover, partition, heal, set.
+ *
+ * Selectors pick candidates (up nodes for fail, down nodes for recover),
+ * narrowed by target: region (a disc in the unit square), cell, or an
+ * explicit node list; then count or fraction of them, chosen uniformly by a
+ * partial Fisher-Yates shuffle on the run-level stream, or (target degree)
+ * the candidates of highest degree in the live graph at that moment, ties
+ * broken by one draw per candidate from the same stream. Every choice draws
+ * from the run stream only, so it does not depend on node streams or ranks.
+ * Costs: O(n) per selection (O(n log n) for degree), once per action.
+ */
+#include "run.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *act_name(int kind)
+{
+    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock" };
+    return (kind >= 0 && kind <= ACT_SHOCK) ? names[kind] : "?";
+}
+
+static sim_err act_bad(sim_run *run, const sim_action *a, const char *fmt, const char *what,
+                       double v)
+{
+    return run_fail(run, SIM_EINPUT, "%s:%d: %s.%s: %s (%g)", a->file, a->line,
+                    act_name(a->kind), what, fmt, v);
+}
+
+sim_err act_check(sim_run *run, const sim_action *a)
+{
+    const topo_graph *g = &run->g;
+    for (uint32_t i = 0; i < a->nodes.count && a->nodes.ids != NULL; i++) {
+        if (a->nodes.ids[i] >= run->n) {
+            return act_bad(run, a, "no such node, ids are 0 .. n-1", "nodes", a->nodes.ids[i]);
+        }
+    }
+    int needs_xy = (a->kind == ACT_PARTITION && (a->by == PART_REGION || a->by == PART_HALFPLANE))
+                   || (a->kind != ACT_PARTITION && a->target == TARGET_REGION);
+    if (needs_xy && g->x == NULL) {
+        return run_fail(run, SIM_EINPUT, "%s:%d: %s: regions need a topology with coordinates "
+                        "(geometric, or a 2-d lattice)", a->file, a->line, act_name(a->kind));
+    }
+    int needs_cells = (a->kind == ACT_PARTITION && a->by == PART_CELLS)
+                      || (a->kind != ACT_PARTITION && a->target == TARGET_CELL);
+    if (needs_cells && g->cell == NULL) {
+        return run_fail(run, SIM_EINPUT, "%s:%d: %s: cells need topology kind \"cells\"",
+                        a->file, a->line, act_name(a->kind));
+    }
+    if (needs_cells && a->kind == ACT_PARTITION && g->ncells > 65535) {
+        return act_bad(run, a, "at most 65535 cells can be partitioned", "by", g->ncells);
+    }
+    if (a->kind != ACT_PARTITION && a->target == TARGET_CELL && (uint64_t)a->cell >= g->ncells) {
+        return act_bad(run, a, "no such cell, ids are 0 .. cells-1", "cell", (double)a->cell);
+    }
+    return SIM_OK;
+}
+
+double run_uniform(sim_run *run)
+{
+    return rng_unit(rng_at(run->run_key, run->run_ctr++));
+}
+
+static int act_in_region(const sim_run *run, const sim_action *a, uint32_t v)
+{
+    double dx = run->g.x[v] - a->rx, dy = run->g.y[v] - a->ry;
+    return dx * dx + dy * dy <= a->rr * a->rr;
+}
+
+/* Candidates of a fail/recover: nodes in the wrong state for it are skipped. */
+static uint32_t act_candidates(const sim_run *run, const sim_action *a, uint32_t *out)
+{
+    uint8_t want_up = a->kind == ACT_FAIL ? 1 : 0;
+    uint32_t k = 0;
+    if (a->nodes.count > 0 && a->nodes.ids != NULL) {
+        for (uint32_t i = 0; i < a->nodes.count; i++) {
+            uint32_t v = a->nodes.ids[i];
+            if (run->up[v] == want_up) {
+                out[k++] = v;
+            }
+        }
+        return k;
+    }
+    for (uint32_t v = 0; v < run->n; v++) {
+        if (run->up[v] != want_up) {
+            continue;
+        }
+        if (a->target == TARGET_REGION && !act_in_region(run, a, v)) {
+            continue;
+        }
+        if (a->target == TARGET_CELL && run->g.cell[v] != (uint32_t)a->cell) {
+            continue;
+        }
+        out[k++] = v;
+    }
+    return k;
+}
+
+static uint32_t act_howmany(const sim_action *a, uint32_t ncand)
+{
+    if (a->count >= 0) {
+        return a->count < (int64_t)ncand ? (uint32_t)a->count : ncand;
+    }
+    if (a->fraction >= 0.0) {
+        double k = floor(a->fraction * ncand + 0.5);
+        return k < ncand ? (uint32_t)k : ncand;
+    }
+    return ncand;   /* explicit nodes, or a whole region or cell */
+}
+
+/* Move a uniformly random k-subset of cand[0..n) to its front. */
+static void act_shuffle_pick(sim_run *run, uint32_t *cand, uint32_t n, uint32_t k)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t j = i + (uint32_t)(run_uniform(run) * (n - i));
+        uint32_t t = cand[i];
+        cand[i] = cand[j];
+        cand[j] = t;
+    }
+}
+
+typedef struct act_ranked {
+    uint32_t degree;
+    uint64_t tie;
+    uint32_t node;
+} act_ranked;
+
+static int act_by_degree(const void *pa, const void *pb)
+{
+    const act_ranked *a = pa, *b = pb;
+    if (a->degree != b->degree) {
+        return a->degree > b->degree ? -1 : 1;
+    }
+    if (a->tie != b->tie) {
+        return a->tie < b->tie ? -1 : 1;
+    }
+    return a->node < b->node ? -1 : (a->node > b->node);
+}
+
+/* Move the k candidates of highest live degree to the front. */
+static sim_err act_degree_pick(sim_run *run, uint32_t *cand, uint32_t n, uint32_t k)
+{
+    act_ranked *r = malloc((n ? n : 1) * sizeof *r);
+    if (r == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory ranking nodes by degree");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        r[i].node = cand[i];
+        r[i].degree = net_live_degree(run, cand[i]);
+        r[i].tie = rng_at(run->run_key, run->run_ctr++);
+    }
+    qsort(r, n, sizeof *r, act_by_degree);
+    for (uint32_t i = 0; i < k; i++) {
+        cand[i] = r[i].node;
+    }
+    free(r);
+    return SIM_OK;
+}
+
+static int act_cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : (a > b);
+}
+
+/* Flip the chosen nodes, in ascending id order, and tell every model. */
+static void act_flip(sim_run *run, uint32_t *nodes, uint32_t k, int up)
+{
+    qsort(nodes, k, sizeof *nodes, act_cmp_u32);
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t v = nodes[i];
+        run->up[v] = (uint8_t)up;
+        if (up) {
+            run->alive++;
+        } else {
+            run->alive--;
+            run->epoch[v]++;
+        }
+        for (uint32_t m = 0; m < run->nmodels; m++) {
+            if (run->models[m]->node_change != NULL) {
+                run->current = (uint8_t)m;
+                run->models[m]->node_change(run->state[m], run, v, up);
+            }
+        }
+    }
+    run->shape_dirty = 1;
+}
+
+static const char *act_target_name(int t)
+{
+    static const char *const names[] = { "random", "degree", "region", "cell" };
+    return (t >= 0 && t <= TARGET_CELL) ? names[t] : "?";
+}
+
+static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, size_t len,
+                            uint64_t *affected)
+{
+    uint32_t *cand = malloc(sizeof(uint32_t) * (run->n ? run->n : 1));
+    if (cand == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
+    }
+    uint32_t n = act_candidates(run, a, cand);
+    uint32_t k = act_howmany(a, n);
+    sim_err err = SIM_OK;
+    if (a->target == TARGET_DEGREE) {
+        err = act_degree_pick(run, cand, n, k);
+    } else if (k < n) {
+        act_shuffle_pick(run, cand, n, k);
+    }
+    if (err == SIM_OK) {
+        act_flip(run, cand, k, a->kind == ACT_RECOVER);
+        *affected = k;
+        if (a->nodes.ids != NULL) {
+            snprintf(detail, len, "nodes=%u", a->nodes.count);
+        } else if (a->count >= 0) {
+            snprintf(detail, len, "target=%s count=%lld", act_target_name(a->target),
+                     (long long)a->count);
+        } else if (a->fraction >= 0.0) {
+            snprintf(detail, len, "target=%s fraction=%g", act_target_name(a->target), a->fraction);
+        } else {
+            snprintf(detail, len, "target=%s", act_target_name(a->target));
+        }
+    }
+    free(cand);
+    return err;
+}
+
+/* Group of each node for a partition action. */
+static void act_groups(sim_run *run, const sim_action *a, uint16_t *group)
+{
+    for (uint32_t v = 0; v < run->n; v++) {
+        switch (a->by) {
+        case PART_RANDOM:
+            group[v] = (uint16_t)(run_uniform(run) * a->groups);
+            break;
+        case PART_REGION:
+            group[v] = (uint16_t)act_in_region(run, a, v);
+            break;
+        case PART_HALFPLANE: {
+            int gi = (int)(run->g.x[v] * a->groups);
+            group[v] = (uint16_t)(gi >= a->groups ? a->groups - 1 : gi);
+            break;
+        }
+        case PART_CELLS:
+            group[v] = (uint16_t)run->g.cell[v];
+            break;
+        default:
+            group[v] = 0;
+        }
+    }
+    if (a->by == PART_NODES) {
+        for (uint32_t i = 0; i < a->nodes.count; i++) {
+            group[a->nodes.ids[i]] = 1;
+        }
+    }
+}
+
+/* Links of the static graph whose ends are in different groups. */
+static uint64_t act_links_cut(const sim_run *run, const uint16_t *group)
+{
+    const topo_graph *g = &run->g;
+    uint64_t cut = 0;
+    if (g->complete) {
+        uint64_t *count = calloc(65536, sizeof *count);
+        if (count == NULL) {
+            return 0;
+        }
+        for (uint32_t v = 0; v < run->n; v++) {
+            count[group[v]]++;
+        }
+        uint64_t inside = 0;
+        for (uint32_t i = 0; i < 65536; i++) {
+            inside += count[i] * (count[i] > 0 ? count[i] - 1 : 0) / 2;
+        }
+        free(count);
+        return g->m - inside;
+    }
+    for (uint32_t v = 0; v < run->n; v++) {
+        for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
+            cut += g->adj[e] > v && group[g->adj[e]] != group[v];
+        }
+    }
+    return cut;
+}
+
+static sim_err act_partition(sim_run *run, const sim_action *a, char *detail, size_t len,
+                             uint64_t *affected)
+{
+    static const char *const by[] = { "random", "region", "cells", "halfplane", "nodes" };
+    uint16_t *group = malloc(sizeof(uint16_t) * (run->n ? run->n : 1));
+    if (group == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory for partition groups");
+    }
+    act_groups(run, a, group);
+    *affected = act_links_cut(run, group);
+    net_partition(run, group, a->mode);
+    snprintf(detail, len, "by=%s groups=%d mode=%s links_cut", by[a->by],
+             a->by == PART_CELLS ? (int)run->g.ncells : (a->by == PART_RANDOM || a->by == PART_HALFPLANE)
+             ? a->groups : 2, a->mode == PART_QUEUE ? "queue" : "drop");
+    return SIM_OK;
+}
+
+/* set{}: write each new value into the live configuration. */
+static void act_set(sim_run *run, const sim_action *a, char *detail, size_t len)
+{
+    size_t used = 0;
+    detail[0] = '\0';
+    for (uint32_t i = 0; i < a->nsettings; i++) {
+        const act_setting *s = &a->settings[i];
+        /* The config is owned by the loader but is the run's to change mid-run. */
+        char *base = s->block < 0 ? (char *)(uintptr_t)run->links
+                                  : (char *)run->cfg->models[s->block].cfg;
+        char *field = base + s->param->offset;
+        switch (s->param->type) {
+        case SIM_PT_INT:
+            *(int64_t *)(void *)field = (int64_t)s->num;
+            break;
+        case SIM_PT_NUM:
+            *(double *)(void *)field = s->num;
+            break;
+        case SIM_PT_TIME:
+            *(sim_time *)(void *)field = (sim_time)s->num;
+            break;
+        case SIM_PT_BOOL:
+        case SIM_PT_ENUM:
+            *(int *)(void *)field = (int)s->num;
+            break;
+        default:
+            break;
+        }
+        const char *block = s->block < 0 ? "links" : run->cfg->models[s->block].model->name;
+        if (used < len) {
+            used += (size_t)snprintf(detail + used, len - used, "%s%s.%s=%g", i ? " " : "",
+                                     block, s->param->key, s->param->type == SIM_PT_TIME
+                                     ? s->num / SIM_NS_PER_S : s->num);
+        }
+    }
+}
+
+sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail_len,
+                  uint64_t *affected)
+{
+    *affected = 0;
+    detail[0] = '\0';
+    switch (a->kind) {
+    case ACT_FAIL:
+    case ACT_RECOVER:
+        return act_failover(run, a, detail, detail_len, affected);
+    case ACT_PARTITION:
+        return act_partition(run, a, detail, detail_len, affected);
+    case ACT_HEAL:
+        snprintf(detail, detail_len, "released_held");
+        return net_heal(run, affected);
+    case ACT_SET:
+        act_set(run, a, detail, detail_len);
+        *affected = a->nsettings;
+        return SIM_OK;
+    case ACT_SHOCK:
+        return run_fail(run, SIM_EINPUT, "%s:%d: shock: no model in this scenario accepts shocks",
+                        a->file, a->line);
+    }
+    return SIM_OK;
+}

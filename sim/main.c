@@ -1,0 +1,240 @@
+/*
+ * main.c -- the mycosim command line.
+ *
+ *   mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot]
+ *   mycosim sweep SCENARIO.lua --vary KEY=V1,V2,... [--vary ...] [--reps R] [--jobs J] [--out DIR]
+ *   mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...
+ *   mycosim solve FILE.min [--flows]
+ *   mycosim --help | --version
+ *
+ * Only this file prints errors: one line "mycosim: <reason>", exit status 2
+ * for bad input (SIM_EINPUT) and 1 for any other failure.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "scen.h"
+#include "sweep.h"
+
+typedef struct cli_args {
+    const char *command;
+    const char *file;
+    const char *out;
+    int64_t seed;             /* -1: not given */
+    const char **sets;        /* --set KEY=VALUE */
+    uint32_t nsets;
+    const char **varies;      /* --vary KEY=V1,V2 */
+    uint32_t nvaries;
+    int64_t reps;
+    int64_t jobs;
+    int quiet, no_plot, flows, stats;
+} cli_args;
+
+static const char cli_usage[] =
+    "usage:\n"
+    "  mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot]\n"
+    "  mycosim sweep SCENARIO.lua --vary KEY=V1,V2,... [--vary ...] [--reps R] [--jobs J] [--out DIR]\n"
+    "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
+    "  mycosim solve FILE.min [--flows]\n"
+    "  mycosim --help | --version\n"
+    "\n"
+    "KEY names a block field (gossip.fanout, topology.n, scenario.seed); VALUE is a Lua literal.\n"
+    "Outputs go to results/<scenario.name>/ unless --out is given. See README.md and doc/.\n";
+
+static int cli_error(const char *fmt, const char *arg)
+{
+    fputs("mycosim: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static int cli_int(const char *s, int64_t lo, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < lo) {
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Parse argv into a; returns 0 on success, else the exit status. */
+static int cli_parse(int argc, char **argv, cli_args *a)
+{
+    a->command = argv[1];
+    a->seed = -1;
+    a->reps = 1;
+    a->jobs = 1;
+    a->sets = calloc((size_t)argc, sizeof *a->sets);
+    a->varies = calloc((size_t)argc, sizeof *a->varies);
+    if (a->sets == NULL || a->varies == NULL) {
+        return cli_error("%s", "out of memory");
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *o = argv[i];
+        int has_next = i + 1 < argc;
+        if (strcmp(o, "--quiet") == 0) {
+            a->quiet = 1;
+        } else if (strcmp(o, "--no-plot") == 0) {
+            a->no_plot = 1;
+        } else if (strcmp(o, "--flows") == 0) {
+            a->flows = 1;
+        } else if (strcmp(o, "--stats") == 0) {
+            a->stats = 1;
+        } else if (o[0] == '-' && o[1] == '-' && !has_next) {
+            return cli_error("%s: missing value", o);
+        } else if (strcmp(o, "--out") == 0) {
+            a->out = argv[++i];
+        } else if (strcmp(o, "--set") == 0) {
+            a->sets[a->nsets++] = argv[++i];
+        } else if (strcmp(o, "--vary") == 0) {
+            a->varies[a->nvaries++] = argv[++i];
+        } else if (strcmp(o, "--seed") == 0) {
+            if (!cli_int(argv[++i], 0, &a->seed)) {
+                return cli_error("--seed: expected an integer >= 0, got '%s'", argv[i]);
+            }
+        } else if (strcmp(o, "--reps") == 0) {
+            if (!cli_int(argv[++i], 1, &a->reps)) {
+                return cli_error("--reps: expected an integer >= 1, got '%s'", argv[i]);
+            }
+        } else if (strcmp(o, "--jobs") == 0) {
+            if (!cli_int(argv[++i], 1, &a->jobs)) {
+                return cli_error("--jobs: expected an integer >= 1, got '%s'", argv[i]);
+            }
+        } else if (o[0] == '-') {
+            return cli_error("unknown option '%s' (see mycosim --help)", o);
+        } else if (a->file == NULL) {
+            a->file = o;
+        } else {
+            return cli_error("unexpected argument '%s' (see mycosim --help)", o);
+        }
+    }
+    if (a->file == NULL) {
+        return cli_error("%s: missing file argument (see mycosim --help)", a->command);
+    }
+    return 0;
+}
+
+static void cli_on_signal(int sig)
+{
+    (void)sig;
+    run_stop_signal = 1;
+}
+
+static void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int cli_status(sim_err err)
+{
+    return err == SIM_OK ? 0 : err == SIM_EINPUT ? 2 : 1;
+}
+
+static int cli_load(const cli_args *a, scen **s)
+{
+    char msg[512];
+    sim_err err = scen_load(a->file, a->sets, a->nsets, a->seed, s, msg, sizeof msg);
+    if (err != SIM_OK) {
+        fprintf(stderr, "mycosim: %s\n", msg);
+    }
+    return cli_status(err);
+}
+
+static int cli_run(const cli_args *a)
+{
+    scen *s = NULL;
+    int st = cli_load(a, &s);
+    if (st != 0) {
+        return st;
+    }
+    run_opts opts = {
+        .out_dir = a->out, .quiet = a->quiet, .no_plot = a->no_plot,
+        .progress = !a->quiet && isatty(STDERR_FILENO)
+    };
+    char msg[512];
+    cli_catch_signals();
+    sim_err err = run_scenario(s, &opts, msg, sizeof msg);
+    scen_free(s);
+    if (err == SIM_EINTR) {
+        fprintf(stderr, "mycosim: interrupted; the rows so far are written, status=interrupted\n");
+        return 1;
+    }
+    if (err != SIM_OK) {
+        fprintf(stderr, "mycosim: %s\n", msg);
+    }
+    return cli_status(err);
+}
+
+static int cli_check(const cli_args *a)
+{
+    scen *s = NULL;
+    int st = cli_load(a, &s);
+    if (st != 0) {
+        return st;
+    }
+    sim_err err = scen_write_resolved(s, stdout);
+    scen_free(s);
+    if (err != SIM_OK) {
+        fprintf(stderr, "mycosim: cannot print the configuration\n");
+    }
+    return cli_status(err);
+}
+
+static int cli_sweep(const cli_args *a)
+{
+    sweep_opts o = {
+        .file = a->file, .sets = a->sets, .nsets = a->nsets, .varies = a->varies,
+        .nvaries = a->nvaries, .reps = (uint32_t)a->reps, .jobs = (uint32_t)a->jobs,
+        .out_dir = a->out, .seed = a->seed, .quiet = a->quiet
+    };
+    char msg[512];
+    cli_catch_signals();
+    sim_err err = sweep_run(&o, msg, sizeof msg);
+    if (err != SIM_OK) {
+        fprintf(stderr, "mycosim: %s\n", msg);
+    }
+    return cli_status(err);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(cli_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("mycosim %s\n", MYCOSIM_VERSION);
+        return 0;
+    }
+    cli_args a;
+    memset(&a, 0, sizeof a);
+    int st = cli_parse(argc, argv, &a);
+    if (st == 0) {
+        if (strcmp(a.command, "run") == 0) {
+            st = cli_run(&a);
+        } else if (strcmp(a.command, "check") == 0) {
+            st = cli_check(&a);
+        } else if (strcmp(a.command, "sweep") == 0) {
+            st = cli_sweep(&a);
+        } else if (strcmp(a.command, "solve") == 0) {
+            st = cli_error("%s: the min-cost flow solver is not in this version yet", "solve");
+        } else {
+            st = cli_error("unknown command '%s' (see mycosim --help)", a.command);
+        }
+    }
+    free(a.sets);
+    free(a.varies);
+    return st;
+}

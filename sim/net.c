@@ -1,0 +1,300 @@
+/*
+ * net.c -- the network between nodes: latency, loss, partitions, shape.
+ *
+ * sim_send() draws a latency from links.latency and a loss from links.loss
+ * on the sender's own stream (always in that order, so the number of draws
+ * per send is fixed), then either drops the message, holds it (queue-mode
+ * partition) or schedules its delivery. A partition is a group id per node;
+ * a message crosses it when sender and receiver are in different groups. It
+ * is checked when the message is sent and again when it arrives, so a
+ * partition declared while a message is in flight also stops it. Held
+ * messages keep their (src, seq) key and are released at heal, each after
+ * the latency it still had to travel.
+ *
+ * The shape (alive, links up, components, giant) is an O(n + m) breadth-first
+ * search over the live graph, done only when a failure, recovery, partition
+ * or heal has changed it since the last call. It is ours rather than
+ * igraph's so the graph is never held twice; tests compare it with
+ * igraph_connected_components.
+ */
+#include "run.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+sim_err net_init(sim_run *run)
+{
+    run->group = NULL;
+    run->held = NULL;
+    run->nheld = run->capheld = 0;
+    run->shape_dirty = 1;
+    run->bfs = NULL;
+    run->seen = NULL;
+    return SIM_OK;
+}
+
+void net_destroy(sim_run *run)
+{
+    free(run->group);
+    free(run->held);
+    free(run->bfs);
+    free(run->seen);
+    run->group = NULL;
+    run->held = NULL;
+    run->bfs = NULL;
+    run->seen = NULL;
+}
+
+sim_err net_check(sim_run *run)
+{
+    if (run->links->latency.kind == SIM_DIST_PER_DISTANCE && run->g.x == NULL) {
+        return run_fail(run, SIM_EINPUT, "%s: links.latency: per_distance needs a topology "
+                        "with coordinates (geometric, or a 2-d lattice)", run->cfg->path);
+    }
+    return SIM_OK;
+}
+
+/* One latency draw in seconds from the law, on the sender's stream. */
+static double net_latency_s(sim_run *run, uint32_t src, uint32_t dst)
+{
+    const sim_dist *d = &run->links->latency;
+    gsl_rng *r = sim_rng(run, src);
+    double x;
+    switch (d->kind) {
+    case SIM_DIST_CONSTANT:
+        return d->a;
+    case SIM_DIST_UNIFORM:
+        return gsl_ran_flat(r, d->a, d->b);
+    case SIM_DIST_EXPONENTIAL:
+        return gsl_ran_exponential(r, d->a);
+    case SIM_DIST_NORMAL:
+        /* Truncated at 0: redraw; the loader guarantees mean > 0. */
+        do {
+            x = d->a + gsl_ran_gaussian(r, d->b);
+        } while (x <= 0.0);
+        return x;
+    case SIM_DIST_LOGNORMAL:
+        return gsl_ran_lognormal(r, log(d->a), d->b);
+    case SIM_DIST_PARETO:
+        return gsl_ran_pareto(r, d->b, d->a);
+    case SIM_DIST_PER_DISTANCE: {
+        double dx = (double)run->g.x[src] - run->g.x[dst];
+        double dy = (double)run->g.y[src] - run->g.y[dst];
+        return d->b + d->a * sqrt(dx * dx + dy * dy);
+    }
+    }
+    return d->a;
+}
+
+static int net_crosses(const sim_run *run, uint32_t a, uint32_t b)
+{
+    return run->group != NULL && run->group[a] != run->group[b];
+}
+
+/* Keep a message until heal; ev->time holds the delay still to travel. */
+static void net_hold(sim_run *run, const sim_event *ev)
+{
+    if (run->nheld == run->capheld) {
+        size_t cap = run->capheld ? run->capheld * 2 : 1024;
+        sim_event *h = realloc(run->held, cap * sizeof *h);
+        if (h == NULL) {
+            run->lost++;   /* out of memory: counted as lost, never a crash */
+            return;
+        }
+        run->held = h;
+        run->capheld = cap;
+    }
+    run->held[run->nheld++] = *ev;
+}
+
+static void net_schedule(sim_run *run, const sim_event *ev)
+{
+    if (evq_push(&run->q, ev) != SIM_OK) {
+        run->lost++;
+    }
+}
+
+void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t data)
+{
+    SIM_ASSERT(src < run->n && dst < run->n);
+    double lat = net_latency_s(run, src, dst);
+    sim_time delay = sim_time_from_s(lat);
+    if (delay < 1) {
+        delay = 1;
+    }
+    int dropped = run->links->loss > 0.0 && gsl_rng_uniform(sim_rng(run, src)) < run->links->loss;
+    sim_event ev = {
+        .time = run->now + delay, .src = src, .seq = run->send_seq[src]++, .dst = dst,
+        .model = run->current, .kind = kind, .flags = 0, .epoch = 0, .data = data
+    };
+    run->sent++;
+    if (dropped) {
+        run->lost++;
+        return;
+    }
+    if (net_crosses(run, src, dst)) {
+        if (run->part_mode == PART_QUEUE) {
+            ev.time = delay;
+            net_hold(run, &ev);
+        } else {
+            run->lost++;
+        }
+        return;
+    }
+    net_schedule(run, &ev);
+}
+
+int net_admit(sim_run *run, const sim_event *ev)
+{
+    if (!run->up[ev->dst]) {
+        if (!(ev->flags & SIM_EV_TIMER)) {
+            run->lost++;
+        }
+        return 0;
+    }
+    if (ev->flags & SIM_EV_TIMER) {
+        return ev->epoch == run->epoch[ev->dst];
+    }
+    if (net_crosses(run, ev->src, ev->dst)) {
+        if (run->part_mode == PART_QUEUE) {
+            sim_event h = *ev;
+            h.time = 0;
+            net_hold(run, &h);
+        } else {
+            run->lost++;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+void net_partition(sim_run *run, uint16_t *group, int mode)
+{
+    free(run->group);
+    run->group = group;
+    run->part_mode = mode;
+    run->shape_dirty = 1;
+}
+
+sim_err net_heal(sim_run *run, uint64_t *released)
+{
+    free(run->group);
+    run->group = NULL;
+    run->shape_dirty = 1;
+    *released = run->nheld;
+    for (size_t i = 0; i < run->nheld; i++) {
+        sim_event ev = run->held[i];
+        ev.time += run->now;
+        if (evq_push(&run->q, &ev) != SIM_OK) {
+            return run_fail(run, SIM_ENOMEM, "out of memory releasing held messages");
+        }
+    }
+    run->nheld = 0;
+    return SIM_OK;
+}
+
+uint32_t net_live_degree(const sim_run *run, uint32_t v)
+{
+    const topo_graph *g = &run->g;
+    if (g->complete) {
+        return run->alive - (run->up[v] ? 1 : 0);
+    }
+    uint32_t d = 0;
+    for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
+        d += run->up[g->adj[e]];
+    }
+    return d;
+}
+
+/* Complete topology: a component per non-empty group, links within groups. */
+static void net_shape_complete(const sim_run *run, net_shape *s, uint32_t *count)
+{
+    uint32_t ngroups = 1;
+    memset(count, 0, sizeof(uint32_t) * 65536);
+    for (uint32_t v = 0; v < run->n; v++) {
+        if (run->up[v]) {
+            uint16_t gid = run->group ? run->group[v] : 0;
+            count[gid]++;
+            if ((uint32_t)gid + 1 > ngroups) {
+                ngroups = (uint32_t)gid + 1;
+            }
+        }
+    }
+    uint32_t largest = 0;
+    for (uint32_t i = 0; i < ngroups; i++) {
+        if (count[i] > 0) {
+            s->components++;
+            s->links_up += (uint64_t)count[i] * (count[i] - 1) / 2;
+            largest = count[i] > largest ? count[i] : largest;
+        }
+    }
+    s->giant = (double)largest / run->n;
+}
+
+/* Breadth-first search from every unseen live node over live, same-group links. */
+static void net_shape_graph(sim_run *run, net_shape *s)
+{
+    const topo_graph *g = &run->g;
+    memset(run->seen, 0, run->n);
+    uint32_t largest = 0;
+    for (uint32_t root = 0; root < run->n; root++) {
+        if (!run->up[root] || run->seen[root]) {
+            continue;
+        }
+        uint32_t head = 0, tail = 0;
+        run->bfs[tail++] = root;
+        run->seen[root] = 1;
+        while (head < tail) {
+            uint32_t v = run->bfs[head++];
+            for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
+                uint32_t w = g->adj[e];
+                if (!run->up[w] || net_crosses(run, v, w)) {
+                    continue;
+                }
+                if (w > v) {
+                    s->links_up++;
+                }
+                if (!run->seen[w]) {
+                    run->seen[w] = 1;
+                    run->bfs[tail++] = w;
+                }
+            }
+        }
+        s->components++;
+        largest = tail > largest ? tail : largest;
+    }
+    s->giant = (double)largest / run->n;
+}
+
+sim_err net_shape_now(sim_run *run, net_shape *out)
+{
+    if (!run->shape_dirty) {
+        *out = run->shape;
+        return SIM_OK;
+    }
+    net_shape s = { .alive = run->alive, .links_up = 0, .components = 0, .giant = 0.0 };
+    if (run->g.complete) {
+        uint32_t *count = malloc(sizeof(uint32_t) * 65536);
+        if (count == NULL) {
+            return run_fail(run, SIM_ENOMEM, "out of memory computing components");
+        }
+        net_shape_complete(run, &s, count);
+        free(count);
+    } else {
+        if (run->bfs == NULL) {
+            run->bfs = malloc(sizeof(uint32_t) * run->n);
+            run->seen = malloc(run->n);
+            if (run->bfs == NULL || run->seen == NULL) {
+                return run_fail(run, SIM_ENOMEM, "out of memory computing components");
+            }
+        }
+        net_shape_graph(run, &s);
+    }
+    run->shape = s;
+    run->shape_dirty = 0;
+    *out = s;
+    return SIM_OK;
+}

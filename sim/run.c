@@ -1,0 +1,694 @@
+/*
+ * run.c -- one simulation run: setup, the event loop, outputs.
+ *
+ * The loop alternates two phases, as a conservative parallel simulator does:
+ * node events are handled in (time, src, seq) order up to the next
+ * synchronisation point, then the global work due at that instant runs in a
+ * fixed order: timeline actions (file order), every() callbacks (declaration
+ * order), then samples. A synchronisation point is the earliest of the next
+ * action, the next callback, the next sample and the end; events at exactly
+ * that instant are handled after the global work, so an action at t applies
+ * before anything else happens at t, and a sample at t shows the state after
+ * every event before t. Events at exactly the end are not handled.
+ *
+ * The model-facing API of sim.h (time, nodes, streams, timers) is defined
+ * here; sim_send lives in net.c and actions in act.c. Output files are
+ * streamed to temporaries and renamed only when the run completes or is
+ * interrupted; on an error nothing is left behind.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "rng.h"
+#include "trace.h"
+
+volatile sig_atomic_t run_stop_signal = 0;
+
+/* --- Small shared helpers ------------------------------------------------- */
+
+sim_time sim_time_from_s(double seconds)
+{
+    return (sim_time)llround(seconds * (double)SIM_NS_PER_S);
+}
+
+double sim_time_to_s(sim_time t)
+{
+    return (double)t / (double)SIM_NS_PER_S;
+}
+
+void sim_assert_fail(const char *file, int line, const char *expr)
+{
+    fprintf(stderr, "mycosim: internal error at %s:%d: assertion '%s' failed\n", file, line, expr);
+    abort();
+}
+
+static sim_err run_vfail(sim_run *run, sim_err code, const char *fmt, va_list ap)
+{
+    vsnprintf(run->errmsg, sizeof run->errmsg, fmt, ap);
+    return code;
+}
+
+sim_err sim_fail(sim_run *run, sim_err code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    run_vfail(run, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+sim_err run_fail(sim_run *run, sim_err code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    run_vfail(run, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static double run_wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* --- The model-facing API (sim.h) ------------------------------------------ */
+
+sim_time sim_now(const sim_run *run)
+{
+    return run->now;
+}
+
+uint32_t sim_nodes(const sim_run *run)
+{
+    return run->n;
+}
+
+uint32_t sim_alive_count(const sim_run *run)
+{
+    return run->alive;
+}
+
+int sim_is_up(const sim_run *run, uint32_t node)
+{
+    return node < run->n && run->up[node];
+}
+
+gsl_rng *sim_rng(sim_run *run, uint32_t node)
+{
+    rng_gsl_bind(run->rng, rng_key(run->seed, node), &run->rng_ctr[node]);
+    return run->rng;
+}
+
+uint64_t sim_node_hash(const sim_run *run, uint32_t node, uint64_t salt)
+{
+    return rng_at(rng_key(run->seed, node), ~salt);
+}
+
+uint32_t sim_degree(const sim_run *run, uint32_t node)
+{
+    return topo_degree(&run->g, node);
+}
+
+uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i)
+{
+    if (run->g.complete) {
+        return i < node ? i : i + 1;
+    }
+    return run->g.adj[run->g.off[node] + i];
+}
+
+uint32_t sim_random_peer(sim_run *run, uint32_t node)
+{
+    uint32_t deg = topo_degree(&run->g, node);
+    if (deg == 0) {
+        return SIM_NONE;
+    }
+    uint32_t i = (uint32_t)gsl_rng_uniform_int(sim_rng(run, node), deg);
+    return sim_neighbor(run, node, i);
+}
+
+void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uint64_t data)
+{
+    SIM_ASSERT(node < run->n && at_ns >= run->now);
+    sim_event ev = {
+        .time = at_ns, .src = node, .seq = run->send_seq[node]++, .dst = node,
+        .model = run->current, .kind = kind, .flags = SIM_EV_TIMER,
+        .epoch = run->epoch[node], .data = data
+    };
+    if (evq_push(&run->q, &ev) != SIM_OK) {
+        run->lost++;
+    }
+}
+
+void sim_timer(sim_run *run, uint32_t node, sim_time delay_ns, uint8_t kind, uint64_t data)
+{
+    sim_timer_at(run, node, run->now + (delay_ns > 0 ? delay_ns : 0), kind, data);
+}
+
+/* --- Outputs ----------------------------------------------------------------- */
+
+typedef struct run_out {
+    char dir[1024];
+    trace_file *model_csv;   /* one per model */
+    trace_file events;
+    trace_file network;
+    int created_dir;         /* we made dir, so we remove it on failure */
+} run_out;
+
+static void run_out_discard(run_out *o, uint32_t nmodels)
+{
+    for (uint32_t m = 0; o->model_csv != NULL && m < nmodels; m++) {
+        trace_discard(&o->model_csv[m]);
+    }
+    trace_discard(&o->events);
+    trace_discard(&o->network);
+    if (o->created_dir) {
+        rmdir(o->dir);
+    }
+}
+
+static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
+{
+    char *msg = run->errmsg;
+    size_t len = sizeof run->errmsg;
+    if (opts->out_dir != NULL) {
+        snprintf(o->dir, sizeof o->dir, "%s", opts->out_dir);
+    } else {
+        snprintf(o->dir, sizeof o->dir, "results/%s", run->cfg->scenario.name);
+    }
+    o->created_dir = access(o->dir, F_OK) != 0;
+    SIM_TRY(trace_mkdirs(o->dir, msg, len));
+    o->model_csv = calloc(run->nmodels, sizeof *o->model_csv);
+    if (o->model_csv == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.csv", run->models[m]->name);
+        SIM_TRY(trace_open(&o->model_csv[m], o->dir, name, msg, len));
+        fputs("time", o->model_csv[m].f);
+        for (const char *const *c = run->models[m]->columns; *c != NULL; c++) {
+            fprintf(o->model_csv[m].f, ",%s", *c);
+        }
+        fputc('\n', o->model_csv[m].f);
+    }
+    SIM_TRY(trace_open(&o->events, o->dir, "events.csv", msg, len));
+    fputs("time,action,detail,affected\n", o->events.f);
+    SIM_TRY(trace_open(&o->network, o->dir, "network.csv", msg, len));
+    fputs("time,alive,links_up,components,giant\n", o->network.f);
+    return SIM_OK;
+}
+
+static uint32_t run_count(const char *const *names)
+{
+    uint32_t k = 0;
+    while (names[k] != NULL) {
+        k++;
+    }
+    return k;
+}
+
+static sim_err run_write_network(sim_run *run, run_out *o)
+{
+    net_shape s;
+    SIM_TRY(net_shape_now(run, &s));
+    FILE *f = o->network.f;
+    trace_time(f, run->now);
+    fprintf(f, ",%u,%llu,%u,", s.alive, (unsigned long long)s.links_up, s.components);
+    trace_num(f, s.giant);
+    fputc('\n', f);
+    return SIM_OK;
+}
+
+static sim_err run_sample(sim_run *run, run_out *o)
+{
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        const sim_model *mod = run->models[m];
+        uint32_t k = run_count(mod->columns);
+        mod->sample(run->state[m], run, run->row);
+        FILE *f = o->model_csv[m].f;
+        trace_time(f, run->now);
+        for (uint32_t i = 0; i < k; i++) {
+            fputc(',', f);
+            trace_num(f, run->row[i]);
+        }
+        fputc('\n', f);
+    }
+    return run_write_network(run, o);
+}
+
+/* --- Actions and callbacks at synchronisation points ------------------------ */
+
+typedef struct run_ctx {
+    sim_run *run;
+    run_out *out;
+    sim_at *later;           /* actions scheduled by callbacks, sorted by time */
+    uint32_t nlater, caplater, nextlater;
+} run_ctx;
+
+static sim_err run_action(run_ctx *c, const sim_action *a)
+{
+    sim_run *run = c->run;
+    char detail[256];
+    uint64_t affected = 0;
+    SIM_TRY(act_check(run, a));
+    SIM_TRY(act_apply(run, a, detail, sizeof detail, &affected));
+    FILE *f = c->out->events.f;
+    trace_time(f, run->now);
+    fprintf(f, ",%s,", act_name(a->kind));
+    trace_text(f, detail);
+    fprintf(f, ",%llu\n", (unsigned long long)affected);
+    return run_write_network(run, c->out);
+}
+
+static int run_hook_metric(void *ctx, const char *name, double *value)
+{
+    run_ctx *c = ctx;
+    sim_run *run = c->run;
+    if (strcmp(name, "time") == 0) {
+        *value = sim_time_to_s(run->now);
+        return 1;
+    }
+    if (strncmp(name, "network.", 8) == 0) {
+        net_shape s;
+        if (net_shape_now(run, &s) != SIM_OK) {
+            return 0;
+        }
+        const char *k = name + 8;
+        if (strcmp(k, "alive") == 0) { *value = s.alive; return 1; }
+        if (strcmp(k, "links_up") == 0) { *value = (double)s.links_up; return 1; }
+        if (strcmp(k, "components") == 0) { *value = s.components; return 1; }
+        if (strcmp(k, "giant") == 0) { *value = s.giant; return 1; }
+        return 0;
+    }
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        const sim_model *mod = run->models[m];
+        size_t nl = strlen(mod->name);
+        if (strncmp(name, mod->name, nl) != 0 || name[nl] != '.') {
+            continue;
+        }
+        for (uint32_t i = 0; mod->columns[i] != NULL; i++) {
+            if (strcmp(name + nl + 1, mod->columns[i]) == 0) {
+                mod->sample(run->state[m], run, run->row);
+                *value = run->row[i];
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static sim_err run_hook_apply(void *ctx, const sim_action *a)
+{
+    return run_action(ctx, a);
+}
+
+static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
+{
+    run_ctx *c = ctx;
+    if (c->nlater == c->caplater) {
+        uint32_t cap = c->caplater ? c->caplater * 2 : 16;
+        sim_at *l = realloc(c->later, cap * sizeof *l);
+        if (l == NULL) {
+            return run_fail(c->run, SIM_ENOMEM, "out of memory scheduling an action");
+        }
+        c->later = l;
+        c->caplater = cap;
+    }
+    uint32_t i = c->nlater++;
+    while (i > c->nextlater && c->later[i - 1].time > t) {
+        c->later[i] = c->later[i - 1];
+        i--;
+    }
+    c->later[i].time = t;
+    c->later[i].action = *a;
+    return SIM_OK;
+}
+
+/* --- Setup --------------------------------------------------------------------- */
+
+static sim_err run_alloc_nodes(sim_run *run)
+{
+    uint32_t n = run->n;
+    run->up = malloc(n);
+    run->epoch = calloc(n, 1);
+    run->rng_ctr = calloc(n, sizeof *run->rng_ctr);
+    run->send_seq = calloc(n, sizeof *run->send_seq);
+    run->rng = gsl_rng_alloc(rng_gsl_counter);
+    if (!run->up || !run->epoch || !run->rng_ctr || !run->send_seq || !run->rng) {
+        return run_fail(run, SIM_ENOMEM, "out of memory for %u nodes", n);
+    }
+    memset(run->up, 1, n);
+    run->alive = n;
+    return SIM_OK;
+}
+
+static sim_err run_setup(sim_run *run)
+{
+    const sim_config *cfg = run->cfg;
+    char msg[256];
+    sim_err err = topo_build(&cfg->topology, rng_key(run->seed, RNG_STREAM_TOPO), cfg->base_dir,
+                             &run->g, msg, sizeof msg);
+    if (err != SIM_OK) {
+        return run_fail(run, err, "%s: %s", cfg->path, msg);
+    }
+    run->n = run->g.n;
+    SIM_TRY(run_alloc_nodes(run));
+    SIM_TRY(net_init(run));
+    SIM_TRY(net_check(run));
+    for (uint32_t i = 0; i < cfg->ntimeline; i++) {
+        SIM_TRY(act_check(run, &cfg->timeline[i].action));
+    }
+    SIM_TRY(evq_init(&run->q, (size_t)run->n + 16));
+    run->nmodels = cfg->nmodels;
+    run->models = calloc(cfg->nmodels, sizeof *run->models);
+    run->state = calloc(cfg->nmodels, sizeof *run->state);
+    if (run->models == NULL || run->state == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    uint32_t width = 8;
+    for (uint32_t m = 0; m < cfg->nmodels; m++) {
+        run->models[m] = cfg->models[m].model;
+        uint32_t a = run_count(run->models[m]->columns), b = run_count(run->models[m]->summary);
+        width = a > width ? a : width;
+        width = b > width ? b : width;
+    }
+    run->row = calloc(width, sizeof *run->row);
+    run->row_len = width;
+    if (run->row == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    for (uint32_t m = 0; m < cfg->nmodels; m++) {
+        run->current = (uint8_t)m;
+        err = run->models[m]->init(run, cfg->models[m].cfg, &run->state[m]);
+        if (err == SIM_EINPUT) {
+            snprintf(msg, sizeof msg, "%s", run->errmsg);
+            return run_fail(run, err, "%s:%d: %s", cfg->models[m].file, cfg->models[m].line, msg);
+        }
+        SIM_TRY(err);
+    }
+    return SIM_OK;
+}
+
+static void run_teardown(sim_run *run)
+{
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        if (run->models != NULL && run->models[m] != NULL && run->models[m]->destroy != NULL) {
+            run->models[m]->destroy(run->state[m]);
+        }
+    }
+    free(run->models);
+    free(run->state);
+    free(run->row);
+    net_destroy(run);
+    evq_destroy(&run->q);
+    if (run->rng != NULL) {
+        gsl_rng_free(run->rng);
+    }
+    free(run->up);
+    free(run->epoch);
+    free(run->rng_ctr);
+    free(run->send_seq);
+    topo_free(&run->g);
+}
+
+/* --- The loop ------------------------------------------------------------------ */
+
+static void run_dispatch(sim_run *run, const sim_event *ev)
+{
+    run->now = ev->time;
+    if (!net_admit(run, ev)) {
+        return;
+    }
+    run->events++;
+    run->current = ev->model;
+    run->models[ev->model]->event(run->state[ev->model], run, ev);
+}
+
+static void run_progress(const sim_run *run, double started, double *last)
+{
+    double now = run_wall_s();
+    if (now - *last < 0.5) {
+        return;
+    }
+    *last = now;
+    double el = now - started;
+    double frac = run->end > 0 ? (double)run->now / (double)run->end : 1.0;
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r  t = %.3f / %.3f s   %.3g events/s   ETA %.0f s   ",
+            sim_time_to_s(run->now), sim_time_to_s(run->end),
+            el > 0 ? (double)run->events / el : 0.0, eta);
+}
+
+/* Handle node events strictly before t. Returns 1 if a signal asked to stop. */
+static int run_events_until(sim_run *run, sim_time t, const run_opts *opts, double started,
+                            double *last)
+{
+    const sim_event *top;
+    uint32_t tick = 0;
+    while ((top = evq_peek(&run->q)) != NULL && top->time < t) {
+        sim_event ev;
+        evq_pop(&run->q, &ev);
+        run_dispatch(run, &ev);
+        if (run_stop_signal) {
+            return 1;
+        }
+        if (opts->progress && ++tick == 65536) {
+            tick = 0;
+            run_progress(run, started, last);
+        }
+    }
+    return run_stop_signal != 0;
+}
+
+static sim_time run_min(sim_time a, sim_time b)
+{
+    return a < b ? a : b;
+}
+
+/* Run every callback due at now; reschedule each at now + period. */
+static sim_err run_callbacks(run_ctx *c, sim_time *next_every)
+{
+    sim_run *run = c->run;
+    const sim_config *cfg = run->cfg;
+    scen_hooks hooks = {
+        .ctx = c, .metric = run_hook_metric, .apply = run_hook_apply,
+        .schedule = run_hook_schedule
+    };
+    for (uint32_t i = 0; i < cfg->nevery; i++) {
+        if (next_every[i] != run->now) {
+            continue;
+        }
+        next_every[i] += cfg->every[i].period;
+        char msg[256];
+        sim_err err = scen_call_every(run->scen, i, run->now, &hooks, msg, sizeof msg);
+        if (err != SIM_OK) {
+            return err == SIM_EINPUT ? run_fail(run, err, "%s", msg) : err;
+        }
+    }
+    return SIM_OK;
+}
+
+static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
+{
+    sim_run *run = c->run;
+    const sim_config *cfg = run->cfg;
+    sim_time step = cfg->scenario.sample_every;
+    sim_time next_sample = 0;
+    uint32_t next_at = 0;
+    sim_time *next_every = calloc(cfg->nevery + 1, sizeof *next_every);
+    if (next_every == NULL) {
+        return run_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < cfg->nevery; i++) {
+        next_every[i] = cfg->every[i].period;
+    }
+    double started = run_wall_s(), last = started;
+    sim_err err = SIM_OK;
+    for (;;) {
+        sim_time sync = run_min(next_sample, run->end);
+        if (next_at < cfg->ntimeline) {
+            sync = run_min(sync, cfg->timeline[next_at].time);
+        }
+        if (c->nextlater < c->nlater) {
+            sync = run_min(sync, c->later[c->nextlater].time);
+        }
+        for (uint32_t i = 0; i < cfg->nevery; i++) {
+            sync = run_min(sync, next_every[i]);
+        }
+        if (run_events_until(run, sync, opts, started, &last)) {
+            *interrupted = 1;
+            break;
+        }
+        run->now = sync;
+        while (err == SIM_OK && next_at < cfg->ntimeline && cfg->timeline[next_at].time == sync) {
+            err = run_action(c, &cfg->timeline[next_at++].action);
+        }
+        while (err == SIM_OK && c->nextlater < c->nlater && c->later[c->nextlater].time == sync) {
+            err = run_action(c, &c->later[c->nextlater++].action);
+        }
+        if (err == SIM_OK) {
+            err = run_callbacks(c, next_every);
+        }
+        if (err == SIM_OK && sync == next_sample) {
+            err = run_sample(run, c->out);
+            next_sample = (next_sample < run->end && next_sample + step > run->end)
+                          ? run->end : next_sample + step;
+        }
+        if (err != SIM_OK || sync >= run->end) {
+            break;
+        }
+    }
+    if (opts->progress) {
+        fputs("\r\033[K", stderr);
+    }
+    free(next_every);
+    return err;
+}
+
+/* --- Summary, resolved configuration, plots ------------------------------------ */
+
+static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const char *status)
+{
+    trace_file t;
+    SIM_TRY(trace_open(&t, o->dir, "summary.csv", run->errmsg, sizeof run->errmsg));
+    FILE *f = t.f;
+    fputs("scenario,seed,nodes,edges,events,wall_s,events_per_s,status", f);
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        for (const char *const *c = run->models[m]->summary; *c != NULL; c++) {
+            fprintf(f, ",%s", *c);
+        }
+    }
+    fputc('\n', f);
+    trace_text(f, run->cfg->scenario.name);
+    fprintf(f, ",%lld,%u,%llu,%llu,%.3f,%.0f,%s", (long long)run->seed, run->n,
+            (unsigned long long)run->g.m, (unsigned long long)run->events, wall,
+            wall > 0 ? (double)run->events / wall : 0.0, status);
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        uint32_t k = run_count(run->models[m]->summary);
+        run->models[m]->summarize(run->state[m], run, run->row);
+        for (uint32_t i = 0; i < k; i++) {
+            fputc(',', f);
+            trace_num(f, run->row[i]);
+        }
+    }
+    fputc('\n', f);
+    return trace_commit(&t, run->errmsg, sizeof run->errmsg);
+}
+
+static sim_err run_write_resolved(sim_run *run, run_out *o)
+{
+    trace_file t;
+    SIM_TRY(trace_open(&t, o->dir, "run.lua", run->errmsg, sizeof run->errmsg));
+    sim_err err = scen_write_resolved(run->scen, t.f);
+    if (err != SIM_OK) {
+        trace_discard(&t);
+        return run_fail(run, err, "cannot write %s/run.lua", o->dir);
+    }
+    return trace_commit(&t, run->errmsg, sizeof run->errmsg);
+}
+
+static sim_err run_commit(sim_run *run, run_out *o)
+{
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        SIM_TRY(trace_commit(&o->model_csv[m], run->errmsg, sizeof run->errmsg));
+    }
+    SIM_TRY(trace_commit(&o->events, run->errmsg, sizeof run->errmsg));
+    return trace_commit(&o->network, run->errmsg, sizeof run->errmsg);
+}
+
+static void run_print_summary(sim_run *run, const run_out *o, double wall, const char *status)
+{
+    printf("mycosim %s: %s (seed %lld) %s\n", MYCOSIM_VERSION, run->cfg->scenario.name,
+           (long long)run->seed, status);
+    printf("  %u nodes, %llu edges, %.6g s simulated, %llu events in %.3f s (%.3g events/s)\n",
+           run->n, (unsigned long long)run->g.m, sim_time_to_s(run->now),
+           (unsigned long long)run->events, wall, wall > 0 ? (double)run->events / wall : 0.0);
+    printf("  messages: %llu sent, %llu lost\n", (unsigned long long)run->sent,
+           (unsigned long long)run->lost);
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        run->models[m]->summarize(run->state[m], run, run->row);
+        printf("  %s:", run->models[m]->name);
+        for (uint32_t i = 0; run->models[m]->summary[i] != NULL; i++) {
+            printf(" %s=", run->models[m]->summary[i]);
+            trace_num(stdout, run->row[i]);
+        }
+        putchar('\n');
+    }
+    printf("  outputs in %s/\n", o->dir);
+}
+
+/* --- Entry point ------------------------------------------------------------- */
+
+sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
+{
+    sim_run *run = calloc(1, sizeof *run);
+    if (run == NULL) {
+        snprintf(errmsg, errlen, "out of memory");
+        return SIM_ENOMEM;
+    }
+    run->cfg = scen_config(s);
+    run->scen = s;
+    run->seed = (uint64_t)run->cfg->scenario.seed;
+    run->end = run->cfg->scenario.duration;
+    run->links = &run->cfg->links;
+    run->run_key = rng_key(run->seed, RNG_STREAM_RUN);
+    run_out out;
+    memset(&out, 0, sizeof out);
+    run_ctx ctx = { .run = run, .out = &out };
+    int interrupted = 0, opened = 0;
+    double wall = 0.0;
+    sim_err err = run_setup(run);
+    if (err == SIM_OK) {
+        err = run_out_open(run, &out, opts);
+        opened = 1;
+    }
+    if (err == SIM_OK) {
+        double t0 = run_wall_s();
+        err = run_loop(&ctx, opts, &interrupted);
+        wall = run_wall_s() - t0;
+    }
+    const char *status = interrupted ? "interrupted" : "ok";
+    if (err == SIM_OK) {
+        err = run_commit(run, &out);
+    }
+    if (err == SIM_OK) {
+        err = run_write_summary(run, &out, wall, status);
+    }
+    if (err == SIM_OK) {
+        err = run_write_resolved(run, &out);
+    }
+    if (err == SIM_OK && !opts->no_plot) {
+        for (uint32_t m = 0; m < run->nmodels; m++) {
+            plot_model(out.dir, run->models[m]->name, run->models[m]->columns, opts->quiet);
+        }
+    }
+    if (err == SIM_OK && !opts->quiet) {
+        run_print_summary(run, &out, wall, status);
+    }
+    if (err != SIM_OK && opened) {
+        run_out_discard(&out, run->nmodels);
+    }
+    if (err != SIM_OK) {
+        snprintf(errmsg, errlen, "%s", run->errmsg);
+    }
+    free(out.model_csv);
+    free(ctx.later);
+    run_teardown(run);
+    free(run);
+    if (err == SIM_OK && interrupted) {
+        return SIM_EINTR;
+    }
+    return err;
+}

@@ -1,0 +1,131 @@
+/*
+ * run.h -- one simulation run: the core's private view of sim_run.
+ *
+ * Models see sim_run only through the functions of sim.h; the core files
+ * (run.c, net.c, act.c, trace.c, main.c) share this definition. Per-node
+ * state is structure-of-arrays: a node costs the core 1 (up) + 1 (epoch) +
+ * 8 (stream counter) + 4 (send counter) bytes, plus 2 for its partition
+ * group once a partition has been declared, plus its CSR adjacency.
+ */
+#ifndef MYCOSIM_RUN_H
+#define MYCOSIM_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "config.h"
+#include "evq.h"
+#include "scen.h"
+#include "sim.h"
+#include "topo.h"
+
+/* A sample of the network's shape (network.csv). */
+typedef struct net_shape {
+    uint32_t alive;          /* nodes up */
+    uint64_t links_up;       /* links whose ends are up and in one partition group */
+    uint32_t components;     /* connected components of the live graph */
+    double giant;            /* largest component / total nodes */
+} net_shape;
+
+/* Options of `mycosim run` that are not part of the scenario. */
+typedef struct run_opts {
+    const char *out_dir;     /* output folder, or NULL for results/<name> */
+    int quiet;               /* no summary on stdout */
+    int no_plot;             /* skip gnuplot */
+    int progress;            /* progress line on stderr */
+} run_opts;
+
+struct sim_run {
+    const sim_config *cfg;   /* the resolved scenario (owned by the loader) */
+    scen *scen;              /* the loader, for every() callbacks */
+    char errmsg[256];        /* the one-line reason of the last failure */
+    uint64_t seed;           /* scenario.seed */
+    sim_time now;            /* current simulated time, ns */
+    sim_time end;            /* scenario.duration, ns */
+
+    /* Nodes (structure of arrays). */
+    topo_graph g;            /* static topology, CSR */
+    uint32_t n;              /* nodes */
+    uint32_t alive;          /* nodes up */
+    uint8_t *up;             /* 1 if the node is up */
+    uint8_t *epoch;          /* bumped when a node fails: stale timers are dropped */
+    uint64_t *rng_ctr;       /* per-node stream counter */
+    uint32_t *send_seq;      /* per-node send counter: the tie key */
+    gsl_rng *rng;            /* adapter rebound by sim_rng() */
+    uint64_t run_key;        /* key of the run-level stream (actions) */
+    uint64_t run_ctr;        /* its counter */
+
+    /* Network. */
+    const links_cfg *links;  /* latency and loss (loss may change by set{}) */
+    uint16_t *group;         /* partition group per node, or NULL: no partition */
+    int part_mode;           /* PART_DROP or PART_QUEUE */
+    sim_event *held;         /* queue-mode messages held until heal; time = remaining delay */
+    size_t nheld, capheld;
+    int shape_dirty;         /* topology changed since shape was computed */
+    net_shape shape;         /* cached network shape */
+    uint32_t *bfs;           /* scratch for components (n entries), allocated on first use */
+    uint8_t *seen;           /* scratch for components (n entries) */
+
+    /* Events. */
+    evq q;                   /* pending events */
+    uint64_t events;         /* events handled */
+    uint64_t sent;           /* messages sent */
+    uint64_t lost;           /* messages lost: loss, partition, or down receiver */
+
+    /* Models. */
+    uint32_t nmodels;
+    const sim_model **models;
+    void **state;            /* per model */
+    uint8_t current;         /* model whose callback is running */
+    double *row;             /* scratch for one CSV row or summary */
+    uint32_t row_len;
+};
+
+/* Set by the SIGINT/SIGTERM handler: the loop stops and outputs are flushed. */
+extern volatile sig_atomic_t run_stop_signal;
+
+/* Write the run's one-line reason. Same as sim_fail; here for core files. */
+sim_err run_fail(sim_run *run, sim_err code, const char *fmt, ...) SIM_PRINTF(3, 4);
+
+/*
+ * Build everything from a loaded scenario, run it, write outputs.
+ * Returns SIM_OK, SIM_EINTR (interrupted, outputs written with status
+ * interrupted) or an error with the reason in errmsg (nothing written).
+ */
+sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen) SIM_MUST_CHECK;
+
+/* A uniform draw in [0, 1) from the run-level stream. */
+double run_uniform(sim_run *run);
+
+/* --- net.c ---------------------------------------------------------------- */
+
+/* Allocate the per-node network state; n and g must be set. */
+sim_err net_init(sim_run *run) SIM_MUST_CHECK;
+void net_destroy(sim_run *run);
+/* Check link options against the graph (per_distance needs coordinates). */
+sim_err net_check(sim_run *run) SIM_MUST_CHECK;
+/* Called by the loop before dispatch: 1 if the event may be delivered now. */
+int net_admit(sim_run *run, const sim_event *ev);
+/* Partition the live nodes by groups (group[v] for every node). Takes ownership. */
+void net_partition(sim_run *run, uint16_t *group, int mode);
+/* Remove the partition and release held messages; returns how many were released. */
+sim_err net_heal(sim_run *run, uint64_t *released) SIM_MUST_CHECK;
+/* The network's shape now (recomputed only if the topology changed). */
+sim_err net_shape_now(sim_run *run, net_shape *out) SIM_MUST_CHECK;
+/* Degree of v counting only neighbours that are up. */
+uint32_t net_live_degree(const sim_run *run, uint32_t v);
+
+/* --- act.c ---------------------------------------------------------------- */
+
+/* Check an action against the built graph (node ids, cells, coordinates). */
+sim_err act_check(sim_run *run, const sim_action *a) SIM_MUST_CHECK;
+/* Apply an action now; detail gets a short description, affected a count. */
+sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail_len,
+                  uint64_t *affected) SIM_MUST_CHECK;
+/* Name of an action kind, as in events.csv. */
+const char *act_name(int kind);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * trace.c -- atomic output files and byte-stable CSV formatting (see trace.h).
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+sim_err trace_open(trace_file *t, const char *dir, const char *name, char *msg, size_t len)
+{
+    snprintf(t->path, sizeof t->path, "%s/%s", dir, name);
+    snprintf(t->tmp, sizeof t->tmp, "%s.tmp", t->path);
+    t->f = fopen(t->tmp, "w");
+    if (t->f == NULL) {
+        snprintf(msg, len, "cannot write %s: %s", t->tmp, strerror(errno));
+        return SIM_EIO;
+    }
+    return SIM_OK;
+}
+
+sim_err trace_commit(trace_file *t, char *msg, size_t len)
+{
+    if (t->f == NULL) {
+        return SIM_OK;
+    }
+    int bad = ferror(t->f);
+    bad |= fclose(t->f) != 0;
+    t->f = NULL;
+    if (bad || rename(t->tmp, t->path) != 0) {
+        snprintf(msg, len, "cannot write %s: %s", t->path, strerror(errno));
+        unlink(t->tmp);
+        return SIM_EIO;
+    }
+    return SIM_OK;
+}
+
+void trace_discard(trace_file *t)
+{
+    if (t->f != NULL) {
+        fclose(t->f);
+        t->f = NULL;
+        unlink(t->tmp);
+    }
+}
+
+void trace_num(FILE *f, double v)
+{
+    if (isnan(v)) {
+        fputs("nan", f);
+    } else if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        fprintf(f, "%.0f", v == 0.0 ? 0.0 : v);
+    } else {
+        fprintf(f, "%.10g", v);
+    }
+}
+
+void trace_time(FILE *f, sim_time t)
+{
+    if (t < 0) {
+        fputc('-', f);
+        t = -t;
+    }
+    long long whole = (long long)(t / SIM_NS_PER_S);
+    long long frac = (long long)(t % SIM_NS_PER_S);
+    if (frac == 0) {
+        fprintf(f, "%lld", whole);
+        return;
+    }
+    char digits[16];
+    snprintf(digits, sizeof digits, "%09lld", frac);
+    size_t n = strlen(digits);
+    while (n > 0 && digits[n - 1] == '0') {
+        digits[--n] = '\0';
+    }
+    fprintf(f, "%lld.%s", whole, digits);
+}
+
+void trace_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') {
+            fputc('"', f);
+        }
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+sim_err trace_mkdirs(const char *dir, char *msg, size_t len)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+                snprintf(msg, len, "cannot create %s: %s", buf, strerror(errno));
+                return SIM_EIO;
+            }
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        snprintf(msg, len, "cannot create %s: %s", buf, strerror(errno));
+        return SIM_EIO;
+    }
+    return SIM_OK;
+}

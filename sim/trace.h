@@ -1,0 +1,41 @@
+/*
+ * trace.h -- output files written whole or not at all, and CSV number format.
+ *
+ * A trace_file writes to "<path>.tmp" and is renamed to <path> only by
+ * trace_commit(); trace_discard() removes the temporary. Numbers are printed
+ * so that the same double gives the same bytes on every machine: integers
+ * without a decimal point, other values with 10 significant digits, NaN as
+ * "nan". Times are printed exactly from integer nanoseconds.
+ */
+#ifndef MYCOSIM_TRACE_H
+#define MYCOSIM_TRACE_H
+
+#include <stdio.h>
+
+#include "sim.h"
+
+typedef struct trace_file {
+    FILE *f;            /* open on the temporary, or NULL */
+    char path[1024];    /* final name */
+    char tmp[1040];     /* temporary name */
+} trace_file;
+
+/* Open dir/name for writing through a temporary; SIM_EIO with a message. */
+sim_err trace_open(trace_file *t, const char *dir, const char *name, char *msg, size_t len)
+    SIM_MUST_CHECK;
+/* Flush, close and rename into place. */
+sim_err trace_commit(trace_file *t, char *msg, size_t len) SIM_MUST_CHECK;
+/* Close and remove the temporary (safe on a closed or never-opened file). */
+void trace_discard(trace_file *t);
+
+/* A number as CSV: integral values as integers, NaN as nan, else %.10g. */
+void trace_num(FILE *f, double v);
+/* A time in ns as exact seconds ("12", "0.05", "1.000000001"). */
+void trace_time(FILE *f, sim_time t);
+/* A text field, quoted if it holds a comma, quote or newline. */
+void trace_text(FILE *f, const char *s);
+
+/* mkdir -p; SIM_EIO with a message. */
+sim_err trace_mkdirs(const char *dir, char *msg, size_t len) SIM_MUST_CHECK;
+
+#endif
