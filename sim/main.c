@@ -6,6 +6,7 @@
  *   mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...
  *   mycosim solve FILE.min [--flows]
  *   mycosim --help | --version
+ *   mycosim keys          (the scenario key reference as Markdown, for doc/)
  *
  * Only this file prints errors: one line "mycosim: <reason>", exit status 2
  * for bad input (SIM_EINPUT) and 1 for any other failure.
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "run.h"
 #include "scen.h"
 #include "sweep.h"
@@ -41,6 +43,7 @@ static const char cli_usage[] =
     "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
     "  mycosim solve FILE.min [--flows]\n"
     "  mycosim --help | --version\n"
+    "  mycosim keys        print the reference of every scenario key (Markdown)\n"
     "\n"
     "KEY names a block field (gossip.fanout, topology.n, scenario.seed); VALUE is a Lua literal.\n"
     "Outputs go to results/<scenario.name>/ unless --out is given. See README.md and doc/.\n";
@@ -213,6 +216,10 @@ int main(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(cli_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "keys") == 0) {
+        keys_print_markdown(stdout);
+        return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("mycosim %s\n", MYCOSIM_VERSION);

@@ -338,7 +338,7 @@ static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
 
 /* --- Setup --------------------------------------------------------------------- */
 
-static sim_err run_alloc_nodes(sim_run *run)
+sim_err run_nodes_init(sim_run *run)
 {
     uint32_t n = run->n;
     run->up = malloc(n);
@@ -354,6 +354,22 @@ static sim_err run_alloc_nodes(sim_run *run)
     return SIM_OK;
 }
 
+void run_nodes_destroy(sim_run *run)
+{
+    net_destroy(run);
+    if (run->rng != NULL) {
+        gsl_rng_free(run->rng);
+        run->rng = NULL;
+    }
+    free(run->up);
+    free(run->epoch);
+    free(run->rng_ctr);
+    free(run->send_seq);
+    run->up = run->epoch = NULL;
+    run->rng_ctr = NULL;
+    run->send_seq = NULL;
+}
+
 static sim_err run_setup(sim_run *run)
 {
     const sim_config *cfg = run->cfg;
@@ -364,7 +380,7 @@ static sim_err run_setup(sim_run *run)
         return run_fail(run, err, "%s: %s", cfg->path, msg);
     }
     run->n = run->g.n;
-    SIM_TRY(run_alloc_nodes(run));
+    SIM_TRY(run_nodes_init(run));
     SIM_TRY(net_init(run));
     SIM_TRY(net_check(run));
     for (uint32_t i = 0; i < cfg->ntimeline; i++) {
@@ -411,15 +427,8 @@ static void run_teardown(sim_run *run)
     free(run->models);
     free(run->state);
     free(run->row);
-    net_destroy(run);
     evq_destroy(&run->q);
-    if (run->rng != NULL) {
-        gsl_rng_free(run->rng);
-    }
-    free(run->up);
-    free(run->epoch);
-    free(run->rng_ctr);
-    free(run->send_seq);
+    run_nodes_destroy(run);
     topo_free(&run->g);
 }
 
@@ -682,6 +691,10 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
     }
     if (err != SIM_OK) {
         snprintf(errmsg, errlen, "%s", run->errmsg);
+    }
+    if (opts->stats != NULL) {
+        *opts->stats = (run_stats){ .events = run->events, .sent = run->sent, .lost = run->lost,
+                                    .held = run->nheld, .wall_s = wall };
     }
     free(out.model_csv);
     free(ctx.later);

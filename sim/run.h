@@ -30,12 +30,22 @@ typedef struct net_shape {
     double giant;            /* largest component / total nodes */
 } net_shape;
 
+/* Core counters of a finished run, for tests and `--stats`. */
+typedef struct run_stats {
+    uint64_t events;         /* events handled */
+    uint64_t sent;           /* messages sent */
+    uint64_t lost;           /* messages lost (loss, drop partition, receiver down) */
+    uint64_t held;           /* messages still held by a queue-mode partition at the end */
+    double wall_s;           /* wall time of the run phase */
+} run_stats;
+
 /* Options of `mycosim run` that are not part of the scenario. */
 typedef struct run_opts {
     const char *out_dir;     /* output folder, or NULL for results/<name> */
     int quiet;               /* no summary on stdout */
     int no_plot;             /* skip gnuplot */
     int progress;            /* progress line on stderr */
+    run_stats *stats;        /* filled at the end if not NULL */
 } run_opts;
 
 struct sim_run {
@@ -96,6 +106,11 @@ sim_err run_fail(sim_run *run, sim_err code, const char *fmt, ...) SIM_PRINTF(3,
  * interrupted) or an error with the reason in errmsg (nothing written).
  */
 sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen) SIM_MUST_CHECK;
+
+/* Allocate the node arrays for run->n nodes, all up (setup and tests). */
+sim_err run_nodes_init(sim_run *run) SIM_MUST_CHECK;
+/* Free what run_nodes_init and net_init allocated. */
+void run_nodes_destroy(sim_run *run);
 
 /* A uniform draw in [0, 1) from the run-level stream. */
 double run_uniform(sim_run *run);

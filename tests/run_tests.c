@@ -24,6 +24,12 @@ static CU_SuiteInfo *const all_suites[] = {
     NULL
 };
 
+const char *test_binary(void)
+{
+    const char *b = getenv("MYCOSIM_BIN");
+    return (b != NULL && *b != '\0') ? b : "build/mycosim";
+}
+
 const char *test_tmpdir(char *buf, size_t len)
 {
     snprintf(buf, len, "/tmp/mycosim-test-XXXXXX");

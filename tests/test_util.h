@@ -17,13 +17,28 @@
                        fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } \
         CU_ASSERT(cond); } while (0)
 
-/* Path of the built binary, for end-to-end tests (build/mycosim). */
-#define TEST_BINARY "build/mycosim"
+/* Path of the built binary for end-to-end tests: $MYCOSIM_BIN or build/mycosim. */
+const char *test_binary(void);
 
 /* A fresh empty directory under /tmp; returns its path (static buffer per call site). */
 const char *test_tmpdir(char *buf, size_t len);
 
 /* Run a shell command, capture stderr into err (may be NULL); returns the exit status. */
 int test_run_cmd(const char *cmd, char *err, size_t err_len);
+
+/* Write text to dir/name; returns the path (static buffer, overwritten by the next call). */
+const char *test_write(const char *dir, const char *name, const char *text);
+
+/* Read a whole file (malloc'd, NUL-terminated) or NULL. */
+char *test_slurp(const char *path);
+
+/* The value of column `col` in the last data row of a CSV file; NAN if absent. */
+double test_csv_last(const char *path, const char *col);
+
+/* Column `col` of every data row of a CSV file into out (at most max); returns the row count. */
+int test_csv_column(const char *path, const char *col, double *out, int max);
+
+/* Load and run scenario text quietly into dir/out; 0 on success, else the sim_err. */
+int test_run_scenario(const char *dir, const char *text, long long seed);
 
 #endif

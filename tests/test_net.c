@@ -1,0 +1,296 @@
+/*
+ * test_net.c -- the network layer and timeline actions on a bare run (no
+ * model, no loader): partitions in drop and queue mode, down receivers,
+ * stale timers, degree attack, components against igraph, and the giant
+ * component of a percolated Erdos-Renyi graph against theory.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <igraph.h>
+
+#include "rng.h"
+#include "run.h"
+#include "test_util.h"
+
+static links_cfg test_links = { .latency = { .kind = SIM_DIST_CONSTANT, .a = 0.002385 }, .loss = 0.0 };
+
+/* A run with a built topology and node arrays, but no models or outputs. */
+static sim_run *test_bare_run(const topo_cfg *tc, uint64_t seed)
+{
+    sim_run *run = calloc(1, sizeof *run);
+    char msg[256];
+    CU_ASSERT_EQUAL_FATAL(topo_build(tc, seed, NULL, &run->g, msg, sizeof msg), SIM_OK);
+    run->n = run->g.n;
+    run->seed = seed;
+    run->run_key = rng_key(seed, RNG_STREAM_RUN);
+    run->links = &test_links;
+    CU_ASSERT_EQUAL_FATAL(run_nodes_init(run), SIM_OK);
+    CU_ASSERT_EQUAL_FATAL(net_init(run), SIM_OK);
+    CU_ASSERT_EQUAL_FATAL(evq_init(&run->q, 0), SIM_OK);
+    return run;
+}
+
+static void test_bare_free(sim_run *run)
+{
+    evq_destroy(&run->q);
+    run_nodes_destroy(run);
+    topo_free(&run->g);
+    free(run);
+}
+
+static sim_action test_action(act_kind kind)
+{
+    sim_action a;
+    memset(&a, 0, sizeof a);
+    a.kind = kind;
+    a.file = "test.lua";
+    a.line = 1;
+    a.fraction = -1;
+    a.count = -1;
+    a.target = TARGET_RANDOM;
+    a.groups = 2;
+    return a;
+}
+
+static const topo_cfg ring100 = { .kind = TOPO_RING, .n = 100 };
+
+/* Nodes 0..49 against 50..99. */
+static void test_split_half(sim_run *run, int mode)
+{
+    static uint32_t ids[50];
+    for (uint32_t i = 0; i < 50; i++) {
+        ids[i] = i;
+    }
+    sim_action a = test_action(ACT_PARTITION);
+    a.by = PART_NODES;
+    a.nodes.count = 50;
+    a.nodes.ids = ids;
+    a.mode = mode;
+    char detail[128];
+    uint64_t cut;
+    CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &cut), SIM_OK);
+    CU_ASSERT_EQUAL(cut, 2);   /* a ring cut in two places */
+}
+
+static void test_net_drop_partition_lets_nothing_cross(void)
+{
+    sim_run *run = test_bare_run(&ring100, 5);
+    test_split_half(run, PART_DROP);
+    for (uint32_t i = 0; i < 100; i++) {
+        sim_send(run, i, (i + 50) % 100, 0, 0);   /* always across */
+        sim_send(run, i, i < 50 ? (i + 1) % 50 : 50 + (i + 1 - 50) % 50, 0, 0); /* within */
+    }
+    CU_ASSERT_EQUAL(run->sent, 200);
+    CU_ASSERT_EQUAL(run->lost, 100);
+    CU_ASSERT_EQUAL(run->q.len, 100);
+    sim_event ev;
+    int crossed = 0;
+    while (evq_pop(&run->q, &ev)) {
+        crossed += (ev.src < 50) != (ev.dst < 50);
+    }
+    CU_ASSERT_EQUAL(crossed, 0);
+    test_bare_free(run);
+}
+
+static void test_net_queue_partition_loses_nothing(void)
+{
+    sim_run *run = test_bare_run(&ring100, 6);
+    /* One message in flight before the partition. */
+    sim_send(run, 10, 60, 0, 42);
+    test_split_half(run, PART_QUEUE);
+    for (uint32_t i = 0; i < 100; i++) {
+        sim_send(run, i, (i + 50) % 100, 0, i);
+    }
+    CU_ASSERT_EQUAL(run->q.len, 1);
+    CU_ASSERT_EQUAL(run->nheld, 100);
+    /* The in-flight one arrives during the partition: held, not delivered. */
+    sim_event ev;
+    CU_ASSERT_TRUE(evq_pop(&run->q, &ev));
+    run->now = ev.time;
+    CU_ASSERT_FALSE(net_admit(run, &ev));
+    CU_ASSERT_EQUAL(run->nheld, 101);
+    run->now = sim_time_from_s(7.5);
+    uint64_t released;
+    CU_ASSERT_EQUAL(net_heal(run, &released), SIM_OK);
+    CU_ASSERT_EQUAL(released, 101);
+    CU_ASSERT_EQUAL(run->lost, 0);
+    int admitted = 0;
+    sim_time first = SIM_TIME_MAX;
+    while (evq_pop(&run->q, &ev)) {
+        run->now = ev.time;
+        admitted += net_admit(run, &ev);
+        first = ev.time < first ? ev.time : first;
+    }
+    CU_ASSERT_EQUAL(admitted, 101);
+    CU_ASSERT_EQUAL(first, sim_time_from_s(7.5));   /* the one that had arrived */
+    CU_ASSERT_EQUAL(run->lost, 0);
+    test_bare_free(run);
+}
+
+static void test_net_down_nodes_receive_nothing_and_stale_timers_die(void)
+{
+    sim_run *run = test_bare_run(&ring100, 7);
+    static uint32_t victims[3] = { 3, 4, 5 };
+    sim_timer(run, 4, 1000, 0, 0);             /* set before the failure */
+    sim_send(run, 2, 3, 0, 0);
+    sim_action f = test_action(ACT_FAIL);
+    f.nodes.count = 3;
+    f.nodes.ids = victims;
+    char detail[128];
+    uint64_t k;
+    CU_ASSERT_EQUAL(act_apply(run, &f, detail, sizeof detail, &k), SIM_OK);
+    CU_ASSERT_EQUAL(k, 3);
+    CU_ASSERT_EQUAL(run->alive, 97);
+    sim_action r = test_action(ACT_RECOVER);
+    r.nodes.count = 1;
+    r.nodes.ids = &victims[1];                 /* node 4 comes back */
+    CU_ASSERT_EQUAL(act_apply(run, &r, detail, sizeof detail, &k), SIM_OK);
+    CU_ASSERT_EQUAL(k, 1);
+    sim_timer(run, 4, 2000, 0, 0);             /* set after recovery */
+    int delivered = 0;
+    sim_event ev;
+    while (evq_pop(&run->q, &ev)) {
+        run->now = ev.time;
+        if (net_admit(run, &ev)) {
+            delivered++;
+            CU_ASSERT_EQUAL(ev.time, 2000);    /* only the fresh timer */
+        }
+    }
+    CU_ASSERT_EQUAL(delivered, 1);
+    CU_ASSERT_EQUAL(run->lost, 1);             /* the message to down node 3 */
+    test_bare_free(run);
+}
+
+/* fail{target = "degree"} removes exactly the top of the live-degree order. */
+static void test_net_degree_attack_removes_the_hubs(void)
+{
+    topo_cfg ba = { .kind = TOPO_BARABASI_ALBERT, .n = 5000, .m = 3 };
+    sim_run *run = test_bare_run(&ba, 11);
+    uint32_t *deg = malloc(run->n * sizeof *deg);
+    for (uint32_t v = 0; v < run->n; v++) {
+        deg[v] = net_live_degree(run, v);
+    }
+    sim_action a = test_action(ACT_FAIL);
+    a.target = TARGET_DEGREE;
+    a.count = 50;
+    char detail[128];
+    uint64_t k;
+    CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
+    CU_ASSERT_EQUAL(k, 50);
+    uint32_t min_removed = UINT32_MAX, max_kept = 0;
+    for (uint32_t v = 0; v < run->n; v++) {
+        if (run->up[v]) {
+            max_kept = deg[v] > max_kept ? deg[v] : max_kept;
+        } else {
+            min_removed = deg[v] < min_removed ? deg[v] : min_removed;
+        }
+    }
+    CHECK_MSG(max_kept <= min_removed, "kept a node of degree %u, removed one of %u", max_kept,
+              min_removed);
+    free(deg);
+    test_bare_free(run);
+}
+
+/* Components and giant agree with igraph on the live subgraph. */
+static void test_net_components_match_igraph(void)
+{
+    topo_cfg er = { .kind = TOPO_ERDOS_RENYI, .n = 3000, .degree = 1.5 };
+    sim_run *run = test_bare_run(&er, 13);
+    sim_action a = test_action(ACT_FAIL);
+    a.fraction = 0.2;
+    char detail[128];
+    uint64_t k;
+    CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
+    CU_ASSERT_EQUAL(k, 600);
+    net_shape s;
+    CU_ASSERT_EQUAL(net_shape_now(run, &s), SIM_OK);
+
+    igraph_vector_int_t edges, membership, csize;
+    igraph_vector_int_init(&edges, 0);
+    uint32_t *id = malloc(run->n * sizeof *id), live = 0;
+    for (uint32_t v = 0; v < run->n; v++) {
+        id[v] = run->up[v] ? live++ : UINT32_MAX;
+    }
+    uint64_t links = 0;
+    for (uint32_t v = 0; v < run->n; v++) {
+        for (uint32_t e = run->g.off[v]; e < run->g.off[v + 1]; e++) {
+            uint32_t w = run->g.adj[e];
+            if (w > v && run->up[v] && run->up[w]) {
+                igraph_vector_int_push_back(&edges, id[v]);
+                igraph_vector_int_push_back(&edges, id[w]);
+                links++;
+            }
+        }
+    }
+    igraph_t g;
+    igraph_create(&g, &edges, live, IGRAPH_UNDIRECTED);
+    igraph_vector_int_init(&membership, 0);
+    igraph_vector_int_init(&csize, 0);
+    igraph_integer_t nc;
+    igraph_connected_components(&g, &membership, &csize, &nc, IGRAPH_WEAK);
+    igraph_integer_t largest = igraph_vector_int_max(&csize);
+    CU_ASSERT_EQUAL(s.alive, live);
+    CU_ASSERT_EQUAL(s.links_up, links);
+    CHECK_MSG(s.components == (uint32_t)nc, "components %u, igraph %ld", s.components, (long)nc);
+    CU_ASSERT_DOUBLE_EQUAL(s.giant, (double)largest / run->n, 1e-12);
+    igraph_destroy(&g);
+    igraph_vector_int_destroy(&edges);
+    igraph_vector_int_destroy(&membership);
+    igraph_vector_int_destroy(&csize);
+    free(id);
+    test_bare_free(run);
+}
+
+/* Giant component of G(n, c/n) after removing a random fraction f: S = (1-f)(1-exp(-c S)). */
+static double test_percolation_theory(double c, double f)
+{
+    double s = 1.0;
+    for (int i = 0; i < 10000; i++) {
+        s = (1 - f) * (1 - exp(-c * s));
+    }
+    return s;
+}
+
+static void test_net_percolation_giant_matches_theory(void)
+{
+    /*
+     * n = 50,000 and 3 seeds: away from the threshold (f_c = 0.75) the giant
+     * fraction has sd about sqrt(S(1-S)/n)-ish, under 0.003 per run; the
+     * tolerance 0.01 is over 5 standard errors of a 3-run mean yet far below
+     * the 0.05-0.2 gaps between the tested points.
+     */
+    const double fs[] = { 0.0, 0.2, 0.4, 0.6 };
+    for (unsigned i = 0; i < sizeof fs / sizeof fs[0]; i++) {
+        double sum = 0;
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            topo_cfg er = { .kind = TOPO_ERDOS_RENYI, .n = 50000, .degree = 4.0 };
+            sim_run *run = test_bare_run(&er, seed * 2385);
+            sim_action a = test_action(ACT_FAIL);
+            a.fraction = fs[i];
+            char detail[128];
+            uint64_t k;
+            CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
+            net_shape s;
+            CU_ASSERT_EQUAL(net_shape_now(run, &s), SIM_OK);
+            sum += s.giant;
+            test_bare_free(run);
+        }
+        double got = sum / 3, want = test_percolation_theory(4.0, fs[i]);
+        CHECK_MSG(fabs(got - want) < 0.01, "f = %g: giant %.4f, theory %.4f", fs[i], got, want);
+    }
+}
+
+static CU_TestInfo net_tests[] = {
+    { "drop partition lets nothing cross", test_net_drop_partition_lets_nothing_cross },
+    { "queue partition loses nothing", test_net_queue_partition_loses_nothing },
+    { "down nodes receive nothing and stale timers die",
+      test_net_down_nodes_receive_nothing_and_stale_timers_die },
+    { "degree attack removes the hubs", test_net_degree_attack_removes_the_hubs },
+    { "components match igraph", test_net_components_match_igraph },
+    { "percolation giant matches theory", test_net_percolation_giant_matches_theory },
+    CU_TEST_INFO_NULL
+};
+
+CU_SuiteInfo suite_net = { .pName = "net", .pTests = net_tests };

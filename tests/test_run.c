@@ -1,0 +1,315 @@
+/*
+ * test_run.c -- whole runs through the library and the binary: byte-identical
+ * traces for one seed, the output files and their columns, partitions seen
+ * from the gossip model, every() callbacks, interruption, check and sweep.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "run.h"
+#include "scen.h"
+#include "test_util.h"
+
+static const char small_scenario[] =
+    "scenario { name = \"small\", seed = 4, duration = 12, sample_every = 0.5 }\n"
+    "topology { kind = \"barabasi_albert\", n = 2000, m = 2 }\n"
+    "links { latency = { dist = \"lognormal\", median = 0.05, sigma = 0.5 }, loss = 0.05 }\n"
+    "gossip { mode = \"push-pull\", fanout = 2, period = 1, stop = \"feedback-counter\", k = 3 }\n"
+    "at(2.5, partition { groups = 3, by = \"random\" })\n"
+    "at(6, heal {})\n"
+    "at(7, fail { target = \"degree\", count = 20 })\n"
+    "at(9, recover { count = 10 })\n";
+
+static void test_rm(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+static int test_same_file(const char *a, const char *b)
+{
+    char *x = test_slurp(a), *y = test_slurp(b);
+    int same = x != NULL && y != NULL && strcmp(x, y) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static void test_run_same_seed_gives_identical_trace_bytes(void)
+{
+    char d1[256], d2[256], d3[256], a[512], b[512];
+    test_tmpdir(d1, sizeof d1);
+    test_tmpdir(d2, sizeof d2);
+    test_tmpdir(d3, sizeof d3);
+    CU_ASSERT_EQUAL(test_run_scenario(d1, small_scenario, -1), 0);
+    CU_ASSERT_EQUAL(test_run_scenario(d2, small_scenario, -1), 0);
+    CU_ASSERT_EQUAL(test_run_scenario(d3, small_scenario, 5), 0);
+    const char *files[] = { "gossip.csv", "events.csv", "network.csv" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "%s/out/%s", d1, files[i]);
+        snprintf(b, sizeof b, "%s/out/%s", d2, files[i]);
+        CHECK_MSG(test_same_file(a, b), "%s differs between two runs of one seed", files[i]);
+    }
+    snprintf(a, sizeof a, "%s/out/gossip.csv", d1);
+    snprintf(b, sizeof b, "%s/out/gossip.csv", d3);
+    CHECK_MSG(!test_same_file(a, b), "seeds 4 and 5 gave the same gossip.csv");
+    test_rm(d1);
+    test_rm(d2);
+    test_rm(d3);
+}
+
+static int test_first_line_is(const char *path, const char *want)
+{
+    char *s = test_slurp(path);
+    if (s == NULL) {
+        return 0;
+    }
+    s[strcspn(s, "\n")] = '\0';
+    int ok = strcmp(s, want) == 0;
+    if (!ok) {
+        fprintf(stderr, "\n    %s: header '%s', expected '%s'\n", path, s, want);
+    }
+    free(s);
+    return ok;
+}
+
+static void test_run_writes_every_output_with_spec_columns(void)
+{
+    char d[256], p[512];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, small_scenario, -1), 0);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    CU_ASSERT_TRUE(test_first_line_is(p, "time,alive,informed,infective,messages"));
+    double rows[100];
+    CU_ASSERT_EQUAL(test_csv_column(p, "time", rows, 100), 25);   /* 0, 0.5, ..., 12 */
+    CU_ASSERT_DOUBLE_EQUAL(rows[24], 12.0, 1e-12);
+    snprintf(p, sizeof p, "%s/out/network.csv", d);
+    CU_ASSERT_TRUE(test_first_line_is(p, "time,alive,links_up,components,giant"));
+    CU_ASSERT_EQUAL(test_csv_column(p, "time", rows, 100), 25 + 4);  /* samples + actions */
+    CU_ASSERT_DOUBLE_EQUAL(test_csv_last(p, "alive"), 1990, 0);
+    snprintf(p, sizeof p, "%s/out/events.csv", d);
+    CU_ASSERT_TRUE(test_first_line_is(p, "time,action,detail,affected"));
+    CU_ASSERT_EQUAL(test_csv_column(p, "affected", rows, 100), 4);
+    CU_ASSERT_DOUBLE_EQUAL(rows[2], 20, 0);
+    CU_ASSERT_DOUBLE_EQUAL(rows[3], 10, 0);
+    snprintf(p, sizeof p, "%s/out/summary.csv", d);
+    CU_ASSERT_TRUE(test_first_line_is(p, "scenario,seed,nodes,edges,events,wall_s,events_per_s,"
+                                         "status,informed_final,residue,traffic,t_last,t_all"));
+    char *sum = test_slurp(p);
+    CU_ASSERT_PTR_NOT_NULL(sum != NULL ? strstr(sum, "\nsmall,4,2000,3997,") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(sum != NULL ? strstr(sum, ",ok,") : NULL);
+    free(sum);
+    snprintf(p, sizeof p, "%s/out/run.lua", d);
+    struct stat st;
+    CU_ASSERT_EQUAL(stat(p, &st), 0);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls %s/out | grep -c tmp", d);
+    CU_ASSERT_NOT_EQUAL(system(cmd), 0);   /* grep finds no temporary */
+    test_rm(d);
+}
+
+/* run.lua is re-runnable: the same traces again. */
+static void test_run_resolved_config_reruns_identically(void)
+{
+    char d[256], rerun[600], a[600], b[600], msg[512];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, small_scenario, -1), 0);
+    snprintf(rerun, sizeof rerun, "%s/out/run.lua", d);
+    scen *s = NULL;
+    sim_err err = scen_load(rerun, NULL, 0, -1, &s, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "run.lua rejected: %s", msg);
+    if (err == SIM_OK) {
+        snprintf(a, sizeof a, "%s/again", d);
+        run_opts o = { .out_dir = a, .quiet = 1, .no_plot = 1 };
+        CU_ASSERT_EQUAL(run_scenario(s, &o, msg, sizeof msg), SIM_OK);
+        scen_free(s);
+        snprintf(a, sizeof a, "%s/out/gossip.csv", d);
+        snprintf(b, sizeof b, "%s/again/gossip.csv", d);
+        CU_ASSERT_TRUE(test_same_file(a, b));
+    }
+    test_rm(d);
+}
+
+/* A drop partition isolates the far half; after the heal the rumor gets through. */
+static void test_run_gossip_never_crosses_a_drop_partition(void)
+{
+    static const char text[] =
+        "local far = {} for i = 100, 199 do far[#far + 1] = i end\n"
+        "scenario { name = \"cut\", seed = 9, duration = 60, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 200 }\n"
+        "links { latency = { dist = \"exponential\", mean = 0.1 } }\n"
+        "gossip { mode = \"push\", fanout = 1, stop = \"never\", origins = { 0 } }\n"
+        "at(0, partition { nodes = far })\n"
+        "at(30, heal {})\n";
+    char d[256], p[512];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, text, -1), 0);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    double t[100], inf[100];
+    int n = test_csv_column(p, "time", t, 100);
+    CU_ASSERT_EQUAL(test_csv_column(p, "informed", inf, 100), n);
+    double max_before = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i] <= 30) {
+            max_before = inf[i] > max_before ? inf[i] : max_before;
+        }
+    }
+    CHECK_MSG(max_before <= 100, "%g nodes informed while half the ring was cut off", max_before);
+    CHECK_MSG(max_before >= 50, "the near half was not reached (%g)", max_before);
+    CU_ASSERT_DOUBLE_EQUAL(inf[n - 1], 200, 0);
+    test_rm(d);
+}
+
+/* Queue mode: with no loss and no failure, no message is lost at all. */
+static void test_run_queue_partition_loses_no_message(void)
+{
+    static const char text[] =
+        "scenario { name = \"queue\", seed = 3, duration = 20, sample_every = 1 }\n"
+        "topology { kind = \"erdos_renyi\", n = 1000, degree = 6 }\n"
+        "links { latency = { dist = \"uniform\", min = 0.01, max = 0.3 } }\n"
+        "gossip { mode = \"push-pull\", fanout = 1, stop = \"blind-counter\", k = 3 }\n"
+        "at(1.5, partition { groups = 4, mode = \"%s\" })\n"
+        "at(10, heal {})\n";
+    char d[256], msg[512], buf[1024];
+    const char *modes[2] = { "queue", "drop" };
+    for (int m = 0; m < 2; m++) {
+        test_tmpdir(d, sizeof d);
+        snprintf(buf, sizeof buf, text, modes[m]);
+        scen *s = NULL;
+        CU_ASSERT_EQUAL_FATAL(scen_load(test_write(d, "q.lua", buf), NULL, 0, -1, &s, msg, sizeof msg),
+                              SIM_OK);
+        run_stats st;
+        char out[300];
+        snprintf(out, sizeof out, "%s/out", d);
+        run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1, .stats = &st };
+        CU_ASSERT_EQUAL(run_scenario(s, &o, msg, sizeof msg), SIM_OK);
+        scen_free(s);
+        if (m == 0) {
+            CHECK_MSG(st.lost == 0 && st.held == 0, "queue mode lost %llu, still held %llu",
+                      (unsigned long long)st.lost, (unsigned long long)st.held);
+            CU_ASSERT_TRUE(st.sent > 1000);
+        } else {
+            CHECK_MSG(st.lost > 0, "drop mode lost nothing across a 4-way partition");
+        }
+        test_rm(d);
+    }
+}
+
+/* every() reads metrics and its actions reach events.csv. */
+static void test_run_every_callback_acts_on_metrics(void)
+{
+    static const char text[] =
+        "scenario { name = \"cb\", seed = 2, duration = 10, sample_every = 1 }\n"
+        "topology { kind = \"complete\", n = 500 }\n"
+        "gossip { mode = \"push\", stop = \"never\" }\n"
+        "every(2, function(sim)\n"
+        "  if sim.metric(\"gossip.informed\") > 5 and sim.metric(\"network.alive\") == 500 then\n"
+        "    fail { count = 7 }\n"
+        "    at(sim.time + 3, recover { count = 2 })\n"
+        "  end\n"
+        "end)\n";
+    char d[256], p[512];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, text, -1), 0);
+    snprintf(p, sizeof p, "%s/out/events.csv", d);
+    double t[20], aff[20];
+    int n = test_csv_column(p, "time", t, 20);
+    test_csv_column(p, "affected", aff, 20);
+    CHECK_MSG(n == 2, "%d actions, expected one fail and one recover", n);
+    if (n == 2) {
+        CU_ASSERT_DOUBLE_EQUAL(aff[0], 7, 0);
+        CU_ASSERT_DOUBLE_EQUAL(aff[1], 2, 0);
+        CU_ASSERT_DOUBLE_EQUAL(t[1], t[0] + 3, 1e-9);
+    }
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    CU_ASSERT_DOUBLE_EQUAL(test_csv_last(p, "alive"), 495, 0);
+    test_rm(d);
+}
+
+/* SIGINT: rows so far are written, status is interrupted, exit status 1. */
+static void test_run_interrupt_flushes_rows_and_marks_status(void)
+{
+    static const char text[] =
+        "scenario { name = \"long\", seed = 1, duration = 100000, sample_every = 1 }\n"
+        "topology { kind = \"complete\", n = 200000 }\n"
+        "gossip { mode = \"push\", stop = \"never\" }\n";
+    char d[256], cmd[1200], p[600];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "long.lua", text);
+    snprintf(cmd, sizeof cmd, "timeout -s INT 2 %s run %s/long.lua --out %s/out --quiet --no-plot",
+             test_binary(), d, d);
+    int st = test_run_cmd(cmd, NULL, 0);
+    CU_ASSERT_EQUAL(st, 1);
+    snprintf(p, sizeof p, "%s/out/summary.csv", d);
+    char *s = test_slurp(p);
+    CHECK_MSG(s != NULL && strstr(s, ",interrupted,") != NULL, "summary: %s", s ? s : "(none)");
+    free(s);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    double rows[10];
+    CU_ASSERT_TRUE(test_csv_column(p, "informed", rows, 10) >= 1);
+    test_rm(d);
+}
+
+static void test_run_check_prints_config_and_writes_nothing(void)
+{
+    char d[256], cmd[1200], p[600];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "s.lua", small_scenario);
+    snprintf(cmd, sizeof cmd, "cd %s && %s/%s check s.lua --set gossip.fanout=3 > cfg.txt",
+             d, getenv("PWD") ? getenv("PWD") : ".", test_binary());
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/cfg.txt", d);
+    char *s = test_slurp(p);
+    CHECK_MSG(s != NULL && strstr(s, "fanout = 3") != NULL, "check printed: %s", s ? s : "(none)");
+    free(s);
+    snprintf(p, sizeof p, "%s/results", d);
+    struct stat stt;
+    CU_ASSERT_NOT_EQUAL(stat(p, &stt), 0);
+    test_rm(d);
+}
+
+static void test_run_sweep_writes_rows_and_confidence_intervals(void)
+{
+    char d[256], cmd[1200], p[600];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "s.lua", small_scenario);
+    snprintf(cmd, sizeof cmd, "%s sweep %s/s.lua --vary gossip.fanout=1,3 --reps 3 --jobs 2 "
+             "--out %s/sw --quiet", test_binary(), d, d);
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/sw/sweep.csv", d);
+    double reps[20];
+    CU_ASSERT_EQUAL(test_csv_column(p, "rep", reps, 20), 6);
+    snprintf(p, sizeof p, "%s/sw/sweep_stats.csv", d);
+    double n[40], lo[40], hi[40], mean[40];
+    int rows = test_csv_column(p, "n", n, 40);
+    test_csv_column(p, "ci95_low", lo, 40);
+    test_csv_column(p, "ci95_high", hi, 40);
+    test_csv_column(p, "mean", mean, 40);
+    CU_ASSERT_EQUAL(rows, 2 * 5);   /* 2 settings x 5 gossip metrics */
+    for (int i = 0; i < rows; i++) {
+        if (n[i] >= 2) {
+            CU_ASSERT_TRUE(lo[i] <= mean[i] && mean[i] <= hi[i]);
+        }
+    }
+    test_rm(d);
+}
+
+static CU_TestInfo run_tests[] = {
+    { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
+    { "writes every output with spec columns", test_run_writes_every_output_with_spec_columns },
+    { "resolved config reruns identically", test_run_resolved_config_reruns_identically },
+    { "gossip never crosses a drop partition", test_run_gossip_never_crosses_a_drop_partition },
+    { "queue partition loses no message", test_run_queue_partition_loses_no_message },
+    { "every callback acts on metrics", test_run_every_callback_acts_on_metrics },
+    { "interrupt flushes rows and marks status", test_run_interrupt_flushes_rows_and_marks_status },
+    { "check prints config and writes nothing", test_run_check_prints_config_and_writes_nothing },
+    { "sweep writes rows and confidence intervals",
+      test_run_sweep_writes_rows_and_confidence_intervals },
+    CU_TEST_INFO_NULL
+};
+
+CU_SuiteInfo suite_run = { .pName = "run", .pTests = run_tests };
