@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "plot.h"
 #include "rng.h"
 #include "trace.h"
@@ -647,6 +649,7 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         snprintf(errmsg, errlen, "out of memory");
         return SIM_ENOMEM;
     }
+    gsl_set_error_handler_off();   /* GSL aborts by default; we check results */
     run->cfg = scen_config(s);
     run->scen = s;
     run->seed = (uint64_t)run->cfg->scenario.seed;
