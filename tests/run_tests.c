@@ -16,11 +16,12 @@
 
 #include "test_util.h"
 
-extern CU_SuiteInfo suite_rng, suite_evq;
+extern CU_SuiteInfo suite_rng, suite_evq, suite_topo;
 
 static CU_SuiteInfo *const all_suites[] = {
     &suite_rng,
     &suite_evq,
+    &suite_topo,
     NULL
 };
 

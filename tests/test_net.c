@@ -5,6 +5,7 @@
  * component of a percolated Erdos-Renyi graph against theory.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,7 @@ static void test_net_percolation_giant_matches_theory(void)
             test_bare_free(run);
         }
         double got = sum / 3, want = test_percolation_theory(4.0, fs[i]);
+        printf("[f=%.1f giant %.4f theory %.4f] ", fs[i], got, want);
         CHECK_MSG(fabs(got - want) < 0.01, "f = %g: giant %.4f, theory %.4f", fs[i], got, want);
     }
 }

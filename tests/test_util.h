@@ -1,7 +1,7 @@
 /*
  * test_util.h -- shared helpers for the CUnit suites.
  *
- * Each tests/test_<prefix>.c defines one `const CU_SuiteInfo suite_<prefix>`
+ * Each tests/test_<prefix>.c defines one `CU_SuiteInfo suite_<prefix>`
  * built with designated initializers and is listed in run_tests.c.
  * CHECK_MSG prints observed and expected values on failure (ROSS_TEST_ASSERT).
  */

@@ -1,0 +1,844 @@
+/*
+ * topo.c -- topologies: generated or read through igraph, kept as CSR.
+ *
+ * A run needs one static, undirected, simple graph. This file makes it from
+ * a `topology{}` block and hands it over in compressed-sparse-row form with
+ * 32-bit indices: neighbours of v are adj[off[v] .. off[v+1]-1], sorted
+ * ascending. That costs 8 bytes per edge plus 4 per node, against roughly 40
+ * bytes per edge inside an igraph_t, so the igraph graph is destroyed as soon
+ * as its edges have been copied and a large topology never exists twice for
+ * long.
+ *
+ * Kinds and how they are made:
+ *   - complete: nothing is stored (g->complete = 1); peers are drawn from all
+ *     nodes by the caller. O(1).
+ *   - erdos_renyi, barabasi_albert, watts_strogatz, geometric, lattice, ring:
+ *     igraph's generators (G(n,p) with p = degree / (n - 1); linear
+ *     preferential attachment with a partial-prefix-sum tree; the 1-d
+ *     Watts-Strogatz ring; the random geometric graph in the unit square;
+ *     the square lattice; the ring). All of them give simple graphs as
+ *     called here (Watts-Strogatz with loops and multiple edges off), so none
+ *     is simplified; the CSR pass checks it.
+ *   - cells: cliques of `size` nodes whose first `gateways` nodes link to the
+ *     gateways of other cells (ring, star or complete uplink). This one is
+ *     written straight into CSR without igraph: each node's neighbour list is
+ *     produced already sorted, in two passes (count, then fill). O(n + m).
+ *   - file: igraph's edgelist, GraphML and GML readers; the graph is made
+ *     undirected (collapsing reciprocal edges) and simplified.
+ *
+ * igraph to CSR, O(n + m) with no sort: a counting pass over igraph's edge
+ * vectors (IGRAPH_FROM / IGRAPH_TO, no copy) gives the degrees and the
+ * offsets; a fill pass writes every edge into both endpoints' lists, in edge
+ * order, into a scratch array. The igraph graph is destroyed right there.
+ * A second fill pass then transposes the scratch lists: visiting u in
+ * ascending order and appending u to the list of each of its neighbours w
+ * leaves every list sorted (the graph is symmetric, so the transpose is the
+ * graph itself). The same pass rejects loops and multi-edges, which would be
+ * a bug here since every source is simple or simplified. Peak memory is the
+ * larger of (igraph graph + 8 bytes/edge) and (16 bytes/edge + 8 bytes/node);
+ * igraph_get_adjlist, which allocates a vector per node, is not used.
+ *
+ * igraph aborts on errors and seeds its RNG from the clock unless told
+ * otherwise, so topo_build() installs the ignoring error and warning
+ * handlers and seeds the default RNG from the caller's seed before anything
+ * else. Every igraph return code is checked and turned into a sim_err with a
+ * one-line message: SIM_EINPUT for bad configurations and files, SIM_ENOMEM
+ * when igraph ran out of memory, SIM_ESOLVER for any other igraph failure.
+ */
+#include "topo.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <igraph.h>
+
+/* Node ids must stay below SIM_NONE; 2m must fit in a uint32 offset. */
+#define TOPO_MAX_NODES ((uint64_t)UINT32_MAX - 1)
+#define TOPO_MAX_SLOTS ((uint64_t)UINT32_MAX)
+#define TOPO_NMAX 100000000.0
+#define TOPO_MAX_DIMS 8
+
+const char *const topo_kinds[] = {
+    "complete", "erdos_renyi", "barabasi_albert", "watts_strogatz", "geometric",
+    "lattice", "ring", "cells", "file", NULL
+};
+
+static const char *const topo_uplinks[] = { "ring", "star", "complete", NULL };
+static const char *const topo_formats[] = { "edgelist", "graphml", "gml", NULL };
+
+/* --- Parameter tables ------------------------------------------------------ */
+
+static const sim_param topo_params_complete[] = {
+    SIM_PARAM_INT("n", topo_cfg, n, 0, 2, TOPO_NMAX, SIM_PF_REQUIRED,
+                  "number of nodes; every pair is linked and no edge is stored"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_erdos_renyi[] = {
+    SIM_PARAM_INT("n", topo_cfg, n, 0, 1, TOPO_NMAX, SIM_PF_REQUIRED,
+                  "number of nodes (at least 2)"),
+    SIM_PARAM_NUM("degree", topo_cfg, degree, 0, 0, 1e6, SIM_PF_REQUIRED | SIM_PF_MIN_OPEN,
+                  "mean degree; each pair is linked with probability degree / (n - 1)"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_barabasi_albert[] = {
+    SIM_PARAM_INT("n", topo_cfg, n, 0, 1, TOPO_NMAX, SIM_PF_REQUIRED, "number of nodes"),
+    SIM_PARAM_INT("m", topo_cfg, m, 0, 1, 1000, SIM_PF_REQUIRED,
+                  "edges each new node attaches to distinct existing nodes"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_watts_strogatz[] = {
+    SIM_PARAM_INT("n", topo_cfg, n, 0, 1, TOPO_NMAX, SIM_PF_REQUIRED,
+                  "number of nodes on the ring (more than k)"),
+    SIM_PARAM_INT("k", topo_cfg, k, 0, 2, 10000, SIM_PF_REQUIRED,
+                  "even degree of the ring lattice before rewiring (k/2 neighbours each side)"),
+    SIM_PARAM_NUM("p", topo_cfg, p, 0, 0, 1, SIM_PF_REQUIRED,
+                  "probability that each edge end is rewired to a random node"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_geometric[] = {
+    SIM_PARAM_INT("n", topo_cfg, n, 0, 1, TOPO_NMAX, SIM_PF_REQUIRED,
+                  "number of nodes, placed uniformly in the unit square"),
+    SIM_PARAM_NUM("radius", topo_cfg, radius, 0, 0, 1.5, SIM_PF_REQUIRED | SIM_PF_MIN_OPEN,
+                  "nodes closer than this (Euclidean, no wrap-around) are linked"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_lattice[] = {
+    SIM_PARAM_INTLIST("dims", topo_cfg, dims, 1, TOPO_NMAX, SIM_PF_REQUIRED,
+                      "side lengths, 1 to 8 of them, e.g. {100, 100}; nodes = their product"),
+    SIM_PARAM_BOOL("periodic", topo_cfg, periodic, 0, 0,
+                   "wrap every side around (a torus) instead of stopping at the border"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_ring[] = {
+    SIM_PARAM_INT("n", topo_cfg, n, 0, 3, TOPO_NMAX, SIM_PF_REQUIRED,
+                  "number of nodes; node i is linked to i - 1 and i + 1 (mod n)"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_cells[] = {
+    SIM_PARAM_INT("cells", topo_cfg, cells, 0, 1, 10000000, SIM_PF_REQUIRED, "number of cells"),
+    SIM_PARAM_INT("size", topo_cfg, size, 0, 1, 100000, SIM_PF_REQUIRED,
+                  "nodes per cell; each cell is a clique"),
+    SIM_PARAM_INT("gateways", topo_cfg, gateways, 1, 1, 100000, 0,
+                  "the first nodes of each cell that carry its links to other cells (<= size)"),
+    SIM_PARAM_ENUM("uplink", topo_cfg, uplink, TOPO_UPLINK_RING, topo_uplinks, 0,
+                   "how gateway j of different cells is wired: ring, star (to cell 0) or complete"),
+    SIM_PARAM_END
+};
+
+static const sim_param topo_params_file[] = {
+    SIM_PARAM_STR("path", topo_cfg, path, NULL, SIM_PF_REQUIRED,
+                  "graph file, relative to the scenario file's folder unless absolute"),
+    SIM_PARAM_ENUM("format", topo_cfg, format, TOPO_FMT_EDGELIST, topo_formats, 0,
+                   "edgelist (0-based id pairs), graphml or gml; read as undirected and simple"),
+    SIM_PARAM_END
+};
+
+static const sim_param *const topo_param_tables[] = {
+    topo_params_complete, topo_params_erdos_renyi, topo_params_barabasi_albert,
+    topo_params_watts_strogatz, topo_params_geometric, topo_params_lattice,
+    topo_params_ring, topo_params_cells, topo_params_file
+};
+
+#define TOPO_NKINDS ((int)(sizeof topo_param_tables / sizeof topo_param_tables[0]))
+
+const sim_param *topo_params(int kind)
+{
+    if (kind < 0 || kind >= TOPO_NKINDS) {
+        return NULL;
+    }
+    return topo_param_tables[kind];
+}
+
+/* --- Checks ------------------------------------------------------------------- */
+
+/*
+ * Type and range checks of the kind's table, as the loader does them; they are
+ * repeated in topo_build() so that a direct caller cannot pass, say, n = 0.
+ */
+static sim_err topo_check_ranges(const topo_cfg *cfg, char *msg, size_t msg_len)
+{
+    const sim_param *p = topo_params(cfg->kind);
+
+    for (; p->key != NULL; p++) {
+        const char *field = (const char *)cfg + p->offset;
+        int open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+
+        if (p->type == SIM_PT_INT) {
+            int64_t v;
+            memcpy(&v, field, sizeof v);
+            if ((double)v < p->min || (open && (double)v <= p->min) || (double)v > p->max) {
+                snprintf(msg, msg_len,
+                         "topology.%s: expected integer in %s%.15g, %.15g], got %" PRId64,
+                         p->key, open ? "(" : "[", p->min, p->max, v);
+                return SIM_EINPUT;
+            }
+        } else if (p->type == SIM_PT_NUM) {
+            double v;
+            memcpy(&v, field, sizeof v);
+            if (!(v >= p->min) || (open && v <= p->min) || v > p->max) {
+                snprintf(msg, msg_len, "topology.%s: expected number in %s%.15g, %.15g], got %g",
+                         p->key, open ? "(" : "[", p->min, p->max, v);
+                return SIM_EINPUT;
+            }
+        } else if (p->type == SIM_PT_ENUM) {
+            int v;
+            int count = 0;
+            memcpy(&v, field, sizeof v);
+            while (p->choices[count] != NULL) {
+                count++;
+            }
+            if (v < 0 || v >= count) {
+                snprintf(msg, msg_len, "topology.%s: invalid choice %d", p->key, v);
+                return SIM_EINPUT;
+            }
+        } else if (p->type == SIM_PT_STR) {
+            const char *v;
+            memcpy(&v, field, sizeof v);
+            if (v == NULL || v[0] == '\0') {
+                snprintf(msg, msg_len, "topology.%s: missing", p->key);
+                return SIM_EINPUT;
+            }
+        } else if (p->type == SIM_PT_INTLIST) {
+            const sim_intlist *l = (const sim_intlist *)(const void *)field;
+            for (uint32_t i = 0; i < l->count; i++) {
+                if ((double)l->values[i] < p->min || (double)l->values[i] > p->max) {
+                    snprintf(msg, msg_len, "topology.%s: expected integers in [%.15g, %.15g], got %"
+                             PRId64, p->key, p->min, p->max, l->values[i]);
+                    return SIM_EINPUT;
+                }
+            }
+        }
+    }
+    return SIM_OK;
+}
+
+sim_err topo_check(const topo_cfg *cfg, char *msg, size_t msg_len)
+{
+    switch (cfg->kind) {
+    case TOPO_ERDOS_RENYI:
+        if (cfg->n < 2) {
+            snprintf(msg, msg_len, "topology.n: erdos_renyi needs at least 2 nodes, got %" PRId64,
+                     cfg->n);
+            return SIM_EINPUT;
+        }
+        if (cfg->degree > (double)(cfg->n - 1)) {
+            snprintf(msg, msg_len, "topology.degree: must be <= n - 1 = %" PRId64 ", got %g",
+                     cfg->n - 1, cfg->degree);
+            return SIM_EINPUT;
+        }
+        break;
+    case TOPO_WATTS_STROGATZ:
+        if (cfg->k % 2 != 0) {
+            snprintf(msg, msg_len, "topology.k: must be even, got %" PRId64, cfg->k);
+            return SIM_EINPUT;
+        }
+        if (cfg->k >= cfg->n) {
+            snprintf(msg, msg_len, "topology.k: must be < n = %" PRId64 ", got %" PRId64,
+                     cfg->n, cfg->k);
+            return SIM_EINPUT;
+        }
+        break;
+    case TOPO_LATTICE: {
+        uint64_t prod = 1;
+        if (cfg->dims.count < 1 || cfg->dims.count > TOPO_MAX_DIMS || cfg->dims.values == NULL) {
+            snprintf(msg, msg_len, "topology.dims: expected 1 to %d side lengths, got %" PRIu32,
+                     TOPO_MAX_DIMS, cfg->dims.count);
+            return SIM_EINPUT;
+        }
+        for (uint32_t i = 0; i < cfg->dims.count; i++) {
+            int64_t d = cfg->dims.values[i];
+            if (d < 1) {
+                snprintf(msg, msg_len, "topology.dims: side lengths must be >= 1, got %" PRId64, d);
+                return SIM_EINPUT;
+            }
+            if (prod > TOPO_MAX_NODES / (uint64_t)d) {
+                snprintf(msg, msg_len, "topology.dims: more than %" PRIu64 " nodes",
+                         TOPO_MAX_NODES);
+                return SIM_EINPUT;
+            }
+            prod *= (uint64_t)d;
+        }
+        break;
+    }
+    case TOPO_CELLS:
+        if (cfg->gateways > cfg->size) {
+            snprintf(msg, msg_len, "topology.gateways: must be <= size = %" PRId64 ", got %" PRId64,
+                     cfg->size, cfg->gateways);
+            return SIM_EINPUT;
+        }
+        if (cfg->cells < 1 || cfg->size < 1
+            || (uint64_t)cfg->cells > TOPO_MAX_NODES / (uint64_t)cfg->size) {
+            snprintf(msg, msg_len, "topology: cells * size = %" PRId64 " * %" PRId64
+                     " nodes, more than %" PRIu64, cfg->cells, cfg->size, TOPO_MAX_NODES);
+            return SIM_EINPUT;
+        }
+        break;
+    default:
+        break;
+    }
+    return SIM_OK;
+}
+
+/* --- Helpers ------------------------------------------------------------------ */
+
+void topo_free(topo_graph *g)
+{
+    if (g == NULL) {
+        return;
+    }
+    free(g->off);
+    free(g->adj);
+    free(g->x);
+    free(g->y);
+    free(g->cell);
+    memset(g, 0, sizeof *g);
+}
+
+/* An igraph failure as a sim_err: ENOMEM stays ENOMEM, the rest is a solver failure. */
+static sim_err topo_igraph_fail(igraph_error_t rc, const char *what, char *msg, size_t msg_len)
+{
+    snprintf(msg, msg_len, "topology: igraph %s failed: %s", what, igraph_strerror(rc));
+    return rc == IGRAPH_ENOMEM ? SIM_ENOMEM : SIM_ESOLVER;
+}
+
+static sim_err topo_nomem(char *msg, size_t msg_len)
+{
+    snprintf(msg, msg_len, "topology: out of memory");
+    return SIM_ENOMEM;
+}
+
+/*
+ * Convert the undirected, simple igraph graph *ig into CSR in g (the method is
+ * in the file comment). Always destroys *ig, early, and clears *ig_live.
+ * Fails with SIM_EINPUT if the graph does not fit 32-bit indices, SIM_ENOMEM,
+ * or SIM_EINTERNAL if the graph has a loop or a multi-edge.
+ */
+static sim_err topo_csr_from_igraph(igraph_t *ig, int *ig_live, topo_graph *g,
+                                    char *msg, size_t msg_len)
+{
+    sim_err err = SIM_OK;
+    uint32_t *scratch = NULL;
+    uint32_t *cur = NULL;
+    igraph_integer_t nv = igraph_vcount(ig);
+    igraph_integer_t ne = igraph_ecount(ig);
+    uint32_t n;
+
+    if ((uint64_t)nv > TOPO_MAX_NODES) {
+        snprintf(msg, msg_len, "topology: %" PRId64 " nodes, more than %" PRIu64,
+                 (int64_t)nv, TOPO_MAX_NODES);
+        err = SIM_EINPUT;
+        goto done;
+    }
+    if (2 * (uint64_t)ne >= TOPO_MAX_SLOTS) {
+        snprintf(msg, msg_len, "topology: too many edges for 32-bit indices");
+        err = SIM_EINPUT;
+        goto done;
+    }
+    n = (uint32_t)nv;
+    g->n = n;
+    g->m = (uint64_t)ne;
+    g->off = calloc((size_t)n + 1, sizeof *g->off);
+    scratch = malloc((2 * (size_t)ne + 1) * sizeof *scratch);
+    if (g->off == NULL || scratch == NULL) {
+        err = topo_nomem(msg, msg_len);
+        goto done;
+    }
+
+    /* Counting pass: off[v] = deg(v), then inclusive prefix sums (end of v). */
+    for (igraph_integer_t e = 0; e < ne; e++) {
+        g->off[IGRAPH_FROM(ig, e)]++;
+        g->off[IGRAPH_TO(ig, e)]++;
+    }
+    for (uint32_t v = 1; v < n; v++) {
+        g->off[v] += g->off[v - 1];
+    }
+    g->off[n] = (uint32_t)(2 * ne);
+
+    /* Fill pass, decrementing: afterwards off[v] is the start of v's list. */
+    for (igraph_integer_t e = 0; e < ne; e++) {
+        uint32_t a = (uint32_t)IGRAPH_FROM(ig, e);
+        uint32_t b = (uint32_t)IGRAPH_TO(ig, e);
+        scratch[--g->off[a]] = b;
+        scratch[--g->off[b]] = a;
+    }
+    igraph_destroy(ig);
+    *ig_live = 0;
+
+    /* Transpose: u ascending, so each list comes out sorted. */
+    g->adj = malloc((2 * (size_t)ne + 1) * sizeof *g->adj);
+    cur = malloc(((size_t)n + 1) * sizeof *cur);
+    if (g->adj == NULL || cur == NULL) {
+        err = topo_nomem(msg, msg_len);
+        goto done;
+    }
+    memcpy(cur, g->off, ((size_t)n + 1) * sizeof *cur);
+    for (uint32_t u = 0; u < n; u++) {
+        for (uint32_t i = g->off[u]; i < g->off[u + 1]; i++) {
+            uint32_t w = scratch[i];
+            if (w == u || (cur[w] > g->off[w] && g->adj[cur[w] - 1] == u)) {
+                snprintf(msg, msg_len, "topology: internal error: graph is not simple at node %"
+                         PRIu32, u);
+                err = SIM_EINTERNAL;
+                goto done;
+            }
+            g->adj[cur[w]++] = u;
+        }
+    }
+
+done:
+    if (*ig_live) {
+        igraph_destroy(ig);
+        *ig_live = 0;
+    }
+    free(scratch);
+    free(cur);
+    return err;
+}
+
+/* --- Generators ------------------------------------------------------------- */
+
+/* Each makes *ig on success (and only then); auxiliary igraph objects are their own. */
+
+static igraph_error_t topo_gen_lattice(const topo_cfg *cfg, igraph_t *ig)
+{
+    igraph_vector_int_t dims;
+    igraph_vector_bool_t circular;
+    igraph_error_t rc;
+
+    rc = igraph_vector_int_init(&dims, (igraph_integer_t)cfg->dims.count);
+    if (rc != IGRAPH_SUCCESS) {
+        return rc;
+    }
+    rc = igraph_vector_bool_init(&circular, (igraph_integer_t)cfg->dims.count);
+    if (rc != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&dims);
+        return rc;
+    }
+    for (uint32_t i = 0; i < cfg->dims.count; i++) {
+        VECTOR(dims)[i] = (igraph_integer_t)cfg->dims.values[i];
+        VECTOR(circular)[i] = cfg->periodic ? 1 : 0;
+    }
+    rc = igraph_square_lattice(ig, &dims, 1, IGRAPH_UNDIRECTED, 0, &circular);
+    igraph_vector_bool_destroy(&circular);
+    igraph_vector_int_destroy(&dims);
+    /*
+     * igraph 0.10 adds no loop for a wrapped side of length 1 and no second
+     * edge for one of length 2, so no simplify (a full copy) is needed; the
+     * CSR pass would report it as an internal error if that ever changed.
+     */
+    return rc;
+}
+
+/*
+ * Coordinates of the 2-d lattice: igraph numbers node (i, j) of an a x b
+ * lattice as i + a * j, and we place it at (i / (a - 1), j / (b - 1)) so that
+ * region selectors see the unit square; a side of length 1 sits at 0.5.
+ */
+static sim_err topo_lattice_coords(const topo_cfg *cfg, topo_graph *g, char *msg, size_t msg_len)
+{
+    uint32_t a = (uint32_t)cfg->dims.values[0];
+    uint32_t b = (uint32_t)cfg->dims.values[1];
+
+    g->x = malloc((size_t)g->n * sizeof *g->x);
+    g->y = malloc((size_t)g->n * sizeof *g->y);
+    if (g->x == NULL || g->y == NULL) {
+        return topo_nomem(msg, msg_len);
+    }
+    for (uint32_t j = 0; j < b; j++) {
+        float yj = b > 1 ? (float)((double)j / (double)(b - 1)) : 0.5f;
+        for (uint32_t i = 0; i < a; i++) {
+            uint32_t v = i + a * j;
+            g->x[v] = a > 1 ? (float)((double)i / (double)(a - 1)) : 0.5f;
+            g->y[v] = yj;
+        }
+    }
+    return SIM_OK;
+}
+
+/* Join dir and path with a '/', unless path is absolute or dir is NULL/empty. */
+static char *topo_join_path(const char *dir, const char *path)
+{
+    size_t len;
+    char *full;
+
+    if (path[0] == '/' || dir == NULL || dir[0] == '\0') {
+        dir = NULL;
+    }
+    len = (dir != NULL ? strlen(dir) + 1 : 0) + strlen(path) + 1;
+    full = malloc(len);
+    if (full == NULL) {
+        return NULL;
+    }
+    if (dir != NULL) {
+        snprintf(full, len, "%s/%s", dir, path);
+    } else {
+        snprintf(full, len, "%s", path);
+    }
+    return full;
+}
+
+/* Read the file kind into *ig, undirected and simple. */
+static sim_err topo_read_file(const topo_cfg *cfg, const char *base_dir, igraph_t *ig,
+                              int *ig_live, char *msg, size_t msg_len)
+{
+    sim_err err = SIM_OK;
+    igraph_error_t rc = IGRAPH_SUCCESS;
+    const char *fmt = topo_formats[cfg->format];
+    char *full = topo_join_path(base_dir, cfg->path);
+    FILE *f = NULL;
+
+    if (full == NULL) {
+        err = topo_nomem(msg, msg_len);
+        goto done;
+    }
+    f = fopen(full, "r");
+    if (f == NULL) {
+        snprintf(msg, msg_len, "topology.path: cannot open '%s': %s", full, strerror(errno));
+        err = SIM_EINPUT;
+        goto done;
+    }
+    switch (cfg->format) {
+    case TOPO_FMT_GRAPHML:
+        rc = igraph_read_graph_graphml(ig, f, 0);
+        break;
+    case TOPO_FMT_GML:
+        rc = igraph_read_graph_gml(ig, f);
+        break;
+    default:
+        rc = igraph_read_graph_edgelist(ig, f, 0, IGRAPH_UNDIRECTED);
+        break;
+    }
+    if (rc == IGRAPH_ENOMEM) {
+        err = topo_nomem(msg, msg_len);
+        goto done;
+    }
+    if (rc == IGRAPH_UNIMPLEMENTED) {
+        snprintf(msg, msg_len, "topology.format: this igraph cannot read %s", fmt);
+        err = SIM_EINPUT;
+        goto done;
+    }
+    if (rc == IGRAPH_EFILE) {
+        snprintf(msg, msg_len, "topology.path: cannot read '%s'", full);
+        err = SIM_EINPUT;
+        goto done;
+    }
+    if (rc != IGRAPH_SUCCESS) {
+        snprintf(msg, msg_len, "topology.path: '%s' is not valid %s (%s)", full, fmt,
+                 igraph_strerror(rc));
+        err = SIM_EINPUT;
+        goto done;
+    }
+    *ig_live = 1;
+    if (ferror(f)) {
+        snprintf(msg, msg_len, "topology.path: cannot read '%s'", full);
+        err = SIM_EINPUT;
+        goto done;
+    }
+    if (igraph_vcount(ig) == 0) {
+        snprintf(msg, msg_len, "topology.path: '%s' has no nodes", full);
+        err = SIM_EINPUT;
+        goto done;
+    }
+    if (igraph_is_directed(ig)) {
+        rc = igraph_to_undirected(ig, IGRAPH_TO_UNDIRECTED_COLLAPSE, NULL);
+        if (rc != IGRAPH_SUCCESS) {
+            err = topo_igraph_fail(rc, "to_undirected", msg, msg_len);
+            goto done;
+        }
+    }
+    rc = igraph_simplify(ig, 1, 1, NULL);
+    if (rc != IGRAPH_SUCCESS) {
+        err = topo_igraph_fail(rc, "simplify", msg, msg_len);
+        goto done;
+    }
+
+done:
+    if (f != NULL) {
+        fclose(f);
+    }
+    free(full);
+    return err;
+}
+
+/* Append the other nodes of v's own cell, base .. base+size-1, to adj at k. */
+static uint32_t topo_cells_own(uint32_t base, uint32_t size, uint32_t v, uint32_t *adj, uint32_t k)
+{
+    for (uint32_t u = base; u < base + size; u++) {
+        if (u != v) {
+            if (adj != NULL) {
+                adj[k] = u;
+            }
+            k++;
+        }
+    }
+    return k;
+}
+
+/*
+ * Neighbours of node v of the cells kind, written in ascending order to adj
+ * (or only counted if adj is NULL); returns how many. Cell c holds nodes
+ * c*size .. c*size+size-1. Gateway i (i < gateways) of cell c is also linked
+ * to gateway i of each uplink peer cell: ring: c - 1 and c + 1 (mod cells);
+ * star: 0 for c > 0, every other cell for c = 0; complete: every other cell.
+ * O(degree of v).
+ */
+static uint32_t topo_cells_neighbors(const topo_cfg *cfg, uint32_t v, uint32_t *adj)
+{
+    uint32_t size = (uint32_t)cfg->size;
+    uint32_t cells = (uint32_t)cfg->cells;
+    uint32_t c = v / size;
+    uint32_t i = v % size;
+    uint32_t base = c * size;
+    uint32_t k = 0;
+    uint32_t visit[3];     /* own cell and up to two peer cells, ascending */
+    uint32_t nvisit = 0;
+
+    if (i >= (uint32_t)cfg->gateways || cells == 1) {
+        return topo_cells_own(base, size, v, adj, 0);
+    }
+    if (cfg->uplink == TOPO_UPLINK_COMPLETE || (cfg->uplink == TOPO_UPLINK_STAR && c == 0)) {
+        for (uint32_t d = 0; d < cells; d++) {
+            if (d == c) {
+                k = topo_cells_own(base, size, v, adj, k);
+            } else {
+                if (adj != NULL) {
+                    adj[k] = d * size + i;
+                }
+                k++;
+            }
+        }
+        return k;
+    }
+
+    visit[nvisit++] = c;
+    if (cfg->uplink == TOPO_UPLINK_STAR) {
+        visit[nvisit++] = 0;
+    } else {
+        uint32_t prev = (c + cells - 1) % cells;
+        uint32_t next = (c + 1) % cells;
+        visit[nvisit++] = prev;
+        if (next != prev) {
+            visit[nvisit++] = next;
+        }
+    }
+    /* Insertion sort of at most three entries. */
+    for (uint32_t a = 1; a < nvisit; a++) {
+        for (uint32_t b = a; b > 0 && visit[b - 1] > visit[b]; b--) {
+            uint32_t t = visit[b];
+            visit[b] = visit[b - 1];
+            visit[b - 1] = t;
+        }
+    }
+    for (uint32_t a = 0; a < nvisit; a++) {
+        if (visit[a] == c) {
+            k = topo_cells_own(base, size, v, adj, k);
+        } else {
+            if (adj != NULL) {
+                adj[k] = visit[a] * size + i;
+            }
+            k++;
+        }
+    }
+    return k;
+}
+
+/* The cells kind, written straight into CSR (two passes: count, fill). */
+static sim_err topo_build_cells(const topo_cfg *cfg, topo_graph *g, char *msg, size_t msg_len)
+{
+    uint64_t cells = (uint64_t)cfg->cells;
+    uint64_t size = (uint64_t)cfg->size;
+    uint64_t gw = (uint64_t)cfg->gateways;
+    uint64_t per_gateway = 0;
+    uint64_t m;
+    uint32_t n;
+
+    if (cells > 1) {
+        switch (cfg->uplink) {
+        case TOPO_UPLINK_STAR:
+            per_gateway = cells - 1;
+            break;
+        case TOPO_UPLINK_COMPLETE:
+            per_gateway = cells * (cells - 1) / 2;
+            break;
+        default:
+            per_gateway = cells == 2 ? 1 : cells;
+            break;
+        }
+    }
+    /* Below 2^32 nodes, 10^5 per cell and 10^7 cells, none of this overflows. */
+    m = cells * (size * (size - 1) / 2) + gw * per_gateway;
+    if (2 * m >= TOPO_MAX_SLOTS) {
+        snprintf(msg, msg_len, "topology: too many edges for 32-bit indices");
+        return SIM_EINPUT;
+    }
+    n = (uint32_t)(cells * size);
+    g->n = n;
+    g->m = m;
+    g->ncells = (uint32_t)cells;
+    g->off = malloc(((size_t)n + 1) * sizeof *g->off);
+    g->adj = malloc((2 * (size_t)m + 1) * sizeof *g->adj);
+    g->cell = malloc((size_t)n * sizeof *g->cell);
+    if (g->off == NULL || g->adj == NULL || g->cell == NULL) {
+        return topo_nomem(msg, msg_len);
+    }
+    g->off[0] = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        g->off[v + 1] = g->off[v] + topo_cells_neighbors(cfg, v, NULL);
+        g->cell[v] = v / (uint32_t)size;
+    }
+    if (g->off[n] != 2 * m) {
+        snprintf(msg, msg_len, "topology: internal error: cells has %" PRIu32
+                 " edge ends, expected %" PRIu64, g->off[n], 2 * m);
+        return SIM_EINTERNAL;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        (void)topo_cells_neighbors(cfg, v, g->adj + g->off[v]);
+    }
+    return SIM_OK;
+}
+
+/* --- Build ----------------------------------------------------------------------- */
+
+sim_err topo_build(const topo_cfg *cfg, uint64_t seed, const char *base_dir,
+                   topo_graph *out, char *msg, size_t msg_len)
+{
+    sim_err err = SIM_OK;
+    igraph_error_t rc = IGRAPH_SUCCESS;
+    igraph_t ig;
+    int ig_live = 0;
+    igraph_vector_t gx, gy;
+    int gxy_live = 0;
+    const char *what = NULL;
+
+    memset(out, 0, sizeof *out);
+    if (msg_len > 0) {
+        msg[0] = '\0';
+    }
+    if (cfg->kind < 0 || cfg->kind >= TOPO_NKINDS) {
+        snprintf(msg, msg_len, "topology.kind: unknown kind %d", cfg->kind);
+        return SIM_EINPUT;
+    }
+    err = topo_check_ranges(cfg, msg, msg_len);
+    if (err == SIM_OK) {
+        err = topo_check(cfg, msg, msg_len);
+    }
+    if (err != SIM_OK) {
+        return err;
+    }
+
+    igraph_set_error_handler(igraph_error_handler_ignore);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+    rc = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+    if (rc != IGRAPH_SUCCESS) {
+        err = topo_igraph_fail(rc, "rng_seed", msg, msg_len);
+        goto done;
+    }
+
+    switch ((topo_kind)cfg->kind) {
+    case TOPO_COMPLETE:
+        out->n = (uint32_t)cfg->n;
+        out->m = (uint64_t)cfg->n * (uint64_t)(cfg->n - 1) / 2;
+        out->complete = 1;
+        goto done;
+    case TOPO_CELLS:
+        err = topo_build_cells(cfg, out, msg, msg_len);
+        goto done;
+    case TOPO_FILE:
+        err = topo_read_file(cfg, base_dir, &ig, &ig_live, msg, msg_len);
+        if (err != SIM_OK) {
+            goto done;
+        }
+        break;
+    case TOPO_ERDOS_RENYI:
+        what = "erdos_renyi_game_gnp";
+        rc = igraph_erdos_renyi_game_gnp(&ig, (igraph_integer_t)cfg->n,
+                                         cfg->degree / (double)(cfg->n - 1),
+                                         IGRAPH_UNDIRECTED, 0);
+        break;
+    case TOPO_BARABASI_ALBERT:
+        what = "barabasi_game";
+        rc = igraph_barabasi_game(&ig, (igraph_integer_t)cfg->n, 1.0, (igraph_integer_t)cfg->m,
+                                  NULL, 0, 1.0, IGRAPH_UNDIRECTED, IGRAPH_BARABASI_PSUMTREE, NULL);
+        break;
+    case TOPO_WATTS_STROGATZ:
+        what = "watts_strogatz_game";
+        rc = igraph_watts_strogatz_game(&ig, 1, (igraph_integer_t)cfg->n,
+                                        (igraph_integer_t)(cfg->k / 2), cfg->p, 0, 0);
+        break;
+    case TOPO_GEOMETRIC:
+        what = "grg_game";
+        rc = igraph_vector_init(&gx, 0);
+        if (rc != IGRAPH_SUCCESS) {
+            break;
+        }
+        rc = igraph_vector_init(&gy, 0);
+        if (rc != IGRAPH_SUCCESS) {
+            igraph_vector_destroy(&gx);
+            break;
+        }
+        gxy_live = 1;
+        rc = igraph_grg_game(&ig, (igraph_integer_t)cfg->n, cfg->radius, 0, &gx, &gy);
+        break;
+    case TOPO_LATTICE:
+        what = "square_lattice";
+        rc = topo_gen_lattice(cfg, &ig);
+        break;
+    case TOPO_RING:
+        what = "ring";
+        rc = igraph_ring(&ig, (igraph_integer_t)cfg->n, IGRAPH_UNDIRECTED, 0, 1);
+        break;
+    }
+    if (rc != IGRAPH_SUCCESS) {
+        err = topo_igraph_fail(rc, what, msg, msg_len);
+        goto done;
+    }
+    ig_live = 1;
+
+    if (gxy_live) {
+        igraph_integer_t nv = igraph_vector_size(&gx);
+        out->x = malloc((size_t)nv * sizeof *out->x + 1);
+        out->y = malloc((size_t)nv * sizeof *out->y + 1);
+        if (out->x == NULL || out->y == NULL) {
+            err = topo_nomem(msg, msg_len);
+            goto done;
+        }
+        for (igraph_integer_t v = 0; v < nv; v++) {
+            out->x[v] = (float)VECTOR(gx)[v];
+            out->y[v] = (float)VECTOR(gy)[v];
+        }
+        igraph_vector_destroy(&gx);
+        igraph_vector_destroy(&gy);
+        gxy_live = 0;
+    }
+
+    err = topo_csr_from_igraph(&ig, &ig_live, out, msg, msg_len);
+    if (err != SIM_OK) {
+        goto done;
+    }
+    if (cfg->kind == TOPO_LATTICE && cfg->dims.count == 2) {
+        err = topo_lattice_coords(cfg, out, msg, msg_len);
+    }
+
+done:
+    if (gxy_live) {
+        igraph_vector_destroy(&gx);
+        igraph_vector_destroy(&gy);
+    }
+    if (ig_live) {
+        igraph_destroy(&ig);
+    }
+    if (err != SIM_OK) {
+        topo_free(out);
+    }
+    return err;
+}

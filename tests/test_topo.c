@@ -1,0 +1,947 @@
+/*
+ * test_topo.c -- tests of sim/topo.c: every kind's node and edge counts, the
+ * CSR against an independent igraph build with the same seed, statistical
+ * and structural properties of the random kinds, the cells uplinks, file
+ * reading (edgelist, GML, GraphML) and the SIM_EINPUT messages.
+ *
+ * The tests may include igraph.h (the rule "igraph.h only in topo.c" is for
+ * the product): rebuilding a graph with igraph under the same seed is the
+ * reference the CSR is compared with.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <math.h>
+
+#include <CUnit/CUnit.h>
+#include <igraph.h>
+
+#include "test_util.h"
+#include "topo.h"
+
+/* --- Helpers ------------------------------------------------------------------- */
+
+/* 1 if w is in v's (sorted) neighbour list. */
+static int has_edge(const topo_graph *g, uint32_t v, uint32_t w)
+{
+    uint32_t lo = g->off[v];
+    uint32_t hi = g->off[v + 1];
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g->adj[mid] < w) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < g->off[v + 1] && g->adj[lo] == w;
+}
+
+/* CSR invariants: offsets, sorted lists without loops or repeats, symmetry. */
+static void check_csr(const topo_graph *g)
+{
+    int ok = 1;
+
+    CU_ASSERT_FALSE(g->complete);
+    CU_ASSERT_PTR_NOT_NULL(g->off);
+    if (g->off == NULL) {
+        return;
+    }
+    CHECK_MSG(g->off[0] == 0, "off[0] = %u", (unsigned)g->off[0]);
+    CHECK_MSG(g->off[g->n] == 2 * g->m, "off[n] = %u, 2m = %llu", (unsigned)g->off[g->n],
+              (unsigned long long)(2 * g->m));
+    for (uint32_t v = 0; v < g->n && ok; v++) {
+        for (uint32_t i = g->off[v]; i < g->off[v + 1]; i++) {
+            uint32_t w = g->adj[i];
+            if (w >= g->n || w == v || (i > g->off[v] && g->adj[i - 1] >= w)
+                || !has_edge(g, w, v)) {
+                fprintf(stderr, "\n    bad CSR at node %u, entry %u -> %u\n", (unsigned)v,
+                        (unsigned)i, (unsigned)w);
+                ok = 0;
+                break;
+            }
+        }
+    }
+    CU_ASSERT(ok);
+}
+
+/* The CSR has exactly igraph's nodes, edge count and neighbour sets. */
+static void check_same_as_igraph(const topo_graph *g, const igraph_t *ig)
+{
+    igraph_vector_int_t nb;
+    int ok = 1;
+
+    CHECK_MSG((igraph_integer_t)g->n == igraph_vcount(ig), "n = %u, igraph %lld", (unsigned)g->n,
+              (long long)igraph_vcount(ig));
+    CHECK_MSG((igraph_integer_t)g->m == igraph_ecount(ig), "m = %llu, igraph %lld",
+              (unsigned long long)g->m, (long long)igraph_ecount(ig));
+    if ((igraph_integer_t)g->n != igraph_vcount(ig)) {
+        return;
+    }
+    CU_ASSERT_FATAL(igraph_vector_int_init(&nb, 0) == IGRAPH_SUCCESS);
+    for (uint32_t v = 0; v < g->n && ok; v++) {
+        CU_ASSERT_FATAL(igraph_neighbors(ig, &nb, v, IGRAPH_ALL) == IGRAPH_SUCCESS);
+        igraph_vector_int_sort(&nb);
+        if (igraph_vector_int_size(&nb) != (igraph_integer_t)topo_degree(g, v)) {
+            fprintf(stderr, "\n    node %u: degree %u, igraph %lld\n", (unsigned)v,
+                    (unsigned)topo_degree(g, v), (long long)igraph_vector_int_size(&nb));
+            ok = 0;
+            break;
+        }
+        for (uint32_t i = 0; i < topo_degree(g, v); i++) {
+            if ((igraph_integer_t)g->adj[g->off[v] + i] != VECTOR(nb)[i]) {
+                fprintf(stderr, "\n    node %u: neighbour %u is %u, igraph %lld\n", (unsigned)v,
+                        (unsigned)i, (unsigned)g->adj[g->off[v] + i], (long long)VECTOR(nb)[i]);
+                ok = 0;
+                break;
+            }
+        }
+    }
+    CU_ASSERT(ok);
+    igraph_vector_int_destroy(&nb);
+}
+
+/* Build cfg or fail the test with topo_build's message. */
+static int build(const topo_cfg *cfg, uint64_t seed, topo_graph *g)
+{
+    char msg[256];
+    sim_err err = topo_build(cfg, seed, NULL, g, msg, sizeof msg);
+
+    CHECK_MSG(err == SIM_OK, "topo_build(%s) = %d: %s", topo_kinds[cfg->kind], (int)err, msg);
+    return err == SIM_OK;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    unlink(path);
+}
+
+static const sim_param *find_param(int kind, const char *key)
+{
+    for (const sim_param *p = topo_params(kind); p != NULL && p->key != NULL; p++) {
+        if (strcmp(p->key, key) == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* --- Names and parameter tables ------------------------------------------------ */
+
+static void test_topo_kind_names_follow_enum_order(void)
+{
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_COMPLETE], "complete");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_ERDOS_RENYI], "erdos_renyi");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_BARABASI_ALBERT], "barabasi_albert");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_WATTS_STROGATZ], "watts_strogatz");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_GEOMETRIC], "geometric");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_LATTICE], "lattice");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_RING], "ring");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_CELLS], "cells");
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_FILE], "file");
+    CU_ASSERT_PTR_NULL(topo_kinds[TOPO_FILE + 1]);
+}
+
+static void test_topo_params_list_each_kinds_keys_with_required_flags(void)
+{
+    static const char *const keys[][5] = {
+        { "n", NULL }, { "n", "degree", NULL }, { "n", "m", NULL }, { "n", "k", "p", NULL },
+        { "n", "radius", NULL }, { "dims", "periodic", NULL }, { "n", NULL },
+        { "cells", "size", "gateways", "uplink", NULL }, { "path", "format", NULL }
+    };
+
+    for (int kind = 0; topo_kinds[kind] != NULL; kind++) {
+        const sim_param *p = topo_params(kind);
+        int count = 0;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        for (; p->key != NULL; p++) {
+            count++;
+            CHECK_MSG(p->help != NULL && p->help[0] != '\0', "%s.%s has no help",
+                      topo_kinds[kind], p->key);
+        }
+        for (int i = 0; keys[kind][i] != NULL; i++) {
+            CHECK_MSG(find_param(kind, keys[kind][i]) != NULL, "%s lacks %s", topo_kinds[kind],
+                      keys[kind][i]);
+            count--;
+        }
+        CHECK_MSG(count == 0, "%s has %d unexpected keys", topo_kinds[kind], count);
+    }
+    CU_ASSERT_PTR_NULL(topo_params(TOPO_FILE + 1));
+    CU_ASSERT_PTR_NULL(topo_params(-1));
+    CU_ASSERT(find_param(TOPO_ERDOS_RENYI, "n")->flags & SIM_PF_REQUIRED);
+    CU_ASSERT(find_param(TOPO_ERDOS_RENYI, "degree")->flags & SIM_PF_MIN_OPEN);
+    CU_ASSERT(find_param(TOPO_WATTS_STROGATZ, "p")->flags & SIM_PF_REQUIRED);
+    CU_ASSERT(find_param(TOPO_FILE, "path")->flags & SIM_PF_REQUIRED);
+    CU_ASSERT_FALSE(find_param(TOPO_CELLS, "gateways")->flags & SIM_PF_REQUIRED);
+    CU_ASSERT_DOUBLE_EQUAL(find_param(TOPO_CELLS, "gateways")->def, 1.0, 0.0);
+    CU_ASSERT_EQUAL(find_param(TOPO_CELLS, "uplink")->type, SIM_PT_ENUM);
+    CU_ASSERT_STRING_EQUAL(find_param(TOPO_CELLS, "uplink")->choices[TOPO_UPLINK_STAR], "star");
+    CU_ASSERT_STRING_EQUAL(find_param(TOPO_FILE, "format")->choices[TOPO_FMT_GML], "gml");
+    CU_ASSERT_DOUBLE_EQUAL(find_param(TOPO_RING, "n")->min, 3.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(find_param(TOPO_COMPLETE, "n")->min, 2.0, 0.0);
+}
+
+/* --- Deterministic kinds ---------------------------------------------------------- */
+
+static void test_topo_ring_has_n_edges_each_node_linked_to_both_sides(void)
+{
+    topo_cfg cfg = { .kind = TOPO_RING, .n = 1237 };
+    topo_graph g;
+
+    if (!build(&cfg, 4711, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, 1237);
+    CU_ASSERT_EQUAL(g.m, 1237);
+    check_csr(&g);
+    for (uint32_t v = 0; v < g.n; v++) {
+        CU_ASSERT_EQUAL(topo_degree(&g, v), 2);
+        CU_ASSERT(has_edge(&g, v, (v + 1) % g.n));
+    }
+    CU_ASSERT_PTR_NULL(g.x);
+    CU_ASSERT_PTR_NULL(g.cell);
+    topo_free(&g);
+}
+
+static void test_topo_complete_stores_no_edges(void)
+{
+    topo_cfg cfg = { .kind = TOPO_COMPLETE, .n = 4321 };
+    topo_graph g;
+
+    if (!build(&cfg, 99, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, 4321);
+    CU_ASSERT_EQUAL(g.m, (uint64_t)4321 * 4320 / 2);
+    CU_ASSERT_EQUAL(g.complete, 1);
+    CU_ASSERT_PTR_NULL(g.off);
+    CU_ASSERT_PTR_NULL(g.adj);
+    CU_ASSERT_EQUAL(topo_degree(&g, 17), 4320);
+    topo_free(&g);
+}
+
+static void test_topo_lattice_2d_counts_and_unit_square_coordinates(void)
+{
+    static const int64_t dims[] = { 37, 23 };
+    topo_cfg cfg = { .kind = TOPO_LATTICE, .dims = { 2, dims } };
+    topo_graph g;
+    int ok = 1;
+
+    if (!build(&cfg, 1, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, 37 * 23);
+    CU_ASSERT_EQUAL(g.m, 37 * 22 + 23 * 36);
+    check_csr(&g);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.x);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.y);
+    CU_ASSERT_DOUBLE_EQUAL(g.x[0], 0.0, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(g.y[0], 0.0, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(g.x[g.n - 1], 1.0, 1e-7);
+    CU_ASSERT_DOUBLE_EQUAL(g.y[g.n - 1], 1.0, 1e-7);
+    /* Every edge is one grid step along exactly one axis. */
+    for (uint32_t v = 0; v < g.n; v++) {
+        for (uint32_t i = g.off[v]; i < g.off[v + 1]; i++) {
+            double dx = fabs((double)g.x[v] - g.x[g.adj[i]]);
+            double dy = fabs((double)g.y[v] - g.y[g.adj[i]]);
+            int step_x = fabs(dx - 1.0 / 36) < 1e-6 && dy < 1e-6;
+            int step_y = fabs(dy - 1.0 / 22) < 1e-6 && dx < 1e-6;
+            if (!step_x && !step_y) {
+                fprintf(stderr, "\n    edge %u-%u: dx %g dy %g\n", (unsigned)v,
+                        (unsigned)g.adj[i], dx, dy);
+                ok = 0;
+            }
+        }
+    }
+    CU_ASSERT(ok);
+    topo_free(&g);
+}
+
+static void test_topo_lattice_3d_counts_without_coordinates(void)
+{
+    static const int64_t dims[] = { 4, 5, 6 };
+    topo_cfg cfg = { .kind = TOPO_LATTICE, .dims = { 3, dims } };
+    topo_graph g;
+
+    if (!build(&cfg, 1, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, 120);
+    CU_ASSERT_EQUAL(g.m, 3 * 5 * 6 + 4 * 4 * 6 + 4 * 5 * 5);
+    CU_ASSERT_PTR_NULL(g.x);
+    CU_ASSERT_PTR_NULL(g.y);
+    check_csr(&g);
+    topo_free(&g);
+}
+
+static void test_topo_lattice_periodic_is_a_simple_torus(void)
+{
+    static const int64_t torus[] = { 7, 5 };
+    static const int64_t thin[] = { 2, 6 };
+    static const int64_t line[] = { 1, 5 };
+    topo_cfg cfg = { .kind = TOPO_LATTICE, .dims = { 2, torus }, .periodic = 1 };
+    topo_graph g;
+
+    if (build(&cfg, 1, &g)) {
+        CU_ASSERT_EQUAL(g.n, 35);
+        CU_ASSERT_EQUAL(g.m, 70);
+        check_csr(&g);
+        for (uint32_t v = 0; v < g.n; v++) {
+            CU_ASSERT_EQUAL(topo_degree(&g, v), 4);
+        }
+        topo_free(&g);
+    }
+    /* A wrapped side of 2 would double its edges: one edge per pair remains. */
+    cfg.dims.values = thin;
+    if (build(&cfg, 1, &g)) {
+        CHECK_MSG(g.m == 6 + 2 * 6, "m = %llu, expected 18", (unsigned long long)g.m);
+        check_csr(&g);
+        topo_free(&g);
+    }
+    /* A wrapped side of 1 would be a loop: what remains is a ring of 5. */
+    cfg.dims.values = line;
+    if (build(&cfg, 1, &g)) {
+        CHECK_MSG(g.m == 5, "m = %llu, expected 5", (unsigned long long)g.m);
+        check_csr(&g);
+        topo_free(&g);
+    }
+}
+
+/* --- Random kinds against igraph --------------------------------------------- */
+
+static void test_topo_csr_equals_igraph_rebuilt_with_same_seed(void)
+{
+    static const int64_t dims[] = { 13, 17 };
+    const uint64_t seed = 20240917;
+    topo_cfg cfgs[] = {
+        { .kind = TOPO_ERDOS_RENYI, .n = 3001, .degree = 5.75 },
+        { .kind = TOPO_BARABASI_ALBERT, .n = 2503, .m = 3 },
+        { .kind = TOPO_WATTS_STROGATZ, .n = 1999, .k = 6, .p = 0.237 },
+        { .kind = TOPO_GEOMETRIC, .n = 1500, .radius = 0.0613 },
+        { .kind = TOPO_LATTICE, .dims = { 2, dims } },
+        { .kind = TOPO_RING, .n = 101 },
+    };
+
+    for (size_t c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++) {
+        const topo_cfg *cfg = &cfgs[c];
+        topo_graph g;
+        igraph_t ig;
+        igraph_vector_int_t dv;
+        igraph_error_t rc = IGRAPH_FAILURE;
+
+        if (!build(cfg, seed, &g)) {
+            continue;
+        }
+        check_csr(&g);
+        igraph_rng_seed(igraph_rng_default(), seed);
+        switch (cfg->kind) {
+        case TOPO_ERDOS_RENYI:
+            rc = igraph_erdos_renyi_game_gnp(&ig, cfg->n, cfg->degree / (double)(cfg->n - 1),
+                                             IGRAPH_UNDIRECTED, 0);
+            break;
+        case TOPO_BARABASI_ALBERT:
+            rc = igraph_barabasi_game(&ig, cfg->n, 1.0, cfg->m, NULL, 0, 1.0, IGRAPH_UNDIRECTED,
+                                      IGRAPH_BARABASI_PSUMTREE, NULL);
+            break;
+        case TOPO_WATTS_STROGATZ:
+            rc = igraph_watts_strogatz_game(&ig, 1, cfg->n, cfg->k / 2, cfg->p, 0, 0);
+            break;
+        case TOPO_GEOMETRIC:
+            rc = igraph_grg_game(&ig, cfg->n, cfg->radius, 0, NULL, NULL);
+            break;
+        case TOPO_LATTICE:
+            igraph_vector_int_init(&dv, 2);
+            VECTOR(dv)[0] = 13;
+            VECTOR(dv)[1] = 17;
+            rc = igraph_square_lattice(&ig, &dv, 1, IGRAPH_UNDIRECTED, 0, NULL);
+            igraph_vector_int_destroy(&dv);
+            break;
+        case TOPO_RING:
+            rc = igraph_ring(&ig, cfg->n, IGRAPH_UNDIRECTED, 0, 1);
+            break;
+        default:
+            break;
+        }
+        CHECK_MSG(rc == IGRAPH_SUCCESS, "igraph rebuild of %s failed", topo_kinds[cfg->kind]);
+        if (rc == IGRAPH_SUCCESS) {
+            check_same_as_igraph(&g, &ig);
+            igraph_destroy(&ig);
+        }
+        topo_free(&g);
+    }
+}
+
+static void test_topo_barabasi_albert_edges_are_sum_of_min_m_i(void)
+{
+    /* Node i > 0 brings min(m, i) distinct edges (PSUMTREE, no start graph). */
+    topo_cfg cfg = { .kind = TOPO_BARABASI_ALBERT, .n = 5003, .m = 4 };
+    topo_graph g;
+    uint64_t want = 1 + 2 + 3 + (uint64_t)4 * (5003 - 4);
+
+    if (!build(&cfg, 777, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, 5003);
+    CHECK_MSG(g.m == want, "m = %llu, expected %llu", (unsigned long long)g.m,
+              (unsigned long long)want);
+    check_csr(&g);
+    topo_free(&g);
+}
+
+static void test_topo_erdos_renyi_mean_degree_close_to_requested(void)
+{
+    /*
+     * n = 20000, degree 4: m ~ Binomial(n(n-1)/2, p) with mean n*4/2 = 40000
+     * and variance ~40000, so sd(m) ~ 200 and sd(2m/n) ~ 400/20000 = 0.02.
+     * The +-0.1 tolerance is five standard deviations.
+     */
+    topo_cfg cfg = { .kind = TOPO_ERDOS_RENYI, .n = 20000, .degree = 4.0 };
+    topo_graph g;
+    double mean;
+
+    if (!build(&cfg, 314159, &g)) {
+        return;
+    }
+    mean = 2.0 * (double)g.m / (double)g.n;
+    CHECK_MSG(fabs(mean - 4.0) < 0.1, "mean degree %g, expected 4 +- 0.1", mean);
+    check_csr(&g);
+    topo_free(&g);
+}
+
+static void test_topo_watts_strogatz_without_rewiring_is_k_regular_ring(void)
+{
+    topo_cfg cfg = { .kind = TOPO_WATTS_STROGATZ, .n = 1000, .k = 6, .p = 0.0 };
+    topo_graph g;
+    int ok = 1;
+
+    if (!build(&cfg, 5, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.m, 3000);
+    check_csr(&g);
+    for (uint32_t v = 0; v < g.n; v++) {
+        ok &= topo_degree(&g, v) == 6;
+        for (uint32_t d = 1; d <= 3; d++) {
+            ok &= has_edge(&g, v, (v + d) % g.n);
+        }
+    }
+    CU_ASSERT(ok);
+    topo_free(&g);
+}
+
+static void test_topo_watts_strogatz_keeps_nk_over_2_edges_for_any_p(void)
+{
+    static const double ps[] = { 0.05, 0.382, 1.0 };
+
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        topo_cfg cfg = { .kind = TOPO_WATTS_STROGATZ, .n = 2017, .k = 8, .p = ps[i] };
+        topo_graph g;
+        if (!build(&cfg, 11 + i, &g)) {
+            continue;
+        }
+        CHECK_MSG(g.m == 2017 * 4, "p = %g: m = %llu, expected %d", ps[i],
+                  (unsigned long long)g.m, 2017 * 4);
+        check_csr(&g);
+        topo_free(&g);
+    }
+}
+
+static void test_topo_geometric_links_exactly_the_pairs_within_radius(void)
+{
+    /* Coordinates are stored as float: allow 1e-6 either side of the radius. */
+    const double r = 0.0851;
+    topo_cfg cfg = { .kind = TOPO_GEOMETRIC, .n = 600, .radius = r };
+    topo_graph g;
+    int bad_edge = 0, bad_non_edge = 0;
+    uint64_t close = 0;
+
+    if (!build(&cfg, 8675309, &g)) {
+        return;
+    }
+    check_csr(&g);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.x);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.y);
+    for (uint32_t u = 0; u < g.n; u++) {
+        CU_ASSERT(g.x[u] >= 0.0f && g.x[u] <= 1.0f && g.y[u] >= 0.0f && g.y[u] <= 1.0f);
+        for (uint32_t v = u + 1; v < g.n; v++) {
+            double d = hypot((double)g.x[u] - g.x[v], (double)g.y[u] - g.y[v]);
+            int e = has_edge(&g, u, v);
+            bad_edge += e && d > r + 1e-6;
+            bad_non_edge += !e && d <= r - 1e-6;
+            close += d <= r;
+        }
+    }
+    CHECK_MSG(bad_edge == 0, "%d edges longer than the radius", bad_edge);
+    CHECK_MSG(bad_non_edge == 0, "%d close pairs not linked", bad_non_edge);
+    CHECK_MSG(close > 0 && (uint64_t)llabs((long long)close - (long long)g.m) <= 2,
+              "%llu close pairs, %llu edges", (unsigned long long)close, (unsigned long long)g.m);
+    topo_free(&g);
+}
+
+static void test_topo_same_seed_same_graph_other_seed_differs(void)
+{
+    topo_cfg cfg = { .kind = TOPO_BARABASI_ALBERT, .n = 3000, .m = 2 };
+    topo_graph a, b, c;
+
+    if (!build(&cfg, 123456789, &a)) {
+        return;
+    }
+    if (build(&cfg, 123456789, &b)) {
+        CU_ASSERT_EQUAL(a.m, b.m);
+        CU_ASSERT(memcmp(a.off, b.off, ((size_t)a.n + 1) * sizeof *a.off) == 0);
+        CU_ASSERT(memcmp(a.adj, b.adj, 2 * (size_t)a.m * sizeof *a.adj) == 0);
+        topo_free(&b);
+    }
+    if (build(&cfg, 987654321, &c)) {
+        CU_ASSERT(a.m == c.m);  /* BA's edge count does not depend on the seed */
+        CU_ASSERT(memcmp(a.off, c.off, ((size_t)a.n + 1) * sizeof *a.off) != 0
+                  || memcmp(a.adj, c.adj, 2 * (size_t)a.m * sizeof *a.adj) != 0);
+        topo_free(&c);
+    }
+    topo_free(&a);
+}
+
+/* --- Cells ------------------------------------------------------------------------ */
+
+/* The rule of the cells kind, written independently of topo.c. */
+static int cells_linked(const topo_cfg *cfg, uint32_t u, uint32_t v)
+{
+    uint32_t size = (uint32_t)cfg->size;
+    uint32_t cells = (uint32_t)cfg->cells;
+    uint32_t cu = u / size, cv = v / size, iu = u % size, iv = v % size;
+
+    if (u == v) {
+        return 0;
+    }
+    if (cu == cv) {
+        return 1;
+    }
+    if (iu != iv || iu >= (uint32_t)cfg->gateways) {
+        return 0;
+    }
+    switch (cfg->uplink) {
+    case TOPO_UPLINK_STAR:
+        return cu == 0 || cv == 0;
+    case TOPO_UPLINK_COMPLETE:
+        return 1;
+    default:
+        return (cu + 1) % cells == cv || (cv + 1) % cells == cu;
+    }
+}
+
+static void check_cells_against_reference(const topo_cfg *cfg)
+{
+    topo_graph g;
+    igraph_vector_int_t el;
+    igraph_t ig;
+    uint32_t n = (uint32_t)(cfg->cells * cfg->size);
+
+    if (!build(cfg, 3, &g)) {
+        return;
+    }
+    check_csr(&g);
+    CU_ASSERT_EQUAL(g.n, n);
+    CU_ASSERT_EQUAL(g.ncells, (uint32_t)cfg->cells);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.cell);
+    for (uint32_t v = 0; v < n; v++) {
+        CU_ASSERT_EQUAL(g.cell[v], v / (uint32_t)cfg->size);
+    }
+    CU_ASSERT_FATAL(igraph_vector_int_init(&el, 0) == IGRAPH_SUCCESS);
+    for (uint32_t u = 0; u < n; u++) {
+        for (uint32_t v = u + 1; v < n; v++) {
+            if (cells_linked(cfg, u, v)) {
+                igraph_vector_int_push_back(&el, u);
+                igraph_vector_int_push_back(&el, v);
+            }
+        }
+    }
+    CU_ASSERT_FATAL(igraph_create(&ig, &el, n, IGRAPH_UNDIRECTED) == IGRAPH_SUCCESS);
+    check_same_as_igraph(&g, &ig);
+    igraph_destroy(&ig);
+    igraph_vector_int_destroy(&el);
+    topo_free(&g);
+}
+
+static void test_topo_cells_match_the_rule_for_every_uplink(void)
+{
+    static const int64_t shapes[][3] = {   /* cells, size, gateways */
+        { 7, 5, 2 }, { 2, 4, 3 }, { 1, 6, 1 }, { 3, 3, 3 }, { 11, 1, 1 }
+    };
+
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        for (int up = TOPO_UPLINK_RING; up <= TOPO_UPLINK_COMPLETE; up++) {
+            topo_cfg cfg = { .kind = TOPO_CELLS, .cells = shapes[s][0], .size = shapes[s][1],
+                             .gateways = shapes[s][2], .uplink = up };
+            check_cells_against_reference(&cfg);
+        }
+    }
+}
+
+static void test_topo_cells_are_cliques_joined_only_through_gateways(void)
+{
+    topo_cfg cfg = { .kind = TOPO_CELLS, .cells = 9, .size = 12, .gateways = 3,
+                     .uplink = TOPO_UPLINK_RING };
+    topo_graph g;
+    int ok = 1;
+
+    if (!build(&cfg, 3, &g)) {
+        return;
+    }
+    for (uint32_t u = 0; u < g.n; u++) {
+        for (uint32_t v = 0; v < g.n; v++) {
+            if (u != v && g.cell[u] == g.cell[v]) {
+                ok &= has_edge(&g, u, v);
+            }
+        }
+        for (uint32_t i = g.off[u]; i < g.off[u + 1]; i++) {
+            uint32_t w = g.adj[i];
+            if (g.cell[w] != g.cell[u]) {
+                ok &= u % 12 < 3 && w % 12 < 3;
+            }
+        }
+    }
+    CU_ASSERT(ok);
+    topo_free(&g);
+}
+
+static void test_topo_cells_uplink_edge_counts(void)
+{
+    /* 7 cells of 5 (10 edges each), 2 gateways: ring 7, star 6, complete 21 per gateway. */
+    static const uint64_t per_gateway[] = { 7, 6, 21 };
+
+    for (int up = TOPO_UPLINK_RING; up <= TOPO_UPLINK_COMPLETE; up++) {
+        topo_cfg cfg = { .kind = TOPO_CELLS, .cells = 7, .size = 5, .gateways = 2, .uplink = up };
+        topo_graph g;
+        if (!build(&cfg, 3, &g)) {
+            continue;
+        }
+        CHECK_MSG(g.m == 70 + 2 * per_gateway[up], "uplink %d: m = %llu, expected %llu", up,
+                  (unsigned long long)g.m, (unsigned long long)(70 + 2 * per_gateway[up]));
+        topo_free(&g);
+    }
+    /* Two cells in a ring: one link per gateway, not two. */
+    {
+        topo_cfg cfg = { .kind = TOPO_CELLS, .cells = 2, .size = 4, .gateways = 3,
+                         .uplink = TOPO_UPLINK_RING };
+        topo_graph g;
+        if (build(&cfg, 3, &g)) {
+            CU_ASSERT_EQUAL(g.m, 2 * 6 + 3);
+            topo_free(&g);
+        }
+    }
+}
+
+/* --- Files ------------------------------------------------------------------------ */
+
+static const char gml_text[] =
+    "Creator \"test_topo\"\n"
+    "graph [\n"
+    "  directed 1\n"
+    "  node [ id 0 ]\n  node [ id 1 ]\n  node [ id 2 ]\n  node [ id 3 ]\n"
+    "  edge [ source 0 target 1 ]\n"
+    "  edge [ source 1 target 0 ]\n"
+    "  edge [ source 1 target 2 ]\n"
+    "  edge [ source 2 target 2 ]\n"
+    "  edge [ source 2 target 3 ]\n"
+    "]\n";
+
+static const char graphml_text[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+    "  <graph id=\"G\" edgedefault=\"undirected\">\n"
+    "    <node id=\"a\"/><node id=\"b\"/><node id=\"c\"/><node id=\"d\"/><node id=\"e\"/>\n"
+    "    <edge source=\"a\" target=\"b\"/>\n"
+    "    <edge source=\"b\" target=\"c\"/>\n"
+    "    <edge source=\"c\" target=\"a\"/>\n"
+    "    <edge source=\"b\" target=\"a\"/>\n"
+    "    <edge source=\"d\" target=\"e\"/>\n"
+    "  </graph>\n"
+    "</graphml>\n";
+
+static void test_topo_file_edgelist_drops_loops_and_duplicate_edges(void)
+{
+    char dir[64];
+    char msg[256];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "g.txt", .format = TOPO_FMT_EDGELIST };
+    topo_graph g;
+    sim_err err;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    write_file(dir, "g.txt", "0 1\n1 2\n2 2\n1 0\n0 1\n3 4\n");
+    err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CU_ASSERT_EQUAL(g.n, 5);
+        CU_ASSERT_EQUAL(g.m, 3);
+        check_csr(&g);
+        CU_ASSERT_EQUAL(topo_degree(&g, 1), 2);
+        CU_ASSERT(has_edge(&g, 1, 0) && has_edge(&g, 1, 2) && has_edge(&g, 3, 4));
+        CU_ASSERT_FALSE(has_edge(&g, 2, 2));
+        topo_free(&g);
+    }
+    remove_file(dir, "g.txt");
+    rmdir(dir);
+}
+
+static void test_topo_file_gml_and_graphml_are_read_undirected_and_simple(void)
+{
+    char dir[64];
+    char msg[256];
+    char abs_path[128];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "g.gml", .format = TOPO_FMT_GML };
+    topo_graph g;
+    sim_err err;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    write_file(dir, "g.gml", gml_text);
+    write_file(dir, "g.graphml", graphml_text);
+
+    /* Directed GML with a reciprocal pair and a loop: 0-1, 1-2, 2-3. */
+    err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "gml: err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CU_ASSERT_EQUAL(g.n, 4);
+        CU_ASSERT_EQUAL(g.m, 3);
+        check_csr(&g);
+        CU_ASSERT(has_edge(&g, 0, 1) && has_edge(&g, 1, 2) && has_edge(&g, 2, 3));
+        topo_free(&g);
+    }
+
+    /* GraphML by absolute path (base_dir is then ignored): triangle + one edge. */
+    snprintf(abs_path, sizeof abs_path, "%s/g.graphml", dir);
+    cfg.path = abs_path;
+    cfg.format = TOPO_FMT_GRAPHML;
+    err = topo_build(&cfg, 1, "/nonexistent-base", &g, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "graphml: err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CU_ASSERT_EQUAL(g.n, 5);
+        CU_ASSERT_EQUAL(g.m, 4);
+        check_csr(&g);
+        CU_ASSERT(has_edge(&g, 0, 2) && has_edge(&g, 3, 4));
+        topo_free(&g);
+    }
+    remove_file(dir, "g.gml");
+    remove_file(dir, "g.graphml");
+    rmdir(dir);
+}
+
+static void test_topo_file_missing_gives_einput_naming_the_path(void)
+{
+    char dir[64];
+    char msg[256];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "no-such-topology-7163.txt" };
+    topo_graph g;
+    sim_err err;
+
+    test_tmpdir(dir, sizeof dir);
+    err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "topology.path: cannot open") != NULL
+              && strstr(msg, "no-such-topology-7163.txt") != NULL
+              && strstr(msg, "No such file") != NULL, "msg: %s", msg);
+    CU_ASSERT_PTR_NULL(g.off);
+    CU_ASSERT_EQUAL(g.n, 0);
+    rmdir(dir);
+}
+
+static void test_topo_file_garbage_gives_einput_naming_the_format(void)
+{
+    static const struct { const char *name; int format; const char *text; } bad[] = {
+        { "bad.gml", TOPO_FMT_GML, "graph [ node [ id 0 ] edge [ source 0 target\n" },
+        { "bad.graphml", TOPO_FMT_GRAPHML, "<graphml><graph><node id=\"a\"></graph>\n" },
+        { "bad.txt", TOPO_FMT_EDGELIST, "0 1\n2 x\n" },
+    };
+    char dir[64];
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        topo_cfg cfg = { .kind = TOPO_FILE, .path = bad[i].name, .format = bad[i].format };
+        topo_graph g;
+        char msg[256];
+        sim_err err;
+        char want[64];
+
+        write_file(dir, bad[i].name, bad[i].text);
+        err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+        snprintf(want, sizeof want, "is not valid %s", bad[i].format == TOPO_FMT_GML ? "gml"
+                 : bad[i].format == TOPO_FMT_GRAPHML ? "graphml" : "edgelist");
+        CHECK_MSG(err == SIM_EINPUT, "%s: err %d", bad[i].name, (int)err);
+        CHECK_MSG(strstr(msg, bad[i].name) != NULL && strstr(msg, want) != NULL, "msg: %s", msg);
+        CU_ASSERT_PTR_NULL(g.off);
+        remove_file(dir, bad[i].name);
+    }
+    rmdir(dir);
+}
+
+static void test_topo_file_without_nodes_is_rejected(void)
+{
+    char dir[64];
+    char msg[256];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "empty.txt" };
+    topo_graph g;
+    sim_err err;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    write_file(dir, "empty.txt", "");
+    err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "has no nodes") != NULL, "msg: %s", msg);
+    remove_file(dir, "empty.txt");
+    rmdir(dir);
+}
+
+/* --- Checks ----------------------------------------------------------------------- */
+
+static void expect_rejected(const topo_cfg *cfg, const char *part1, const char *part2)
+{
+    char msg[256] = "";
+    topo_graph g;
+    sim_err err = topo_check(cfg, msg, sizeof msg);
+
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, part1) != NULL && strstr(msg, part2) != NULL,
+              "msg '%s' lacks '%s' or '%s'", msg, part1, part2);
+    /* topo_build runs the same checks and leaves the graph empty. */
+    err = topo_build(cfg, 1, NULL, &g, msg, sizeof msg);
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CU_ASSERT_PTR_NULL(g.off);
+}
+
+static void test_topo_check_rejects_odd_k_and_k_not_below_n(void)
+{
+    topo_cfg odd = { .kind = TOPO_WATTS_STROGATZ, .n = 100, .k = 5, .p = 0.1 };
+    topo_cfg big = { .kind = TOPO_WATTS_STROGATZ, .n = 6, .k = 6, .p = 0.1 };
+    topo_cfg good = { .kind = TOPO_WATTS_STROGATZ, .n = 7, .k = 6, .p = 0.1 };
+    char msg[256];
+
+    expect_rejected(&odd, "topology.k: must be even", "got 5");
+    expect_rejected(&big, "topology.k: must be < n", "got 6");
+    CU_ASSERT_EQUAL(topo_check(&good, msg, sizeof msg), SIM_OK);
+}
+
+static void test_topo_check_rejects_gateways_over_size(void)
+{
+    topo_cfg cfg = { .kind = TOPO_CELLS, .cells = 4, .size = 3, .gateways = 4 };
+
+    expect_rejected(&cfg, "topology.gateways: must be <= size", "got 4");
+}
+
+static void test_topo_check_rejects_oversized_lattice_and_cells(void)
+{
+    static const int64_t dims[] = { 100000, 100000 };
+    static const int64_t many[] = { 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+    topo_cfg lat = { .kind = TOPO_LATTICE, .dims = { 2, dims } };
+    topo_cfg ndims = { .kind = TOPO_LATTICE, .dims = { 9, many } };
+    topo_cfg cells = { .kind = TOPO_CELLS, .cells = 10000000, .size = 1000, .gateways = 1 };
+
+    expect_rejected(&lat, "topology.dims", "nodes");
+    expect_rejected(&ndims, "topology.dims", "got 9");
+    expect_rejected(&cells, "topology: cells * size", "nodes");
+}
+
+static void test_topo_check_rejects_erdos_renyi_degree_above_n_minus_1(void)
+{
+    topo_cfg deg = { .kind = TOPO_ERDOS_RENYI, .n = 10, .degree = 9.5 };
+    topo_cfg one = { .kind = TOPO_ERDOS_RENYI, .n = 1, .degree = 0.5 };
+
+    expect_rejected(&deg, "topology.degree: must be <= n - 1", "9.5");
+    expect_rejected(&one, "topology.n", "got 1");
+}
+
+static void test_topo_build_rejects_out_of_range_keys(void)
+{
+    topo_cfg ring = { .kind = TOPO_RING, .n = 2 };
+    topo_cfg radius = { .kind = TOPO_GEOMETRIC, .n = 10, .radius = 0.0 };
+    topo_cfg kind = { .kind = 42 };
+    char msg[256];
+    topo_graph g;
+
+    CU_ASSERT_EQUAL(topo_build(&ring, 1, NULL, &g, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "topology.n") != NULL, "msg: %s", msg);
+    CU_ASSERT_EQUAL(topo_build(&radius, 1, NULL, &g, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "topology.radius") != NULL, "msg: %s", msg);
+    CU_ASSERT_EQUAL(topo_build(&kind, 1, NULL, &g, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "topology.kind") != NULL, "msg: %s", msg);
+}
+
+static void test_topo_free_twice_is_safe(void)
+{
+    topo_cfg cfg = { .kind = TOPO_CELLS, .cells = 3, .size = 4, .gateways = 1 };
+    topo_graph g;
+    topo_graph zero;
+
+    memset(&zero, 0, sizeof zero);
+    if (!build(&cfg, 1, &g)) {
+        return;
+    }
+    topo_free(&g);
+    CU_ASSERT(memcmp(&g, &zero, sizeof g) == 0);
+    topo_free(&g);
+    topo_free(NULL);
+    CU_ASSERT(memcmp(&g, &zero, sizeof g) == 0);
+}
+
+static CU_TestInfo topo_tests[] = {
+    { "kind names follow enum order", test_topo_kind_names_follow_enum_order },
+    { "params list each kind's keys with required flags",
+      test_topo_params_list_each_kinds_keys_with_required_flags },
+    { "ring has n edges", test_topo_ring_has_n_edges_each_node_linked_to_both_sides },
+    { "complete stores no edges", test_topo_complete_stores_no_edges },
+    { "lattice 2-d counts and coordinates",
+      test_topo_lattice_2d_counts_and_unit_square_coordinates },
+    { "lattice 3-d counts", test_topo_lattice_3d_counts_without_coordinates },
+    { "periodic lattice is a simple torus", test_topo_lattice_periodic_is_a_simple_torus },
+    { "CSR equals igraph rebuilt with same seed",
+      test_topo_csr_equals_igraph_rebuilt_with_same_seed },
+    { "barabasi_albert edge count", test_topo_barabasi_albert_edges_are_sum_of_min_m_i },
+    { "erdos_renyi mean degree", test_topo_erdos_renyi_mean_degree_close_to_requested },
+    { "watts_strogatz p = 0 is k-regular",
+      test_topo_watts_strogatz_without_rewiring_is_k_regular_ring },
+    { "watts_strogatz keeps nk/2 edges", test_topo_watts_strogatz_keeps_nk_over_2_edges_for_any_p },
+    { "geometric links pairs within radius",
+      test_topo_geometric_links_exactly_the_pairs_within_radius },
+    { "same seed same graph", test_topo_same_seed_same_graph_other_seed_differs },
+    { "cells match the rule for every uplink", test_topo_cells_match_the_rule_for_every_uplink },
+    { "cells are cliques joined through gateways",
+      test_topo_cells_are_cliques_joined_only_through_gateways },
+    { "cells uplink edge counts", test_topo_cells_uplink_edge_counts },
+    { "file edgelist drops loops and duplicates",
+      test_topo_file_edgelist_drops_loops_and_duplicate_edges },
+    { "file gml and graphml", test_topo_file_gml_and_graphml_are_read_undirected_and_simple },
+    { "file missing gives EINPUT", test_topo_file_missing_gives_einput_naming_the_path },
+    { "file garbage gives EINPUT", test_topo_file_garbage_gives_einput_naming_the_format },
+    { "file without nodes is rejected", test_topo_file_without_nodes_is_rejected },
+    { "check rejects odd k and k >= n", test_topo_check_rejects_odd_k_and_k_not_below_n },
+    { "check rejects gateways > size", test_topo_check_rejects_gateways_over_size },
+    { "check rejects oversized lattice and cells",
+      test_topo_check_rejects_oversized_lattice_and_cells },
+    { "check rejects erdos_renyi degree > n - 1",
+      test_topo_check_rejects_erdos_renyi_degree_above_n_minus_1 },
+    { "build rejects out-of-range keys", test_topo_build_rejects_out_of_range_keys },
+    { "free twice is safe", test_topo_free_twice_is_safe },
+    CU_TEST_INFO_NULL
+};
+
+CU_SuiteInfo suite_topo = { .pName = "topo", .pTests = topo_tests };
