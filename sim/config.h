@@ -100,7 +100,7 @@ typedef struct sim_config {
 } sim_config;
 
 /* Parameter tables of the core blocks (param.c), SIM_PARAM_END-terminated. */
-extern const sim_param scenario_params[];
+extern const sim_param scenario_params[];   /* defined in scen.c */
 extern const sim_param links_params[];
 
 #endif

@@ -16,12 +16,15 @@
 
 #include "test_util.h"
 
-extern CU_SuiteInfo suite_rng, suite_evq, suite_topo;
+extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_run, suite_gossip;
 
 static CU_SuiteInfo *const all_suites[] = {
     &suite_rng,
     &suite_evq,
     &suite_topo,
+    &suite_net,
+    &suite_run,
+    &suite_gossip,
     NULL
 };
 

@@ -1,0 +1,1863 @@
+/*
+ * scen.c -- the scenario loader: a sandboxed Lua 5.4 chunk in, a sim_config out.
+ *
+ * The chunk runs under lua_pcall with its own _ENV: base functions that
+ * cannot reach the outside, string, table and math (math.random drawn from
+ * the run's seed), the block functions (scenario, topology, links, one per
+ * registered model) and the timeline functions (at, every, and the action
+ * constructors). Reading an unknown global is an error that suggests the
+ * nearest name. A count hook bounds instructions and the allocator bounds
+ * memory, so no scenario can hang or exhaust the machine.
+ *
+ * Every block table is checked against its sim_param table before anything
+ * is kept: unknown keys (with the nearest valid key suggested), wrong types,
+ * out-of-range values and unknown enum values are errors of the form
+ * "file:line: block.key: what is wrong". --set overrides replace a key of the
+ * named block's table before the check, so they get the same checks.
+ *
+ * Memory: luaL_error long-jumps over C frames, so every allocation made for
+ * the configuration goes through scen_alloc, which records it in the scen
+ * object; scen_free releases everything, whether loading succeeded or not.
+ * The Lua state lives as long as the scen, because every() callbacks live in it.
+ */
+#include "scen.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "rng.h"
+
+#define SCEN_MEM_LIMIT ((size_t)256 << 20)
+#define SCEN_CHUNK_INSTRUCTIONS 100000000L
+#define SCEN_CALLBACK_INSTRUCTIONS 10000000L
+#define SCEN_HOOK_EVERY 1000
+#define SCEN_ACTION_MT "mycosim.action"
+#define SCEN_UNBOUNDED 1e15
+
+/* --- Core block parameters ------------------------------------------------------ */
+
+static const char *const dist_kinds[] = {
+    "constant", "uniform", "exponential", "normal", "lognormal", "pareto", NULL
+};
+
+const sim_param scenario_params[] = {
+    SIM_PARAM_STR("name", scenario_cfg, name, NULL, 0,
+                  "output folder name under results/ (default: the file name without .lua)"),
+    SIM_PARAM_INT("seed", scenario_cfg, seed, 1, 0, 9007199254740992.0, 0,
+                  "master seed of every random stream"),
+    SIM_PARAM_TIME("duration", scenario_cfg, duration, 0, 0, 1e9, SIM_PF_MIN_OPEN | SIM_PF_REQUIRED,
+                   "simulated seconds to run"),
+    SIM_PARAM_TIME("sample_every", scenario_cfg, sample_every, 1.0, 0, 1e9, SIM_PF_MIN_OPEN,
+                   "seconds between CSV rows"),
+    SIM_PARAM_END
+};
+
+const sim_param links_params[] = {
+    SIM_PARAM_DIST("latency", links_cfg, latency, 0, "latency law of every message (table below)"),
+    SIM_PARAM_NUM("loss", links_cfg, loss, 0.0, 0, 1, SIM_PF_LIVE, "probability that a message is lost"),
+    SIM_PARAM_END
+};
+
+/* Keys of the actions, read into this struct and copied into sim_action. */
+typedef struct act_fields {
+    double fraction;
+    int64_t count;
+    sim_nodeset nodes;
+    int target;
+    int64_t cell;
+    int64_t groups;
+    int by;
+    int mode;
+} act_fields;
+
+static const char *const act_targets[] = { "random", "degree", "region", "cell", NULL };
+static const char *const act_bys[] = { "random", "region", "cells", "halfplane", NULL };
+static const char *const act_modes[] = { "drop", "queue", NULL };
+
+static const sim_param failover_params[] = {
+    SIM_PARAM_NUM("fraction", act_fields, fraction, -1, 0, 1, SIM_PF_MIN_OPEN, "fraction of the candidates"),
+    SIM_PARAM_INT("count", act_fields, count, -1, 1, 4294967295.0, 0, "number of candidates"),
+    SIM_PARAM_NODES("nodes", act_fields, nodes, 0, 0, "explicit node ids"),
+    SIM_PARAM_ENUM("target", act_fields, target, TARGET_RANDOM, act_targets, 0, "how nodes are chosen"),
+    SIM_PARAM_INT("cell", act_fields, cell, -1, 0, 4294967295.0, 0, "cell id (target = \"cell\")"),
+    SIM_PARAM_END
+};
+
+static const sim_param partition_params[] = {
+    SIM_PARAM_INT("groups", act_fields, groups, 2, 2, 65535, 0, "number of groups"),
+    SIM_PARAM_ENUM("by", act_fields, by, PART_RANDOM, act_bys, 0, "how nodes are grouped"),
+    SIM_PARAM_NODES("nodes", act_fields, nodes, 0, 0, "these nodes against the rest"),
+    SIM_PARAM_ENUM("mode", act_fields, mode, PART_DROP, act_modes, 0, "drop or queue messages across"),
+    SIM_PARAM_END
+};
+
+
+/* --- The loader object ------------------------------------------------------------ */
+
+typedef struct scen_set {
+    char block[64];
+    char key[64];
+    const char *text;        /* KEY=VALUE as given */
+    const char *value;       /* after '=' */
+    int used;
+} scen_set;
+
+typedef struct scen_loc {
+    int line;                /* 0: block not given */
+} scen_loc;
+
+/* An action value in Lua: the action and its state inside a callback. */
+typedef struct scen_action {
+    sim_action a;
+    int consumed;            /* passed to at() inside a callback */
+} scen_action;
+
+struct scen {
+    lua_State *L;
+    sim_config cfg;
+    char *path;              /* scenario file as given */
+    void **owned;            /* every allocation reachable from cfg */
+    size_t nowned, capowned;
+    size_t mem_used;         /* bytes held by Lua */
+    long budget;             /* instructions left */
+    scen_set *sets;
+    uint32_t nsets;
+    int64_t seed_override;   /* -1: none */
+    int have_seed;           /* math.random may draw */
+    uint64_t lua_key, lua_ctr;
+    scen_loc scenario_at, topology_at, links_at;
+    scen_loc *model_at;      /* per registered model */
+    uint32_t captimeline, capevery;
+    int in_callback;         /* action constructors collect into pending */
+    int pending_ref;         /* Lua table of actions made in this callback */
+    const scen_hooks *hooks;
+    sim_time now;            /* callback time */
+    sim_err hook_err;        /* error returned by a hook */
+    const char *override;    /* "--set k=v" being read, for messages */
+};
+
+static scen *scen_of(lua_State *L)
+{
+    scen *s;
+    lua_getallocf(L, (void **)&s);
+    return s;
+}
+
+static void *scen_alloc(scen *s, size_t size)
+{
+    if (s->nowned == s->capowned) {
+        size_t cap = s->capowned ? s->capowned * 2 : 64;
+        void **o = realloc(s->owned, cap * sizeof *o);
+        if (o == NULL) {
+            return NULL;
+        }
+        s->owned = o;
+        s->capowned = cap;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (p != NULL) {
+        s->owned[s->nowned++] = p;
+    }
+    return p;
+}
+
+/* Grow an owned array: the old block stays owned (freed at scen_free). */
+static void *scen_grow(scen *s, void *old, size_t used_bytes, size_t new_bytes)
+{
+    void *p = scen_alloc(s, new_bytes);
+    if (p != NULL && old != NULL) {
+        memcpy(p, old, used_bytes);
+    }
+    return p;
+}
+
+static char *scen_strdup(scen *s, const char *str)
+{
+    size_t n = strlen(str) + 1;
+    char *p = scen_alloc(s, n);
+    if (p != NULL) {
+        memcpy(p, str, n);
+    }
+    return p;
+}
+
+/* --- Errors ------------------------------------------------------------------------ */
+
+/* Line of the Lua code that called the running C function. */
+static int scen_line(lua_State *L)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) {
+        return ar.currentline;
+    }
+    return 0;
+}
+
+/* Raise "file:line: message" (or "--set k=v: message"). Never returns. */
+static int scen_raise(lua_State *L, const char *fmt, ...)
+{
+    scen *s = scen_of(L);
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (s->override != NULL) {
+        lua_pushfstring(L, "--set %s: %s", s->override, msg);
+    } else {
+        lua_pushfstring(L, "%s:%d: %s", s->path, scen_line(L), msg);
+    }
+    return lua_error(L);
+}
+
+static void scen_no_memory(lua_State *L)
+{
+    luaL_error(L, "out of memory");
+}
+
+/* Levenshtein distance, for suggestions. */
+static size_t scen_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) {
+        return 64;
+    }
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            best = row[j] + 1 < best ? row[j] + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The nearest of names (NULL-terminated) to word, or NULL if none is close. */
+static const char *scen_nearest(const char *word, const char *const *names, size_t count)
+{
+    const char *best = NULL;
+    size_t best_d = 64, limit = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2;
+    for (size_t i = 0; i < count && names[i] != NULL; i++) {
+        size_t d = scen_distance(word, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+static size_t scen_param_keys(const sim_param *params, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (const sim_param *p = params; p->key != NULL && n < max; p++) {
+        out[n++] = p->key;
+    }
+    return n;
+}
+
+/* --- Reading values ------------------------------------------------------------------ */
+
+static void scen_fmt_range(const sim_param *p, char *buf, size_t len)
+{
+    int open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+    if (p->max >= SCEN_UNBOUNDED) {
+        snprintf(buf, len, "must be %s %g", open ? ">" : ">=", p->min);
+    } else {
+        snprintf(buf, len, "must be in %s%g, %g]", open ? "(" : "[", p->min, p->max);
+    }
+}
+
+static void scen_check_range(lua_State *L, const char *ctx, const sim_param *p, double v)
+{
+    int open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+    if ((open ? v <= p->min : v < p->min) || v > p->max || isnan(v)) {
+        char r[96];
+        scen_fmt_range(p, r, sizeof r);
+        scen_raise(L, "%s.%s: %s, got %g", ctx, p->key, r, v);
+    }
+}
+
+static double scen_number(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    if (lua_type(L, idx) != LUA_TNUMBER) {
+        scen_raise(L, "%s.%s: expected number, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    return lua_tonumber(L, idx);
+}
+
+static int64_t scen_integer(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    int isnum = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &isnum);
+    if (!isnum) {
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+            scen_raise(L, "%s.%s: expected integer, got %g", ctx, key, lua_tonumber(L, idx));
+        }
+        scen_raise(L, "%s.%s: expected integer, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    return (int64_t)v;
+}
+
+static int scen_enum(lua_State *L, int idx, const char *ctx, const char *key,
+                     const char *const *choices)
+{
+    if (lua_type(L, idx) != LUA_TSTRING) {
+        scen_raise(L, "%s.%s: expected string, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    const char *v = lua_tostring(L, idx);
+    size_t n = 0;
+    for (; choices[n] != NULL; n++) {
+        if (strcmp(v, choices[n]) == 0) {
+            return (int)n;
+        }
+    }
+    char valid[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        strncat(valid, i ? ", " : "", sizeof valid - strlen(valid) - 1);
+        strncat(valid, choices[i], sizeof valid - strlen(valid) - 1);
+    }
+    const char *near = scen_nearest(v, choices, n);
+    if (near != NULL) {
+        scen_raise(L, "%s.%s: unknown value '%s' (did you mean '%s'?); valid: %s", ctx, key, v, near, valid);
+    }
+    return scen_raise(L, "%s.%s: unknown value '%s'; valid: %s", ctx, key, v, valid);
+}
+
+/* A Lua sequence at idx as its length; raises if it is not a list. */
+static lua_Integer scen_list_len(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        scen_raise(L, "%s.%s: expected a list, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    lua_pushnil(L);
+    lua_Integer keys = 0;
+    while (lua_next(L, idx) != 0) {
+        keys++;
+        lua_pop(L, 1);
+    }
+    if (keys != n) {
+        scen_raise(L, "%s.%s: expected a list {a, b, ...}", ctx, key);
+    }
+    return n;
+}
+
+static void scen_read_nodes(lua_State *L, int idx, const char *ctx, const char *key, sim_nodeset *out)
+{
+    scen *s = scen_of(L);
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int64_t c = scen_integer(L, idx, ctx, key);
+        if (c < 1 || c > 4294967294LL) {
+            scen_raise(L, "%s.%s: a count must be >= 1, got %lld", ctx, key, (long long)c);
+        }
+        out->count = (uint32_t)c;
+        out->ids = NULL;
+        return;
+    }
+    lua_Integer n = scen_list_len(L, idx, ctx, key);
+    if (n < 1) {
+        scen_raise(L, "%s.%s: the node list is empty", ctx, key);
+    }
+    uint32_t *ids = scen_alloc(s, sizeof *ids * (size_t)n);
+    if (ids == NULL) {
+        scen_no_memory(L);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        int isnum = 0;
+        lua_Integer v = lua_tointegerx(L, -1, &isnum);
+        if (!isnum || v < 0 || v > 4294967294LL) {
+            scen_raise(L, "%s.%s: node ids are integers >= 0, got %s", ctx, key, luaL_tolstring(L, -1, NULL));
+        }
+        ids[i - 1] = (uint32_t)v;
+        lua_pop(L, 1);
+    }
+    out->count = (uint32_t)n;
+    out->ids = ids;
+}
+
+static void scen_read_intlist(lua_State *L, int idx, const char *ctx, const sim_param *p, sim_intlist *out)
+{
+    scen *s = scen_of(L);
+    lua_Integer n = scen_list_len(L, idx, ctx, p->key);
+    if (n < 1) {
+        scen_raise(L, "%s.%s: the list is empty", ctx, p->key);
+    }
+    int64_t *vals = scen_alloc(s, sizeof *vals * (size_t)n);
+    if (vals == NULL) {
+        scen_no_memory(L);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        vals[i - 1] = scen_integer(L, lua_gettop(L), ctx, p->key);
+        scen_check_range(L, ctx, p, (double)vals[i - 1]);
+        lua_pop(L, 1);
+    }
+    out->count = (uint32_t)n;
+    out->values = vals;
+}
+
+/* Check that table idx has only the given keys; suggest the nearest one. */
+static void scen_only_keys(lua_State *L, int idx, const char *ctx, const char *const *keys, size_t nkeys)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            scen_raise(L, "%s: keys must be names, got a %s key", ctx, luaL_typename(L, -1));
+        }
+        const char *k = lua_tostring(L, -1);
+        size_t i = 0;
+        while (i < nkeys && strcmp(k, keys[i]) != 0) {
+            i++;
+        }
+        if (i == nkeys) {
+            const char *near = scen_nearest(k, keys, nkeys);
+            if (near != NULL) {
+                scen_raise(L, "%s.%s: unknown key (did you mean '%s'?)", ctx, k, near);
+            }
+            scen_raise(L, "%s.%s: unknown key", ctx, k);
+        }
+    }
+}
+
+/* A required positive number field of a nested table. */
+static double scen_field_num(lua_State *L, int idx, const char *ctx, const char *key, double min,
+                             int open)
+{
+    lua_getfield(L, idx, key);
+    if (lua_isnil(L, -1)) {
+        scen_raise(L, "%s.%s: required", ctx, key);
+    }
+    double v = scen_number(L, -1, ctx, key);
+    if (open ? v <= min : v < min) {
+        scen_raise(L, "%s.%s: must be %s %g, got %g", ctx, key, open ? ">" : ">=", min, v);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static void scen_read_dist(lua_State *L, int idx, const char *ctx, const char *key, sim_dist *d)
+{
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.%s", ctx, key);
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        scen_raise(L, "%s: expected a table such as {dist = \"constant\", value = 0.01}, got %s",
+                   sub, luaL_typename(L, idx));
+    }
+    lua_getfield(L, idx, "dist");
+    int has_dist = !lua_isnil(L, -1);
+    int kind = has_dist ? scen_enum(L, lua_gettop(L), sub, "dist", dist_kinds) : -1;
+    lua_pop(L, 1);
+    static const char *const keysets[][3] = {
+        { "dist", "value", NULL }, { "dist", "min", "max" }, { "dist", "mean", NULL },
+        { "dist", "mean", "sd" }, { "dist", "median", "sigma" }, { "dist", "scale", "shape" }
+    };
+    if (!has_dist) {
+        static const char *const pd[] = { "per_distance", "base", "dist" };
+        scen_only_keys(L, idx, sub, pd, 3);
+        d->kind = SIM_DIST_PER_DISTANCE;
+        d->a = scen_field_num(L, idx, sub, "per_distance", 0, 0);
+        d->b = scen_field_num(L, idx, sub, "base", 0, 0);
+        if (d->a == 0 && d->b == 0) {
+            scen_raise(L, "%s: latency must be > 0 (per_distance and base are both 0)", sub);
+        }
+        return;
+    }
+    scen_only_keys(L, idx, sub, keysets[kind], keysets[kind][2] ? 3 : 2);
+    d->kind = (sim_dist_kind)kind;
+    d->b = 0;
+    switch (kind) {
+    case SIM_DIST_CONSTANT:
+        d->a = scen_field_num(L, idx, sub, "value", 0, 1);
+        break;
+    case SIM_DIST_UNIFORM:
+        d->a = scen_field_num(L, idx, sub, "min", 0, 0);
+        d->b = scen_field_num(L, idx, sub, "max", d->a, 1);
+        break;
+    case SIM_DIST_EXPONENTIAL:
+        d->a = scen_field_num(L, idx, sub, "mean", 0, 1);
+        break;
+    case SIM_DIST_NORMAL:
+        d->a = scen_field_num(L, idx, sub, "mean", 0, 1);
+        d->b = scen_field_num(L, idx, sub, "sd", 0, 0);
+        break;
+    case SIM_DIST_LOGNORMAL:
+        d->a = scen_field_num(L, idx, sub, "median", 0, 1);
+        d->b = scen_field_num(L, idx, sub, "sigma", 0, 0);
+        break;
+    default:
+        d->a = scen_field_num(L, idx, sub, "scale", 0, 1);
+        d->b = scen_field_num(L, idx, sub, "shape", 0, 1);
+    }
+}
+
+/* Store the default of p into cfg. */
+static void scen_default(scen *s, const sim_param *p, void *cfg)
+{
+    char *f = (char *)cfg + p->offset;
+    switch (p->type) {
+    case SIM_PT_INT:
+        *(int64_t *)(void *)f = (int64_t)p->def;
+        break;
+    case SIM_PT_NUM:
+        *(double *)(void *)f = p->def;
+        break;
+    case SIM_PT_BOOL:
+    case SIM_PT_ENUM:
+        *(int *)(void *)f = (int)p->def;
+        break;
+    case SIM_PT_STR:
+        *(const char **)(void *)f = p->def_str ? scen_strdup(s, p->def_str) : NULL;
+        break;
+    case SIM_PT_TIME:
+        *(sim_time *)(void *)f = sim_time_from_s(p->def);
+        break;
+    case SIM_PT_NODES:
+        ((sim_nodeset *)(void *)f)->count = (uint32_t)p->def;
+        ((sim_nodeset *)(void *)f)->ids = NULL;
+        break;
+    case SIM_PT_DIST:
+        *(sim_dist *)(void *)f = (sim_dist){ .kind = SIM_DIST_CONSTANT, .a = 0.01, .b = 0 };
+        break;
+    case SIM_PT_INTLIST:
+        ((sim_intlist *)(void *)f)->count = 0;
+        ((sim_intlist *)(void *)f)->values = NULL;
+        break;
+    }
+}
+
+/* Read the value at idx for p into cfg. */
+static void scen_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p, void *cfg)
+{
+    char *f = (char *)cfg + p->offset;
+    double v;
+    switch (p->type) {
+    case SIM_PT_INT: {
+        int64_t i = scen_integer(L, idx, ctx, p->key);
+        scen_check_range(L, ctx, p, (double)i);
+        *(int64_t *)(void *)f = i;
+        break;
+    }
+    case SIM_PT_NUM:
+        v = scen_number(L, idx, ctx, p->key);
+        scen_check_range(L, ctx, p, v);
+        *(double *)(void *)f = v;
+        break;
+    case SIM_PT_TIME:
+        v = scen_number(L, idx, ctx, p->key);
+        scen_check_range(L, ctx, p, v);
+        *(sim_time *)(void *)f = sim_time_from_s(v);
+        break;
+    case SIM_PT_BOOL:
+        if (!lua_isboolean(L, idx)) {
+            scen_raise(L, "%s.%s: expected true or false, got %s", ctx, p->key, luaL_typename(L, idx));
+        }
+        *(int *)(void *)f = lua_toboolean(L, idx);
+        break;
+    case SIM_PT_ENUM:
+        *(int *)(void *)f = scen_enum(L, idx, ctx, p->key, p->choices);
+        break;
+    case SIM_PT_STR:
+        if (lua_type(L, idx) != LUA_TSTRING) {
+            scen_raise(L, "%s.%s: expected string, got %s", ctx, p->key, luaL_typename(L, idx));
+        }
+        *(const char **)(void *)f = scen_strdup(scen_of(L), lua_tostring(L, idx));
+        break;
+    case SIM_PT_NODES:
+        scen_read_nodes(L, idx, ctx, p->key, (sim_nodeset *)(void *)f);
+        break;
+    case SIM_PT_DIST:
+        scen_read_dist(L, idx, ctx, p->key, (sim_dist *)(void *)f);
+        break;
+    case SIM_PT_INTLIST:
+        scen_read_intlist(L, idx, ctx, p, (sim_intlist *)(void *)f);
+        break;
+    }
+}
+
+/*
+ * Check table idx against params (plus extra keys handled by the caller),
+ * fill cfg with defaults, then with the table's values.
+ */
+static void scen_read_table(lua_State *L, int idx, const char *ctx, const sim_param *params,
+                            const char *const *extra, void *cfg)
+{
+    const char *keys[64];
+    size_t n = scen_param_keys(params, keys, 60);
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 64; i++) {
+        keys[n++] = extra[i];
+    }
+    scen_only_keys(L, idx, ctx, keys, n);
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        scen_default(scen_of(L), p, cfg);
+        lua_getfield(L, idx, p->key);
+        if (lua_isnil(L, -1)) {
+            if (p->flags & SIM_PF_REQUIRED) {
+                scen_raise(L, "%s.%s: required", ctx, p->key);
+            }
+        } else {
+            scen_read_value(L, lua_gettop(L), ctx, p, cfg);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* --- --set overrides ------------------------------------------------------------------- */
+
+/* Evaluate a --set value as a Lua literal (a bare word is a string); pushes it. */
+static void scen_push_literal(lua_State *L, const char *value)
+{
+    char chunk[512];
+    snprintf(chunk, sizeof chunk, "return %s", value);
+    int top = lua_gettop(L);
+    if (luaL_loadbufferx(L, chunk, strlen(chunk), "=--set", "t") == LUA_OK) {
+        lua_newtable(L);
+        lua_setupvalue(L, -2, 1);            /* empty _ENV: no globals */
+        if (lua_pcall(L, 0, 1, 0) == LUA_OK && !lua_isnil(L, -1)) {
+            return;
+        }
+    }
+    lua_settop(L, top);
+    lua_pushstring(L, value);
+}
+
+/* Put the overrides of block into its table at idx; remember the first one's text. */
+static void scen_apply_sets(lua_State *L, int idx, const char *block)
+{
+    scen *s = scen_of(L);
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (strcmp(s->sets[i].block, block) != 0) {
+            continue;
+        }
+        s->sets[i].used = 1;
+        scen_push_literal(L, s->sets[i].value);
+        lua_setfield(L, idx, s->sets[i].key);
+    }
+}
+
+/* Which --set, if any, gave key of block: for error messages. */
+static const char *scen_override_for(scen *s, const char *block, const char *key)
+{
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (strcmp(s->sets[i].block, block) == 0 && strcmp(s->sets[i].key, key) == 0) {
+            return s->sets[i].text;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Read a block with overrides: each overridden key is checked alone first,
+ * so an error in it names the --set that caused it.
+ */
+static void scen_read_block(lua_State *L, int idx, const char *block, const sim_param *params,
+                            const char *const *extra, void *cfg)
+{
+    scen *s = scen_of(L);
+    scen_apply_sets(L, idx, block);
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        const char *o = scen_override_for(s, block, p->key);
+        if (o == NULL) {
+            continue;
+        }
+        s->override = o;
+        lua_getfield(L, idx, p->key);
+        scen_read_value(L, lua_gettop(L), block, p, cfg);
+        lua_pop(L, 1);
+        s->override = NULL;
+    }
+    scen_read_table(L, idx, block, params, extra, cfg);
+}
+
+/* --- Blocks ----------------------------------------------------------------------------- */
+
+static void scen_block_table(lua_State *L, const char *block)
+{
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE) {
+        scen_raise(L, "%s: expects one table, e.g. %s { ... }", block, block);
+    }
+}
+
+static void scen_once(lua_State *L, scen_loc *loc, const char *block)
+{
+    if (loc->line != 0) {
+        scen_raise(L, "%s: block given twice (first at line %d)", block, loc->line);
+    }
+    loc->line = scen_line(L);
+}
+
+static void scen_seed_lua(scen *s, int64_t seed)
+{
+    s->lua_key = rng_key((uint64_t)seed, RNG_STREAM_LUA);
+    s->have_seed = 1;
+}
+
+static const char *scen_basename(scen *s, const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    char *name = scen_strdup(s, b);
+    if (name == NULL) {
+        return "scenario";
+    }
+    size_t n = strlen(name);
+    if (n > 4 && strcmp(name + n - 4, ".lua") == 0) {
+        name[n - 4] = '\0';
+    }
+    return name;
+}
+
+static int scen_block_scenario(lua_State *L)
+{
+    scen *s = scen_of(L);
+    scen_block_table(L, "scenario");
+    scen_once(L, &s->scenario_at, "scenario");
+    scen_read_block(L, 1, "scenario", scenario_params, NULL, &s->cfg.scenario);
+    if (s->seed_override >= 0) {
+        s->cfg.scenario.seed = s->seed_override;
+    }
+    if (s->cfg.scenario.name == NULL) {
+        s->cfg.scenario.name = scen_basename(s, s->path);
+    }
+    const char *name = s->cfg.scenario.name;
+    if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL) {
+        scen_raise(L, "scenario.name: must be a plain folder name (not empty, no '/', no leading '.'), got '%s'", name);
+    }
+    if (s->seed_override < 0) {
+        scen_seed_lua(s, s->cfg.scenario.seed);
+    }
+    return 0;
+}
+
+static int scen_block_topology(lua_State *L)
+{
+    scen *s = scen_of(L);
+    scen_block_table(L, "topology");
+    scen_once(L, &s->topology_at, "topology");
+    scen_apply_sets(L, 1, "topology");
+    lua_getfield(L, 1, "kind");
+    if (lua_isnil(L, -1)) {
+        scen_raise(L, "topology.kind: required (one of: complete, erdos_renyi, barabasi_albert, "
+                   "watts_strogatz, geometric, lattice, ring, cells, file)");
+    }
+    s->override = scen_override_for(s, "topology", "kind");
+    int kind = scen_enum(L, lua_gettop(L), "topology", "kind", topo_kinds);
+    s->override = NULL;
+    lua_pop(L, 1);
+    static const char *const extra[] = { "kind", NULL };
+    memset(&s->cfg.topology, 0, sizeof s->cfg.topology);
+    scen_read_block(L, 1, "topology", topo_params(kind), extra, &s->cfg.topology);
+    s->cfg.topology.kind = kind;
+    char msg[256];
+    if (topo_check(&s->cfg.topology, msg, sizeof msg) != SIM_OK) {
+        scen_raise(L, "%s", msg);
+    }
+    return 0;
+}
+
+static int scen_block_links(lua_State *L)
+{
+    scen *s = scen_of(L);
+    scen_block_table(L, "links");
+    scen_once(L, &s->links_at, "links");
+    scen_read_block(L, 1, "links", links_params, NULL, &s->cfg.links);
+    return 0;
+}
+
+static int scen_block_model(lua_State *L)
+{
+    scen *s = scen_of(L);
+    int m = (int)lua_tointeger(L, lua_upvalueindex(1));
+    const sim_model *model = sim_models[m];
+    scen_block_table(L, model->name);
+    scen_once(L, &s->model_at[m], model->name);
+    void *cfg = scen_alloc(s, model->cfg_size);
+    if (cfg == NULL) {
+        scen_no_memory(L);
+    }
+    scen_read_block(L, 1, model->name, model->params, NULL, cfg);
+    char msg[256];
+    if (model->check != NULL && model->check(cfg, msg, sizeof msg) != SIM_OK) {
+        scen_raise(L, "%s", msg);
+    }
+    model_block *mb = scen_grow(s, s->cfg.models, sizeof *mb * s->cfg.nmodels,
+                                sizeof *mb * (s->cfg.nmodels + 1));
+    if (mb == NULL) {
+        scen_no_memory(L);
+    }
+    mb[s->cfg.nmodels] = (model_block){ .model = model, .cfg = cfg, .file = s->path, .line = scen_line(L) };
+    s->cfg.models = mb;
+    s->cfg.nmodels++;
+    return 0;
+}
+
+/* --- Actions ------------------------------------------------------------------------------ */
+
+static scen_action *scen_new_action(lua_State *L, act_kind kind)
+{
+    scen *s = scen_of(L);
+    scen_action *sa = lua_newuserdatauv(L, sizeof *sa, 0);
+    memset(sa, 0, sizeof *sa);
+    sa->a.kind = kind;
+    sa->a.file = s->path;
+    sa->a.line = scen_line(L);
+    sa->a.fraction = -1;
+    sa->a.count = -1;
+    sa->a.cell = -1;
+    sa->a.groups = 2;
+    luaL_setmetatable(L, SCEN_ACTION_MT);
+    return sa;
+}
+
+/* Inside a callback, remember the action so it can be applied when the callback returns. */
+static void scen_track_pending(lua_State *L)
+{
+    scen *s = scen_of(L);
+    if (!s->in_callback) {
+        return;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->pending_ref);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+}
+
+static void scen_read_region(lua_State *L, int idx, const char *ctx, sim_action *a)
+{
+    lua_getfield(L, idx, "region");
+    int r = lua_gettop(L);
+    if (lua_type(L, r) != LUA_TTABLE) {
+        scen_raise(L, "%s.region: expected {x = , y = , r = }, got %s", ctx, luaL_typename(L, r));
+    }
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s.region", ctx);
+    if (lua_rawlen(L, r) == 3) {
+        double v[3];
+        for (int i = 0; i < 3; i++) {
+            lua_rawgeti(L, r, i + 1);
+            v[i] = scen_number(L, -1, sub, i == 0 ? "x" : i == 1 ? "y" : "r");
+            lua_pop(L, 1);
+        }
+        a->rx = v[0];
+        a->ry = v[1];
+        a->rr = v[2];
+    } else {
+        static const char *const keys[] = { "x", "y", "r" };
+        scen_only_keys(L, r, sub, keys, 3);
+        a->rx = scen_field_num(L, r, sub, "x", -1e9, 0);
+        a->ry = scen_field_num(L, r, sub, "y", -1e9, 0);
+        a->rr = scen_field_num(L, r, sub, "r", 0, 1);
+    }
+    if (a->rr <= 0) {
+        scen_raise(L, "%s.region.r: must be > 0, got %g", ctx, a->rr);
+    }
+    lua_pop(L, 1);
+}
+
+static int scen_action_failover(lua_State *L, act_kind kind)
+{
+    const char *ctx = kind == ACT_FAIL ? "fail" : "recover";
+    scen_block_table(L, ctx);
+    act_fields f;
+    static const char *const extra[] = { "region", NULL };
+    scen_read_table(L, 1, ctx, failover_params, extra, &f);
+    int given = (f.fraction >= 0) + (f.count >= 0) + (f.nodes.count > 0);
+    if (given > 1) {
+        scen_raise(L, "%s: give only one of fraction, count, nodes", ctx);
+    }
+    lua_getfield(L, 1, "region");
+    int has_region = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (f.target == TARGET_REGION && !has_region) {
+        scen_raise(L, "%s.region: required with target = \"region\" (region = {x = , y = , r = })", ctx);
+    }
+    if (has_region && f.target != TARGET_REGION) {
+        scen_raise(L, "%s.region: only with target = \"region\"", ctx);
+    }
+    if (f.target == TARGET_CELL && f.cell < 0) {
+        scen_raise(L, "%s.cell: required with target = \"cell\"", ctx);
+    }
+    if (f.cell >= 0 && f.target != TARGET_CELL) {
+        scen_raise(L, "%s.cell: only with target = \"cell\"", ctx);
+    }
+    if (f.nodes.count > 0 && f.target != TARGET_RANDOM) {
+        scen_raise(L, "%s.nodes: cannot be combined with target", ctx);
+    }
+    if (f.nodes.count > 0 && f.nodes.ids == NULL) {
+        scen_raise(L, "%s.nodes: expected a list of node ids (use count for a number)", ctx);
+    }
+    if (given == 0 && (f.target == TARGET_RANDOM || f.target == TARGET_DEGREE)) {
+        scen_raise(L, "%s: say how many: fraction, count or nodes", ctx);
+    }
+    scen_action *sa = scen_new_action(L, kind);
+    sa->a.fraction = f.fraction;
+    sa->a.count = f.count;
+    sa->a.nodes = f.nodes;
+    sa->a.target = f.target;
+    sa->a.cell = f.cell;
+    if (has_region) {
+        scen_read_region(L, 1, ctx, &sa->a);
+    }
+    scen_track_pending(L);
+    return 1;
+}
+
+static int scen_action_fail(lua_State *L)
+{
+    return scen_action_failover(L, ACT_FAIL);
+}
+
+static int scen_action_recover(lua_State *L)
+{
+    return scen_action_failover(L, ACT_RECOVER);
+}
+
+static int scen_action_partition(lua_State *L)
+{
+    scen_block_table(L, "partition");
+    act_fields f;
+    static const char *const extra[] = { "region", NULL };
+    scen_read_table(L, 1, "partition", partition_params, extra, &f);
+    lua_getfield(L, 1, "region");
+    int has_region = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "by");
+    int has_by = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (f.nodes.count > 0) {
+        if (has_by) {
+            scen_raise(L, "partition.nodes: cannot be combined with by");
+        }
+        if (f.nodes.ids == NULL) {
+            scen_raise(L, "partition.nodes: expected a list of node ids");
+        }
+        f.by = PART_NODES;
+    }
+    if (f.by == PART_REGION && !has_region) {
+        scen_raise(L, "partition.region: required with by = \"region\" (region = {x = , y = , r = })");
+    }
+    if (has_region && f.by != PART_REGION) {
+        scen_raise(L, "partition.region: only with by = \"region\"");
+    }
+    scen_action *sa = scen_new_action(L, ACT_PARTITION);
+    sa->a.groups = (int)f.groups;
+    sa->a.by = f.by;
+    sa->a.mode = f.mode;
+    sa->a.nodes = f.nodes;
+    if (has_region) {
+        scen_read_region(L, 1, "partition", &sa->a);
+    }
+    scen_track_pending(L);
+    return 1;
+}
+
+static int scen_action_heal(lua_State *L)
+{
+    if (lua_gettop(L) > 0) {
+        scen_block_table(L, "heal");
+        scen_only_keys(L, 1, "heal", NULL, 0);
+    }
+    scen_new_action(L, ACT_HEAL);
+    scen_track_pending(L);
+    return 1;
+}
+
+static int scen_action_shock(lua_State *L)
+{
+    return scen_raise(L, "shock: no model in this scenario accepts shocks (flow and credit models do)");
+}
+
+/* Find block "name" declared so far: model index, -1 for links; -2 if absent. */
+static int scen_declared_block(scen *s, const char *name)
+{
+    if (strcmp(name, "links") == 0) {
+        return -1;
+    }
+    for (uint32_t i = 0; i < s->cfg.nmodels; i++) {
+        if (strcmp(s->cfg.models[i].model->name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -2;
+}
+
+static void scen_read_setting(lua_State *L, const char *full, act_setting *out)
+{
+    scen *s = scen_of(L);
+    const char *dot = strchr(full, '.');
+    char block[64];
+    if (dot == NULL || dot == full || (size_t)(dot - full) >= sizeof block) {
+        scen_raise(L, "set: keys are \"block.key\", e.g. [\"links.loss\"] = 0.1; got '%s'", full);
+    }
+    memcpy(block, full, (size_t)(dot - full));
+    block[dot - full] = '\0';
+    int b = scen_declared_block(s, block);
+    if (b == -2) {
+        scen_raise(L, "set: no block '%s' before this point in the scenario", block);
+    }
+    const sim_param *params = b < 0 ? links_params : s->cfg.models[b].model->params;
+    const sim_param *p = params;
+    while (p->key != NULL && strcmp(p->key, dot + 1) != 0) {
+        p++;
+    }
+    if (p->key == NULL) {
+        const char *keys[64];
+        size_t n = scen_param_keys(params, keys, 64);
+        const char *near = scen_nearest(dot + 1, keys, n);
+        if (near != NULL) {
+            scen_raise(L, "set: '%s': unknown key (did you mean '%s.%s'?)", full, block, near);
+        }
+        scen_raise(L, "set: '%s': unknown key", full);
+    }
+    if (!(p->flags & SIM_PF_LIVE)) {
+        scen_raise(L, "set: '%s' cannot change during a run", full);
+    }
+    union { int64_t i; double d; sim_time t; int e; } v;
+    sim_param copy = *p;
+    copy.offset = 0;
+    scen_read_value(L, lua_gettop(L), block, &copy, &v);
+    out->block = b;
+    out->param = p;
+    switch (p->type) {
+    case SIM_PT_INT:
+        out->num = (double)v.i;
+        break;
+    case SIM_PT_TIME:
+        out->num = (double)v.t;
+        break;
+    case SIM_PT_BOOL:
+    case SIM_PT_ENUM:
+        out->num = v.e;
+        break;
+    default:
+        out->num = v.d;
+    }
+}
+
+static int scen_action_set(lua_State *L)
+{
+    scen *s = scen_of(L);
+    scen_block_table(L, "set");
+    uint32_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+        lua_pop(L, 1);
+        n++;
+    }
+    if (n == 0) {
+        scen_raise(L, "set: nothing to set");
+    }
+    act_setting *st = scen_alloc(s, sizeof *st * n);
+    if (st == NULL) {
+        scen_no_memory(L);
+    }
+    uint32_t i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            scen_raise(L, "set: keys are \"block.key\" strings");
+        }
+        scen_read_setting(L, lua_tostring(L, -2), &st[i++]);
+        lua_pop(L, 1);
+    }
+    scen_action *sa = scen_new_action(L, ACT_SET);
+    sa->a.settings = st;
+    sa->a.nsettings = n;
+    scen_track_pending(L);
+    return 1;
+}
+
+/* --- Timeline --------------------------------------------------------------------------- */
+
+static int scen_at(lua_State *L)
+{
+    scen *s = scen_of(L);
+    double t = scen_number(L, 1, "at", "time");
+    scen_action *sa = luaL_testudata(L, 2, SCEN_ACTION_MT);
+    if (sa == NULL) {
+        scen_raise(L, "at: expected an action such as fail{...} as argument 2, got %s",
+                   luaL_typename(L, 2));
+    }
+    if (t < 0 || !isfinite(t)) {
+        scen_raise(L, "at: time must be >= 0, got %g", t);
+    }
+    sim_time ns = sim_time_from_s(t);
+    if (s->in_callback) {
+        if (ns < s->now) {
+            scen_raise(L, "at: time %g is in the past (now %g)", t, sim_time_to_s(s->now));
+        }
+        sa->consumed = 1;
+        s->hook_err = s->hooks->schedule(s->hooks->ctx, ns, &sa->a);
+        if (s->hook_err != SIM_OK) {
+            return luaL_error(L, "at: could not schedule");
+        }
+        return 0;
+    }
+    if (s->cfg.ntimeline == s->captimeline) {
+        uint32_t cap = s->captimeline ? s->captimeline * 2 : 16;
+        sim_at *tl = scen_grow(s, s->cfg.timeline, sizeof *tl * s->cfg.ntimeline, sizeof *tl * cap);
+        if (tl == NULL) {
+            scen_no_memory(L);
+        }
+        s->cfg.timeline = tl;
+        s->captimeline = cap;
+    }
+    sim_at *e = &s->cfg.timeline[s->cfg.ntimeline++];
+    e->time = ns;
+    e->action = sa->a;
+    e->action.line = scen_line(L);
+    return 0;
+}
+
+static int scen_every(lua_State *L)
+{
+    scen *s = scen_of(L);
+    if (s->in_callback) {
+        scen_raise(L, "every: cannot be called inside a callback");
+    }
+    double dt = scen_number(L, 1, "every", "interval");
+    if (!(dt > 0) || !isfinite(dt)) {
+        scen_raise(L, "every: interval must be > 0, got %g", dt);
+    }
+    if (lua_type(L, 2) != LUA_TFUNCTION) {
+        scen_raise(L, "every: expected a function as argument 2, got %s", luaL_typename(L, 2));
+    }
+    if (s->cfg.nevery == s->capevery) {
+        uint32_t cap = s->capevery ? s->capevery * 2 : 8;
+        sim_every *ev = scen_grow(s, s->cfg.every, sizeof *ev * s->cfg.nevery, sizeof *ev * cap);
+        if (ev == NULL) {
+            scen_no_memory(L);
+        }
+        s->cfg.every = ev;
+        s->capevery = cap;
+    }
+    lua_pushvalue(L, 2);
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    s->cfg.every[s->cfg.nevery++] = (sim_every){
+        .period = sim_time_from_s(dt), .fn_ref = ref, .file = s->path, .line = scen_line(L)
+    };
+    return 0;
+}
+
+/* --- Sandbox ------------------------------------------------------------------------------ */
+
+static void *scen_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    scen *s = ud;
+    size_t old = ptr != NULL ? osize : 0;
+    if (nsize == 0) {
+        s->mem_used -= old;
+        free(ptr);
+        return NULL;
+    }
+    if (nsize > old && s->mem_used + (nsize - old) > SCEN_MEM_LIMIT) {
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p != NULL) {
+        s->mem_used = s->mem_used - old + nsize;
+    }
+    return p;
+}
+
+static void scen_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    scen *s = scen_of(L);
+    s->budget -= SCEN_HOOK_EVERY;
+    if (s->budget < 0) {
+        luaL_error(L, "%s: scenario exceeds the instruction limit (%s)", s->path,
+                   s->in_callback ? "10 million per callback" : "100 million");
+    }
+}
+
+static int scen_math_random(lua_State *L)
+{
+    scen *s = scen_of(L);
+    if (!s->have_seed) {
+        return scen_raise(L, "math.random: call scenario{} (with its seed) first");
+    }
+    double u = rng_unit(rng_at(s->lua_key, s->lua_ctr++));
+    lua_Integer lo = 1, hi;
+    switch (lua_gettop(L)) {
+    case 0:
+        lua_pushnumber(L, u);
+        return 1;
+    case 1:
+        hi = luaL_checkinteger(L, 1);
+        break;
+    default:
+        lo = luaL_checkinteger(L, 1);
+        hi = luaL_checkinteger(L, 2);
+    }
+    if (lo > hi) {
+        return scen_raise(L, "math.random: interval is empty");
+    }
+    lua_pushinteger(L, lo + (lua_Integer)(u * ((double)hi - (double)lo + 1.0)));
+    return 1;
+}
+
+static int scen_print(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        fputs(luaL_tolstring(L, i, NULL), stderr);
+        lua_pop(L, 1);
+        fputc(i < n ? '\t' : '\n', stderr);
+    }
+    if (n == 0) {
+        fputc('\n', stderr);
+    }
+    return 0;
+}
+
+/* Names a scenario can use, for "did you mean". */
+static size_t scen_env_names(lua_State *L, int env, const char **out, size_t max)
+{
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, env) != 0 && n < max) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            out[n++] = lua_tostring(L, -2);
+        }
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
+static int scen_env_index(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+    if (name == NULL) {
+        return 0;
+    }
+    const char *names[128];
+    size_t n = scen_env_names(L, 1, names, 128);
+    const char *near = scen_nearest(name, names, n);
+    lua_Debug ar;
+    int line = (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) ? ar.currentline : 0;
+    scen *s = scen_of(L);
+    if (near != NULL) {
+        return luaL_error(L, "%s:%d: unknown name '%s' (did you mean '%s'?)", s->path, line, name, near);
+    }
+    return luaL_error(L, "%s:%d: unknown name '%s'", s->path, line, name);
+}
+
+static void scen_copy_global(lua_State *L, int env, const char *name)
+{
+    lua_getglobal(L, name);
+    lua_setfield(L, env, name);
+}
+
+/* Build the sandbox environment table and leave it on the stack. */
+static void scen_make_env(lua_State *L)
+{
+    static const char *const safe[] = {
+        "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
+        "rawset", "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type",
+        "xpcall", "_VERSION", "string", "table", "math", NULL
+    };
+    static const luaL_Reg funcs[] = {
+        { "scenario", scen_block_scenario }, { "topology", scen_block_topology },
+        { "links", scen_block_links }, { "at", scen_at }, { "every", scen_every },
+        { "fail", scen_action_fail }, { "recover", scen_action_recover },
+        { "partition", scen_action_partition }, { "heal", scen_action_heal },
+        { "set", scen_action_set }, { "shock", scen_action_shock }, { "print", scen_print },
+        { NULL, NULL }
+    };
+    lua_newtable(L);
+    int env = lua_gettop(L);
+    for (int i = 0; safe[i] != NULL; i++) {
+        scen_copy_global(L, env, safe[i]);
+    }
+    luaL_setfuncs(L, funcs, 0);
+    for (int m = 0; sim_models[m] != NULL; m++) {
+        lua_pushinteger(L, m);
+        lua_pushcclosure(L, scen_block_model, 1);
+        lua_setfield(L, env, sim_models[m]->name);
+    }
+    lua_getfield(L, env, "math");
+    lua_pushcfunction(L, scen_math_random);
+    lua_setfield(L, -2, "random");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushcfunction(L, scen_env_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, env);
+}
+
+static void scen_open_libs(lua_State *L)
+{
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    lua_pop(L, 4);
+    luaL_newmetatable(L, SCEN_ACTION_MT);
+    lua_pop(L, 1);
+}
+
+/* --- Loading --------------------------------------------------------------------------- */
+
+static sim_err scen_parse_sets(scen *s, const char *const *sets, uint32_t nsets, char *msg, size_t len)
+{
+    s->sets = calloc(nsets ? nsets : 1, sizeof *s->sets);
+    if (s->sets == NULL) {
+        return SIM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < nsets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        const char *dot = strchr(sets[i], '.');
+        scen_set *st = &s->sets[i];
+        if (eq == NULL || dot == NULL || dot > eq || dot == sets[i] || dot + 1 == eq
+            || (size_t)(dot - sets[i]) >= sizeof st->block || (size_t)(eq - dot - 1) >= sizeof st->key) {
+            snprintf(msg, len, "--set %s: expected block.key=VALUE, e.g. gossip.fanout=3", sets[i]);
+            return SIM_EINPUT;
+        }
+        memcpy(st->block, sets[i], (size_t)(dot - sets[i]));
+        memcpy(st->key, dot + 1, (size_t)(eq - dot - 1));
+        st->text = sets[i];
+        st->value = eq + 1;
+    }
+    s->nsets = nsets;
+    return SIM_OK;
+}
+
+/* After the chunk: required blocks, unused overrides, timeline bounds and order. */
+static sim_err scen_finish(scen *s, char *msg, size_t len)
+{
+    if (s->scenario_at.line == 0) {
+        snprintf(msg, len, "%s: no scenario{} block (it needs at least duration)", s->path);
+        return SIM_EINPUT;
+    }
+    if (s->topology_at.line == 0) {
+        snprintf(msg, len, "%s: no topology{} block", s->path);
+        return SIM_EINPUT;
+    }
+    if (s->cfg.nmodels == 0) {
+        char names[256] = "";
+        for (int m = 0; sim_models[m] != NULL; m++) {
+            strncat(names, m ? ", " : "", sizeof names - strlen(names) - 1);
+            strncat(names, sim_models[m]->name, sizeof names - strlen(names) - 1);
+        }
+        snprintf(msg, len, "%s: no model block (one of: %s)", s->path, names);
+        return SIM_EINPUT;
+    }
+    if (s->links_at.line == 0) {
+        for (const sim_param *p = links_params; p->key != NULL; p++) {
+            scen_default(s, p, &s->cfg.links);
+        }
+    }
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (!s->sets[i].used && strcmp(s->sets[i].block, "scenario") != 0) {
+            snprintf(msg, len, "--set %s: no block '%s' in this scenario", s->sets[i].text, s->sets[i].block);
+            return SIM_EINPUT;
+        }
+    }
+    for (uint32_t i = 0; i < s->cfg.ntimeline; i++) {
+        const sim_at *e = &s->cfg.timeline[i];
+        if (e->time > s->cfg.scenario.duration) {
+            snprintf(msg, len, "%s:%d: at: time %g is after scenario.duration %g", s->path,
+                     e->action.line, sim_time_to_s(e->time), sim_time_to_s(s->cfg.scenario.duration));
+            return SIM_EINPUT;
+        }
+    }
+    /* Stable insertion sort by time: file order within a time. */
+    for (uint32_t i = 1; i < s->cfg.ntimeline; i++) {
+        sim_at e = s->cfg.timeline[i];
+        uint32_t j = i;
+        while (j > 0 && s->cfg.timeline[j - 1].time > e.time) {
+            s->cfg.timeline[j] = s->cfg.timeline[j - 1];
+            j--;
+        }
+        s->cfg.timeline[j] = e;
+    }
+    return SIM_OK;
+}
+
+/* Turn a failed pcall's error object into one line. */
+static void scen_error_line(lua_State *L, int status, const scen *s, char *msg, size_t len)
+{
+    if (status == LUA_ERRMEM) {
+        snprintf(msg, len, "%s: scenario exceeds the memory limit (256 MiB)", s->path);
+        return;
+    }
+    const char *e = lua_tostring(L, -1);
+    snprintf(msg, len, "%s", e != NULL ? e : "error in scenario");
+    msg[strcspn(msg, "\n")] = '\0';
+}
+
+static int scen_pmain(lua_State *L)
+{
+    scen *s = scen_of(L);
+    int st = luaL_loadfilex(L, s->path, "t");
+    if (st == LUA_ERRFILE) {
+        return luaL_error(L, "%s: cannot open scenario file (%s)", s->path, strerror(errno));
+    }
+    if (st != LUA_OK) {
+        return lua_error(L);
+    }
+    scen_make_env(L);
+    lua_setupvalue(L, -2, 1);
+    lua_call(L, 0, 0);
+    return 0;
+}
+
+static char *scen_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        return strdup(".");
+    }
+    size_t n = (size_t)(slash - path);
+    char *d = malloc(n + 2);
+    if (d != NULL) {
+        memcpy(d, path, n ? n : 1);
+        d[n ? n : 1] = '\0';
+    }
+    return d;
+}
+
+sim_err scen_load(const char *path, const char *const *sets, uint32_t nsets, int64_t seed,
+                  scen **out, char *msg, size_t msg_len)
+{
+    *out = NULL;
+    scen *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        snprintf(msg, msg_len, "out of memory");
+        return SIM_ENOMEM;
+    }
+    s->path = strdup(path);
+    s->model_at = calloc(64, sizeof *s->model_at);
+    s->seed_override = seed;
+    s->budget = SCEN_CHUNK_INSTRUCTIONS;
+    s->pending_ref = LUA_NOREF;
+    s->cfg.path = s->path;
+    char *dir = scen_dirname(path);
+    s->cfg.base_dir = dir ? scen_strdup(s, dir) : ".";
+    free(dir);
+    sim_err err = (s->path && s->model_at) ? scen_parse_sets(s, sets, nsets, msg, msg_len) : SIM_ENOMEM;
+    if (err == SIM_OK) {
+        s->L = lua_newstate(scen_lua_alloc, s);
+        err = s->L ? SIM_OK : SIM_ENOMEM;
+    }
+    if (err == SIM_OK) {
+        if (seed >= 0) {
+            scen_seed_lua(s, seed);
+        }
+        scen_open_libs(s->L);
+        lua_sethook(s->L, scen_hook, LUA_MASKCOUNT, SCEN_HOOK_EVERY);
+        lua_pushcfunction(s->L, scen_pmain);
+        int st = lua_pcall(s->L, 0, 0, 0);
+        if (st != LUA_OK) {
+            scen_error_line(s->L, st, s, msg, msg_len);
+            err = SIM_EINPUT;
+        }
+    }
+    if (err == SIM_OK) {
+        err = scen_finish(s, msg, msg_len);
+    }
+    if (err == SIM_ENOMEM) {
+        snprintf(msg, msg_len, "out of memory loading %s", path);
+    }
+    if (err != SIM_OK) {
+        scen_free(s);
+        return err;
+    }
+    *out = s;
+    return SIM_OK;
+}
+
+const sim_config *scen_config(const scen *s)
+{
+    return &s->cfg;
+}
+
+void scen_free(scen *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    if (s->L != NULL) {
+        lua_close(s->L);
+    }
+    for (size_t i = 0; i < s->nowned; i++) {
+        free(s->owned[i]);
+    }
+    free(s->owned);
+    free(s->sets);
+    free(s->model_at);
+    free(s->path);
+    free(s);
+}
+
+/* --- Callbacks --------------------------------------------------------------------------- */
+
+static int scen_sim_metric(lua_State *L)
+{
+    scen *s = scen_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    double v;
+    if (!s->hooks->metric(s->hooks->ctx, name, &v)) {
+        return scen_raise(L, "sim.metric: unknown metric '%s'", name);
+    }
+    lua_pushnumber(L, v);
+    return 1;
+}
+
+/* Apply the actions the callback made and did not schedule, in order. */
+static sim_err scen_apply_pending(scen *s)
+{
+    lua_State *L = s->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->pending_ref);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    sim_err err = SIM_OK;
+    for (lua_Integer i = 1; i <= n && err == SIM_OK; i++) {
+        lua_rawgeti(L, -1, i);
+        scen_action *sa = lua_touserdata(L, -1);
+        if (sa != NULL && !sa->consumed) {
+            err = s->hooks->apply(s->hooks->ctx, &sa->a);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return err;
+}
+
+static int scen_pcallback(lua_State *L)
+{
+    scen *s = scen_of(L);
+    uint32_t idx = (uint32_t)lua_tointeger(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->cfg.every[idx].fn_ref);
+    lua_newtable(L);
+    lua_pushnumber(L, sim_time_to_s(s->now));
+    lua_setfield(L, -2, "time");
+    lua_pushcfunction(L, scen_sim_metric);
+    lua_setfield(L, -2, "metric");
+    lua_call(L, 1, 0);
+    return 0;
+}
+
+sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *hooks,
+                        char *msg, size_t msg_len)
+{
+    lua_State *L = s->L;
+    msg[0] = '\0';
+    s->in_callback = 1;
+    s->hooks = hooks;
+    s->now = now;
+    s->hook_err = SIM_OK;
+    s->budget = SCEN_CALLBACK_INSTRUCTIONS;
+    lua_newtable(L);
+    s->pending_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, scen_pcallback);
+    lua_pushinteger(L, idx);
+    int st = lua_pcall(L, 1, 0, 0);
+    sim_err err = SIM_OK;
+    if (s->hook_err != SIM_OK) {
+        err = s->hook_err;
+        lua_pop(L, 1);
+    } else if (st != LUA_OK) {
+        scen_error_line(L, st, s, msg, msg_len);
+        lua_pop(L, 1);
+        err = SIM_EINPUT;
+    } else {
+        err = scen_apply_pending(s);
+    }
+    luaL_unref(L, LUA_REGISTRYINDEX, s->pending_ref);
+    s->pending_ref = LUA_NOREF;
+    s->in_callback = 0;
+    return err;
+}
+
+/* --- The resolved configuration as Lua ------------------------------------------------------- */
+
+/* Shortest of %.15g and %.17g that reads back as the same double. */
+static void scen_put_num(FILE *f, double v)
+{
+    char buf[40];
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        fprintf(f, "%.0f", v);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v) {
+        snprintf(buf, sizeof buf, "%.17g", v);
+    }
+    fputs(buf, f);
+}
+
+static void scen_put_string(FILE *f, const char *str)
+{
+    fputc('"', f);
+    for (; *str; str++) {
+        if (*str == '"' || *str == '\\') {
+            fputc('\\', f);
+        }
+        fputc(*str, f);
+    }
+    fputc('"', f);
+}
+
+static void scen_put_nodes(FILE *f, const sim_nodeset *ns)
+{
+    if (ns->ids == NULL) {
+        fprintf(f, "%u", ns->count);
+        return;
+    }
+    fputc('{', f);
+    for (uint32_t i = 0; i < ns->count; i++) {
+        fprintf(f, "%s%u", i ? ", " : " ", ns->ids[i]);
+    }
+    fputs(" }", f);
+}
+
+static void scen_put_dist(FILE *f, const sim_dist *d)
+{
+    static const char *const names[][2] = {
+        { "value", NULL }, { "min", "max" }, { "mean", NULL }, { "mean", "sd" },
+        { "median", "sigma" }, { "scale", "shape" }
+    };
+    if (d->kind == SIM_DIST_PER_DISTANCE) {
+        fputs("{ per_distance = ", f);
+        scen_put_num(f, d->a);
+        fputs(", base = ", f);
+        scen_put_num(f, d->b);
+        fputs(" }", f);
+        return;
+    }
+    fprintf(f, "{ dist = \"%s\", %s = ", dist_kinds[d->kind], names[d->kind][0]);
+    scen_put_num(f, d->a);
+    if (names[d->kind][1] != NULL) {
+        fprintf(f, ", %s = ", names[d->kind][1]);
+        scen_put_num(f, d->b);
+    }
+    fputs(" }", f);
+}
+
+static void scen_put_value(FILE *f, const sim_param *p, const void *cfg)
+{
+    const char *v = (const char *)cfg + p->offset;
+    switch (p->type) {
+    case SIM_PT_INT:
+        fprintf(f, "%lld", (long long)*(const int64_t *)(const void *)v);
+        break;
+    case SIM_PT_NUM:
+        scen_put_num(f, *(const double *)(const void *)v);
+        break;
+    case SIM_PT_TIME:
+        scen_put_num(f, sim_time_to_s(*(const sim_time *)(const void *)v));
+        break;
+    case SIM_PT_BOOL:
+        fputs(*(const int *)(const void *)v ? "true" : "false", f);
+        break;
+    case SIM_PT_ENUM:
+        scen_put_string(f, p->choices[*(const int *)(const void *)v]);
+        break;
+    case SIM_PT_STR: {
+        const char *str = *(const char *const *)(const void *)v;
+        scen_put_string(f, str ? str : "");
+        break;
+    }
+    case SIM_PT_NODES:
+        scen_put_nodes(f, (const sim_nodeset *)(const void *)v);
+        break;
+    case SIM_PT_DIST:
+        scen_put_dist(f, (const sim_dist *)(const void *)v);
+        break;
+    case SIM_PT_INTLIST: {
+        const sim_intlist *l = (const sim_intlist *)(const void *)v;
+        fputc('{', f);
+        for (uint32_t i = 0; i < l->count; i++) {
+            fprintf(f, "%s%lld", i ? ", " : " ", (long long)l->values[i]);
+        }
+        fputs(" }", f);
+        break;
+    }
+    }
+}
+
+static void scen_put_block(FILE *f, const char *name, const char *lead, const sim_param *params,
+                           const void *cfg)
+{
+    fprintf(f, "%s {%s", name, lead ? lead : "");
+    int first = lead == NULL;
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        const char *v = (const char *)cfg + p->offset;
+        if (p->type == SIM_PT_STR && *(const char *const *)(const void *)v == NULL) {
+            continue;
+        }
+        fprintf(f, "%s %s = ", first ? "" : ",", p->key);
+        scen_put_value(f, p, cfg);
+        first = 0;
+    }
+    fputs(" }\n", f);
+}
+
+static void scen_put_action(FILE *f, const scen *s, const sim_action *a)
+{
+    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock" };
+    fprintf(f, "%s {", names[a->kind]);
+    const char *sep = " ";
+    if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER) {
+        if (a->nodes.ids != NULL) {
+            fputs(" nodes = ", f);
+            scen_put_nodes(f, &a->nodes);
+            sep = ", ";
+        } else {
+            fprintf(f, " target = \"%s\"", act_targets[a->target]);
+            sep = ", ";
+        }
+        if (a->fraction >= 0) {
+            fprintf(f, "%sfraction = ", sep);
+            scen_put_num(f, a->fraction);
+        }
+        if (a->count >= 0) {
+            fprintf(f, "%scount = %lld", sep, (long long)a->count);
+        }
+        if (a->target == TARGET_CELL) {
+            fprintf(f, "%scell = %lld", sep, (long long)a->cell);
+        }
+    } else if (a->kind == ACT_PARTITION) {
+        if (a->by == PART_NODES) {
+            fputs(" nodes = ", f);
+            scen_put_nodes(f, &a->nodes);
+        } else {
+            fprintf(f, " by = \"%s\", groups = %d", act_bys[a->by], a->groups);
+        }
+        fprintf(f, ", mode = \"%s\"", act_modes[a->mode]);
+        sep = ", ";
+    } else if (a->kind == ACT_SET) {
+        for (uint32_t i = 0; i < a->nsettings; i++) {
+            const act_setting *st = &a->settings[i];
+            const char *block = st->block < 0 ? "links" : s->cfg.models[st->block].model->name;
+            fprintf(f, "%s[\"%s.%s\"] = ", i ? ", " : " ", block, st->param->key);
+            double v = st->param->type == SIM_PT_TIME ? st->num / SIM_NS_PER_S : st->num;
+            if (st->param->type == SIM_PT_ENUM) {
+                scen_put_string(f, st->param->choices[(int)st->num]);
+            } else if (st->param->type == SIM_PT_BOOL) {
+                fputs(st->num != 0 ? "true" : "false", f);
+            } else {
+                scen_put_num(f, v);
+            }
+        }
+    }
+    if ((a->kind != ACT_SET && a->kind != ACT_HEAL) &&
+        ((a->kind == ACT_PARTITION && a->by == PART_REGION) || (a->kind != ACT_PARTITION && a->target == TARGET_REGION))) {
+        fprintf(f, "%sregion = { x = ", sep);
+        scen_put_num(f, a->rx);
+        fputs(", y = ", f);
+        scen_put_num(f, a->ry);
+        fputs(", r = ", f);
+        scen_put_num(f, a->rr);
+        fputs(" }", f);
+    }
+    fputs(" }", f);
+}
+
+/* Copy the source of an every() function from the scenario file. */
+static void scen_put_function(FILE *f, const scen *s, int ref)
+{
+    lua_State *L = s->L;
+    lua_Debug ar;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_getinfo(L, ">S", &ar);
+    FILE *src = fopen(s->path, "r");
+    char line[4096];
+    int ln = 0, started = 0;
+    while (src != NULL && fgets(line, sizeof line, src) != NULL) {
+        ln++;
+        if (ln < ar.linedefined || ln > ar.lastlinedefined) {
+            continue;
+        }
+        char *text = line;
+        if (!started) {
+            char *fn = strstr(line, "function");
+            if (fn == NULL) {
+                break;
+            }
+            fputs("function", f);
+            text = fn + 8;
+            while (*text == ' ') {
+                text++;
+            }
+            if (*text != '(') {
+                text = strchr(text, '(');   /* drop a function's name */
+            }
+            started = 1;
+            if (text == NULL) {
+                break;
+            }
+        }
+        if (ln == ar.lastlinedefined) {
+            char *end = NULL;
+            for (char *p = strstr(text, "end"); p != NULL; p = strstr(p + 1, "end")) {
+                end = p;
+            }
+            if (end != NULL) {
+                end[3] = '\0';
+            }
+            fputs(text, f);
+        } else {
+            fputs(text, f);
+        }
+    }
+    if (src != NULL) {
+        fclose(src);
+    }
+    if (!started) {
+        fputs("function(sim) end --[[ source not found ]]", f);
+    }
+}
+
+sim_err scen_write_resolved(const scen *s, FILE *f)
+{
+    const sim_config *c = &s->cfg;
+    fprintf(f, "-- mycosim %s: resolved configuration of %s, seed %lld\n", MYCOSIM_VERSION,
+            s->path, (long long)c->scenario.seed);
+    fputs("-- Every key is shown with its value, defaults included. Run it with: mycosim run run.lua\n", f);
+    scen_put_block(f, "scenario", NULL, scenario_params, &c->scenario);
+    char lead[64];
+    snprintf(lead, sizeof lead, " kind = \"%s\"", topo_kinds[c->topology.kind]);
+    scen_put_block(f, "topology", lead, topo_params(c->topology.kind), &c->topology);
+    scen_put_block(f, "links", NULL, links_params, &c->links);
+    for (uint32_t m = 0; m < c->nmodels; m++) {
+        scen_put_block(f, c->models[m].model->name, NULL, c->models[m].model->params, c->models[m].cfg);
+    }
+    for (uint32_t i = 0; i < c->ntimeline; i++) {
+        fputs("at(", f);
+        scen_put_num(f, sim_time_to_s(c->timeline[i].time));
+        fputs(", ", f);
+        scen_put_action(f, s, &c->timeline[i].action);
+        fputs(")\n", f);
+    }
+    for (uint32_t i = 0; i < c->nevery; i++) {
+        fputs("-- every() body copied from the scenario; upvalues of the original chunk are not carried\n", f);
+        fputs("every(", f);
+        scen_put_num(f, sim_time_to_s(c->every[i].period));
+        fputs(", ", f);
+        scen_put_function(f, s, c->every[i].fn_ref);
+        fputs(")\n", f);
+    }
+    return ferror(f) ? SIM_EIO : SIM_OK;
+}
