@@ -16,13 +16,14 @@
 
 #include "test_util.h"
 
-extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_run, suite_gossip;
+extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip;
 
 static CU_SuiteInfo *const all_suites[] = {
     &suite_rng,
     &suite_evq,
     &suite_topo,
     &suite_net,
+    &suite_scen,
     &suite_run,
     &suite_gossip,
     NULL

@@ -1,0 +1,3 @@
+-- expect: 10_no_model.lua: no model block (one of: gossip
+scenario { name = "bad", duration = 10 }
+topology { kind = "ring", n = 50 }
