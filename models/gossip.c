@@ -163,40 +163,36 @@ static void gossip_remove(gossip_state *g, uint32_t v)
     g->infective_alive--;
 }
 
-/* Stop rule after spreader v sent a rumor message (blind rules). */
-static void gossip_after_send(gossip_state *g, sim_run *run, uint32_t v)
+/* One contact that counts for v's stop rule: counters after k, coins with probability 1/k. */
+static void gossip_count_contact(gossip_state *g, sim_run *run, uint32_t v)
 {
-    if (g->cfg->stop == STOP_BLIND_COUNTER) {
+    int stop = g->cfg->stop;
+    if (stop == STOP_BLIND_COUNTER || stop == STOP_FEEDBACK_COUNTER) {
         if (g->contacts[v] < 255) {
             g->contacts[v]++;
         }
         if (g->contacts[v] >= g->cfg->k) {
             gossip_remove(g, v);
         }
-    } else if (g->cfg->stop == STOP_BLIND_COIN) {
-        if (gsl_rng_uniform(sim_rng(run, v)) < 1.0 / (double)g->cfg->k) {
-            gossip_remove(g, v);
-        }
+    } else if (gsl_rng_uniform(sim_rng(run, v)) < 1.0 / (double)g->cfg->k) {
+        gossip_remove(g, v);
     }
 }
 
-/* Stop rule when spreader v learns its contact already knew (feedback rules). */
+/* Blind rules: every rumor message the spreader sends counts. */
+static void gossip_after_send(gossip_state *g, sim_run *run, uint32_t v)
+{
+    if (g->cfg->stop == STOP_BLIND_COUNTER || g->cfg->stop == STOP_BLIND_COIN) {
+        gossip_count_contact(g, run, v);
+    }
+}
+
+/* Feedback rules: a contact counts when the receiver reports it already knew. */
 static void gossip_on_feedback(gossip_state *g, sim_run *run, uint32_t v)
 {
-    if (gossip_sir(g, v) != INFECTIVE) {
-        return;
-    }
-    if (g->cfg->stop == STOP_FEEDBACK_COUNTER) {
-        if (g->contacts[v] < 255) {
-            g->contacts[v]++;
-        }
-        if (g->contacts[v] >= g->cfg->k) {
-            gossip_remove(g, v);
-        }
-    } else if (g->cfg->stop == STOP_FEEDBACK_COIN) {
-        if (gsl_rng_uniform(sim_rng(run, v)) < 1.0 / (double)g->cfg->k) {
-            gossip_remove(g, v);
-        }
+    if (gossip_sir(g, v) == INFECTIVE
+        && (g->cfg->stop == STOP_FEEDBACK_COUNTER || g->cfg->stop == STOP_FEEDBACK_COIN)) {
+        gossip_count_contact(g, run, v);
     }
 }
 

@@ -26,7 +26,7 @@ const char *act_name(int kind)
 static sim_err act_bad(sim_run *run, const sim_action *a, const char *fmt, const char *what,
                        double v)
 {
-    return run_fail(run, SIM_EINPUT, "%s:%d: %s.%s: %s (%g)", a->file, a->line,
+    return sim_fail(run, SIM_EINPUT, "%s:%d: %s.%s: %s (%g)", a->file, a->line,
                     act_name(a->kind), what, fmt, v);
 }
 
@@ -41,13 +41,13 @@ sim_err act_check(sim_run *run, const sim_action *a)
     int needs_xy = (a->kind == ACT_PARTITION && (a->by == PART_REGION || a->by == PART_HALFPLANE))
                    || (a->kind != ACT_PARTITION && a->target == TARGET_REGION);
     if (needs_xy && g->x == NULL) {
-        return run_fail(run, SIM_EINPUT, "%s:%d: %s: regions need a topology with coordinates "
+        return sim_fail(run, SIM_EINPUT, "%s:%d: %s: regions need a topology with coordinates "
                         "(geometric, or a 2-d lattice)", a->file, a->line, act_name(a->kind));
     }
     int needs_cells = (a->kind == ACT_PARTITION && a->by == PART_CELLS)
                       || (a->kind != ACT_PARTITION && a->target == TARGET_CELL);
     if (needs_cells && g->cell == NULL) {
-        return run_fail(run, SIM_EINPUT, "%s:%d: %s: cells need topology kind \"cells\"",
+        return sim_fail(run, SIM_EINPUT, "%s:%d: %s: cells need topology kind \"cells\"",
                         a->file, a->line, act_name(a->kind));
     }
     if (needs_cells && a->kind == ACT_PARTITION && g->ncells > 65535) {
@@ -145,7 +145,7 @@ static sim_err act_degree_pick(sim_run *run, uint32_t *cand, uint32_t n, uint32_
 {
     act_ranked *r = malloc((n ? n : 1) * sizeof *r);
     if (r == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory ranking nodes by degree");
+        return sim_fail(run, SIM_ENOMEM, "out of memory ranking nodes by degree");
     }
     for (uint32_t i = 0; i < n; i++) {
         r[i].node = cand[i];
@@ -200,7 +200,7 @@ static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, siz
 {
     uint32_t *cand = malloc(sizeof(uint32_t) * (run->n ? run->n : 1));
     if (cand == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
+        return sim_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
     }
     uint32_t n = act_candidates(run, a, cand);
     uint32_t k = act_howmany(a, n);
@@ -292,7 +292,7 @@ static sim_err act_partition(sim_run *run, const sim_action *a, char *detail, si
     static const char *const by[] = { "random", "region", "cells", "halfplane", "nodes" };
     uint16_t *group = malloc(sizeof(uint16_t) * (run->n ? run->n : 1));
     if (group == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory for partition groups");
+        return sim_fail(run, SIM_ENOMEM, "out of memory for partition groups");
     }
     act_groups(run, a, group);
     *affected = act_links_cut(run, group);
@@ -359,7 +359,7 @@ sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail
         *affected = a->nsettings;
         return SIM_OK;
     case ACT_SHOCK:
-        return run_fail(run, SIM_EINPUT, "%s:%d: shock: no model in this scenario accepts shocks",
+        return sim_fail(run, SIM_EINPUT, "%s:%d: shock: no model in this scenario accepts shocks",
                         a->file, a->line);
     }
     return SIM_OK;

@@ -51,7 +51,7 @@ void net_destroy(sim_run *run)
 sim_err net_check(sim_run *run)
 {
     if (run->links->latency.kind == SIM_DIST_PER_DISTANCE && run->g.x == NULL) {
-        return run_fail(run, SIM_EINPUT, "%s: links.latency: per_distance needs a topology "
+        return sim_fail(run, SIM_EINPUT, "%s: links.latency: per_distance needs a topology "
                         "with coordinates (geometric, or a 2-d lattice)", run->cfg->path);
     }
     return SIM_OK;
@@ -189,7 +189,7 @@ sim_err net_heal(sim_run *run, uint64_t *released)
         sim_event ev = run->held[i];
         ev.time += run->now;
         if (evq_push(&run->q, &ev) != SIM_OK) {
-            return run_fail(run, SIM_ENOMEM, "out of memory releasing held messages");
+            return sim_fail(run, SIM_ENOMEM, "out of memory releasing held messages");
         }
     }
     run->nheld = 0;
@@ -279,7 +279,7 @@ sim_err net_shape_now(sim_run *run, net_shape *out)
     if (run->g.complete) {
         uint32_t *count = malloc(sizeof(uint32_t) * 65536);
         if (count == NULL) {
-            return run_fail(run, SIM_ENOMEM, "out of memory computing components");
+            return sim_fail(run, SIM_ENOMEM, "out of memory computing components");
         }
         net_shape_complete(run, &s, count);
         free(count);
@@ -288,7 +288,7 @@ sim_err net_shape_now(sim_run *run, net_shape *out)
             run->bfs = malloc(sizeof(uint32_t) * run->n);
             run->seen = malloc(run->n);
             if (run->bfs == NULL || run->seen == NULL) {
-                return run_fail(run, SIM_ENOMEM, "out of memory computing components");
+                return sim_fail(run, SIM_ENOMEM, "out of memory computing components");
             }
         }
         net_shape_graph(run, &s);

@@ -53,26 +53,11 @@ void sim_assert_fail(const char *file, int line, const char *expr)
     abort();
 }
 
-static sim_err run_vfail(sim_run *run, sim_err code, const char *fmt, va_list ap)
-{
-    vsnprintf(run->errmsg, sizeof run->errmsg, fmt, ap);
-    return code;
-}
-
 sim_err sim_fail(sim_run *run, sim_err code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    run_vfail(run, code, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-sim_err run_fail(sim_run *run, sim_err code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    run_vfail(run, code, fmt, ap);
+    vsnprintf(run->errmsg, sizeof run->errmsg, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -193,7 +178,7 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
     SIM_TRY(trace_mkdirs(o->dir, msg, len));
     o->model_csv = calloc(run->nmodels, sizeof *o->model_csv);
     if (o->model_csv == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory");
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
     for (uint32_t m = 0; m < run->nmodels; m++) {
         char name[128];
@@ -323,7 +308,7 @@ static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
         uint32_t cap = c->caplater ? c->caplater * 2 : 16;
         sim_at *l = realloc(c->later, cap * sizeof *l);
         if (l == NULL) {
-            return run_fail(c->run, SIM_ENOMEM, "out of memory scheduling an action");
+            return sim_fail(c->run, SIM_ENOMEM, "out of memory scheduling an action");
         }
         c->later = l;
         c->caplater = cap;
@@ -349,7 +334,7 @@ sim_err run_nodes_init(sim_run *run)
     run->send_seq = calloc(n, sizeof *run->send_seq);
     run->rng = gsl_rng_alloc(rng_gsl_counter);
     if (!run->up || !run->epoch || !run->rng_ctr || !run->send_seq || !run->rng) {
-        return run_fail(run, SIM_ENOMEM, "out of memory for %u nodes", n);
+        return sim_fail(run, SIM_ENOMEM, "out of memory for %u nodes", n);
     }
     memset(run->up, 1, n);
     run->alive = n;
@@ -379,7 +364,7 @@ static sim_err run_setup(sim_run *run)
     sim_err err = topo_build(&cfg->topology, rng_key(run->seed, RNG_STREAM_TOPO), cfg->base_dir,
                              &run->g, msg, sizeof msg);
     if (err != SIM_OK) {
-        return run_fail(run, err, "%s: %s", cfg->path, msg);
+        return sim_fail(run, err, "%s: %s", cfg->path, msg);
     }
     run->n = run->g.n;
     SIM_TRY(run_nodes_init(run));
@@ -393,7 +378,7 @@ static sim_err run_setup(sim_run *run)
     run->models = calloc(cfg->nmodels, sizeof *run->models);
     run->state = calloc(cfg->nmodels, sizeof *run->state);
     if (run->models == NULL || run->state == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory");
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
     uint32_t width = 8;
     for (uint32_t m = 0; m < cfg->nmodels; m++) {
@@ -405,14 +390,14 @@ static sim_err run_setup(sim_run *run)
     run->row = calloc(width, sizeof *run->row);
     run->row_len = width;
     if (run->row == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory");
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
     for (uint32_t m = 0; m < cfg->nmodels; m++) {
         run->current = (uint8_t)m;
         err = run->models[m]->init(run, cfg->models[m].cfg, &run->state[m]);
         if (err == SIM_EINPUT) {
             snprintf(msg, sizeof msg, "%s", run->errmsg);
-            return run_fail(run, err, "%s:%d: %s", cfg->models[m].file, cfg->models[m].line, msg);
+            return sim_fail(run, err, "%s:%d: %s", cfg->models[m].file, cfg->models[m].line, msg);
         }
         SIM_TRY(err);
     }
@@ -505,7 +490,7 @@ static sim_err run_callbacks(run_ctx *c, sim_time *next_every)
         char msg[256];
         sim_err err = scen_call_every(run->scen, i, run->now, &hooks, msg, sizeof msg);
         if (err != SIM_OK) {
-            return err == SIM_EINPUT ? run_fail(run, err, "%s", msg) : err;
+            return err == SIM_EINPUT ? sim_fail(run, err, "%s", msg) : err;
         }
     }
     return SIM_OK;
@@ -520,7 +505,7 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
     uint32_t next_at = 0;
     sim_time *next_every = calloc(cfg->nevery + 1, sizeof *next_every);
     if (next_every == NULL) {
-        return run_fail(run, SIM_ENOMEM, "out of memory");
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
     for (uint32_t i = 0; i < cfg->nevery; i++) {
         next_every[i] = cfg->every[i].period;
@@ -605,7 +590,7 @@ static sim_err run_write_resolved(sim_run *run, run_out *o)
     sim_err err = scen_write_resolved(run->scen, t.f);
     if (err != SIM_OK) {
         trace_discard(&t);
-        return run_fail(run, err, "cannot write %s/run.lua", o->dir);
+        return sim_fail(run, err, "cannot write %s/run.lua", o->dir);
     }
     return trace_commit(&t, run->errmsg, sizeof run->errmsg);
 }

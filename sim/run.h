@@ -97,9 +97,6 @@ struct sim_run {
 /* Set by the SIGINT/SIGTERM handler: the loop stops and outputs are flushed. */
 extern volatile sig_atomic_t run_stop_signal;
 
-/* Write the run's one-line reason. Same as sim_fail; here for core files. */
-sim_err run_fail(sim_run *run, sim_err code, const char *fmt, ...) SIM_PRINTF(3, 4);
-
 /*
  * Build everything from a loaded scenario, run it, write outputs.
  * Returns SIM_OK, SIM_EINTR (interrupted, outputs written with status

@@ -134,7 +134,7 @@ struct scen {
     uint64_t lua_key, lua_ctr;
     scen_loc scenario_at, topology_at, links_at;
     scen_loc *model_at;      /* per registered model */
-    uint32_t captimeline, capevery;
+    uint32_t captimeline, capevery, capmodels;
     int in_callback;         /* action constructors collect into pending */
     int pending_ref;         /* Lua table of actions made in this callback */
     const scen_hooks *hooks;
@@ -176,6 +176,22 @@ static void *scen_grow(scen *s, void *old, size_t used_bytes, size_t new_bytes)
         memcpy(p, old, used_bytes);
     }
     return p;
+}
+
+/* Append a zeroed slot to an owned array of elem-byte items; raises on out of memory. */
+static void *scen_push_slot(lua_State *L, void *arrp, uint32_t *len, uint32_t *cap, size_t elem)
+{
+    void **arr = arrp;
+    if (*len == *cap) {
+        uint32_t ncap = *cap ? *cap * 2 : 8;
+        void *grown = scen_grow(scen_of(L), *arr, elem * *len, elem * ncap);
+        if (grown == NULL) {
+            luaL_error(L, "out of memory");
+        }
+        *arr = grown;
+        *cap = ncap;
+    }
+    return (char *)*arr + elem * (*len)++;
 }
 
 static char *scen_strdup(scen *s, const char *str)
@@ -798,14 +814,8 @@ static int scen_block_model(lua_State *L)
     if (model->check != NULL && model->check(cfg, msg, sizeof msg) != SIM_OK) {
         scen_raise(L, "%s", msg);
     }
-    model_block *mb = scen_grow(s, s->cfg.models, sizeof *mb * s->cfg.nmodels,
-                                sizeof *mb * (s->cfg.nmodels + 1));
-    if (mb == NULL) {
-        scen_no_memory(L);
-    }
-    mb[s->cfg.nmodels] = (model_block){ .model = model, .cfg = cfg, .file = s->path, .line = scen_line(L) };
-    s->cfg.models = mb;
-    s->cfg.nmodels++;
+    model_block *mb = scen_push_slot(L, &s->cfg.models, &s->cfg.nmodels, &s->capmodels, sizeof *mb);
+    *mb = (model_block){ .model = model, .cfg = cfg, .file = s->path, .line = scen_line(L) };
     return 0;
 }
 
@@ -1111,16 +1121,7 @@ static int scen_at(lua_State *L)
         }
         return 0;
     }
-    if (s->cfg.ntimeline == s->captimeline) {
-        uint32_t cap = s->captimeline ? s->captimeline * 2 : 16;
-        sim_at *tl = scen_grow(s, s->cfg.timeline, sizeof *tl * s->cfg.ntimeline, sizeof *tl * cap);
-        if (tl == NULL) {
-            scen_no_memory(L);
-        }
-        s->cfg.timeline = tl;
-        s->captimeline = cap;
-    }
-    sim_at *e = &s->cfg.timeline[s->cfg.ntimeline++];
+    sim_at *e = scen_push_slot(L, &s->cfg.timeline, &s->cfg.ntimeline, &s->captimeline, sizeof *e);
     e->time = ns;
     e->action = sa->a;
     e->action.line = scen_line(L);
@@ -1140,18 +1141,10 @@ static int scen_every(lua_State *L)
     if (lua_type(L, 2) != LUA_TFUNCTION) {
         scen_raise(L, "every: expected a function as argument 2, got %s", luaL_typename(L, 2));
     }
-    if (s->cfg.nevery == s->capevery) {
-        uint32_t cap = s->capevery ? s->capevery * 2 : 8;
-        sim_every *ev = scen_grow(s, s->cfg.every, sizeof *ev * s->cfg.nevery, sizeof *ev * cap);
-        if (ev == NULL) {
-            scen_no_memory(L);
-        }
-        s->cfg.every = ev;
-        s->capevery = cap;
-    }
+    sim_every *ev = scen_push_slot(L, &s->cfg.every, &s->cfg.nevery, &s->capevery, sizeof *ev);
     lua_pushvalue(L, 2);
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    s->cfg.every[s->cfg.nevery++] = (sim_every){
+    *ev = (sim_every){
         .period = sim_time_from_s(dt), .fn_ref = ref, .file = s->path, .line = scen_line(L)
     };
     return 0;
