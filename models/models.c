@@ -8,8 +8,10 @@
 #include "sim.h"
 
 extern const sim_model gossip_model;
+extern const sim_model phold_model;
 
 const sim_model *const sim_models[] = {
     &gossip_model,
+    &phold_model,
     NULL
 };

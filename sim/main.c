@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "keys.h"
@@ -38,7 +39,7 @@ typedef struct cli_args {
 
 static const char cli_usage[] =
     "usage:\n"
-    "  mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot]\n"
+    "  mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot] [--stats]\n"
     "  mycosim sweep SCENARIO.lua --vary KEY=V1,V2,... [--vary ...] [--reps R] [--jobs J] [--out DIR]\n"
     "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
     "  mycosim solve FILE.min [--flows]\n"
@@ -145,6 +146,27 @@ static int cli_status(sim_err err)
     return err == SIM_OK ? 0 : err == SIM_EINPUT ? 2 : 1;
 }
 
+static double cli_wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* --stats: the phases of a run on stderr. */
+static void cli_print_stats(double load_s, const run_stats *st)
+{
+    double eps = st->wall_s > 0 ? (double)st->events / st->wall_s : 0.0;
+    fprintf(stderr, "phase      wall_s      events      events/s   peak_rss_MiB\n");
+    fprintf(stderr, "load     %8.3f\n", load_s);
+    fprintf(stderr, "topology %8.3f\n", st->topo_s);
+    fprintf(stderr, "setup    %8.3f   (topology, node arrays, model init)   %8.1f\n", st->setup_s,
+            st->rss_setup_kib / 1024.0);
+    fprintf(stderr, "run      %8.3f %11llu %13.0f\n", st->wall_s, (unsigned long long)st->events, eps);
+    fprintf(stderr, "output   %8.3f                            %8.1f\n", st->output_s,
+            st->rss_peak_kib / 1024.0);
+}
+
 static int cli_load(const cli_args *a, scen **s)
 {
     char msg[512];
@@ -158,18 +180,24 @@ static int cli_load(const cli_args *a, scen **s)
 static int cli_run(const cli_args *a)
 {
     scen *s = NULL;
+    double t0 = cli_wall_s();
     int st = cli_load(a, &s);
+    double load_s = cli_wall_s() - t0;
     if (st != 0) {
         return st;
     }
+    run_stats stats;
     run_opts opts = {
         .out_dir = a->out, .quiet = a->quiet, .no_plot = a->no_plot,
-        .progress = !a->quiet && isatty(STDERR_FILENO)
+        .progress = !a->quiet && isatty(STDERR_FILENO), .stats = &stats
     };
     char msg[512];
     cli_catch_signals();
     sim_err err = run_scenario(s, &opts, msg, sizeof msg);
     scen_free(s);
+    if (a->stats && (err == SIM_OK || err == SIM_EINTR)) {
+        cli_print_stats(load_s, &stats);
+    }
     if (err == SIM_EINTR) {
         fprintf(stderr, "mycosim: interrupted; the rows so far are written, status=interrupted\n");
         return 1;

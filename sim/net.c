@@ -117,15 +117,10 @@ static void net_schedule(sim_run *run, const sim_event *ev)
     }
 }
 
-void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t data)
+/* Schedule a message after delay unless it is dropped or held by a partition. */
+static void net_transmit(sim_run *run, uint32_t src, uint32_t dst, sim_time delay, int dropped,
+                         uint8_t kind, uint64_t data)
 {
-    SIM_ASSERT(src < run->n && dst < run->n);
-    double lat = net_latency_s(run, src, dst);
-    sim_time delay = sim_time_from_s(lat);
-    if (delay < 1) {
-        delay = 1;
-    }
-    int dropped = run->links->loss > 0.0 && gsl_rng_uniform(sim_rng(run, src)) < run->links->loss;
     sim_event ev = {
         .time = run->now + delay, .src = src, .seq = run->send_seq[src]++, .dst = dst,
         .model = run->current, .kind = kind, .flags = 0, .epoch = 0, .data = data
@@ -145,6 +140,20 @@ void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t d
         return;
     }
     net_schedule(run, &ev);
+}
+
+void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t data)
+{
+    SIM_ASSERT(src < run->n && dst < run->n);
+    sim_time delay = sim_time_from_s(net_latency_s(run, src, dst));
+    int dropped = run->links->loss > 0.0 && gsl_rng_uniform(sim_rng(run, src)) < run->links->loss;
+    net_transmit(run, src, dst, delay < 1 ? 1 : delay, dropped, kind, data);
+}
+
+void sim_post(sim_run *run, uint32_t src, uint32_t dst, sim_time delay_ns, uint8_t kind, uint64_t data)
+{
+    SIM_ASSERT(src < run->n && dst < run->n);
+    net_transmit(run, src, dst, delay_ns < 1 ? 1 : delay_ns, 0, kind, data);
 }
 
 int net_admit(sim_run *run, const sim_event *ev)

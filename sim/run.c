@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +61,12 @@ sim_err sim_fail(sim_run *run, sim_err code, const char *fmt, ...)
     vsnprintf(run->errmsg, sizeof run->errmsg, fmt, ap);
     va_end(ap);
     return code;
+}
+
+static long run_peak_rss_kib(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
 static double run_wall_s(void)
@@ -357,12 +364,14 @@ void run_nodes_destroy(sim_run *run)
     run->send_seq = NULL;
 }
 
-static sim_err run_setup(sim_run *run)
+static sim_err run_setup(sim_run *run, double *topo_s)
 {
     const sim_config *cfg = run->cfg;
     char msg[256];
+    double t0 = run_wall_s();
     sim_err err = topo_build(&cfg->topology, rng_key(run->seed, RNG_STREAM_TOPO), cfg->base_dir,
                              &run->g, msg, sizeof msg);
+    *topo_s = run_wall_s() - t0;
     if (err != SIM_OK) {
         return sim_fail(run, err, "%s: %s", cfg->path, msg);
     }
@@ -646,16 +655,21 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
     run_ctx ctx = { .run = run, .out = &out };
     int interrupted = 0, opened = 0;
     double wall = 0.0;
-    sim_err err = run_setup(run);
+    run_stats st = { 0 };
+    double t0 = run_wall_s();
+    sim_err err = run_setup(run, &st.topo_s);
+    st.setup_s = run_wall_s() - t0;
+    st.rss_setup_kib = run_peak_rss_kib();
     if (err == SIM_OK) {
         err = run_out_open(run, &out, opts);
         opened = 1;
     }
     if (err == SIM_OK) {
-        double t0 = run_wall_s();
+        t0 = run_wall_s();
         err = run_loop(&ctx, opts, &interrupted);
         wall = run_wall_s() - t0;
     }
+    t0 = run_wall_s();
     const char *status = interrupted ? "interrupted" : "ok";
     if (err == SIM_OK) {
         err = run_commit(run, &out);
@@ -681,8 +695,15 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         snprintf(errmsg, errlen, "%s", run->errmsg);
     }
     if (opts->stats != NULL) {
-        *opts->stats = (run_stats){ .events = run->events, .sent = run->sent, .lost = run->lost,
-                                    .held = run->nheld, .wall_s = wall };
+        st.events = run->events;
+        st.sent = run->sent;
+        st.lost = run->lost;
+        st.held = run->nheld;
+        st.pending = run->q.len + run->nheld;
+        st.wall_s = wall;
+        st.output_s = run_wall_s() - t0;
+        st.rss_peak_kib = run_peak_rss_kib();
+        *opts->stats = st;
     }
     free(out.model_csv);
     free(ctx.later);

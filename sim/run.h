@@ -36,7 +36,13 @@ typedef struct run_stats {
     uint64_t sent;           /* messages sent */
     uint64_t lost;           /* messages lost (loss, drop partition, receiver down) */
     uint64_t held;           /* messages still held by a queue-mode partition at the end */
+    uint64_t pending;        /* events still queued or held at the end */
+    double topo_s;           /* wall time to build the topology */
+    double setup_s;          /* wall time of the whole setup (topology, arrays, model init) */
     double wall_s;           /* wall time of the run phase */
+    double output_s;         /* wall time to write summary, run.lua and plots */
+    long rss_setup_kib;      /* peak resident memory after setup, KiB */
+    long rss_peak_kib;       /* peak resident memory at the end, KiB */
 } run_stats;
 
 /* Options of `mycosim run` that are not part of the scenario. */

@@ -115,6 +115,12 @@ uint32_t sim_random_peer(sim_run *run, uint32_t node);
  * queue-mode one holds it until heal. Never fails; a lost message is counted.
  */
 void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t data);
+/*
+ * An event from src to dst after a delay the model chooses (PHOLD-style),
+ * bypassing link latency and loss; partitions and down receivers apply as
+ * for sim_send. delay_ns >= 1.
+ */
+void sim_post(sim_run *run, uint32_t src, uint32_t dst, sim_time delay_ns, uint8_t kind, uint64_t data);
 /* A local timer on node after delay_ns >= 0; discarded if the node fails first. */
 void sim_timer(sim_run *run, uint32_t node, sim_time delay_ns, uint8_t kind, uint64_t data);
 /* The same, at an absolute time >= now. */

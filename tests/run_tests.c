@@ -16,7 +16,7 @@
 
 #include "test_util.h"
 
-extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip;
+extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip, suite_phold;
 
 static CU_SuiteInfo *const all_suites[] = {
     &suite_rng,
@@ -26,6 +26,7 @@ static CU_SuiteInfo *const all_suites[] = {
     &suite_scen,
     &suite_run,
     &suite_gossip,
+    &suite_phold,
     NULL
 };
 
