@@ -456,25 +456,26 @@ static void run_progress(const sim_run *run, double started, double *last)
             el > 0 ? (double)run->events / el : 0.0, eta);
 }
 
-/* Handle node events strictly before t. Returns 1 if a signal asked to stop. */
-static int run_events_until(sim_run *run, sim_time t, const run_opts *opts, double started,
-                            double *last)
+/* Handle node events strictly before t. SIM_EINTR if a signal asked to stop. */
+static sim_err run_events_until(sim_run *run, sim_time t, const run_opts *opts, double started,
+                                double *last)
 {
-    const sim_event *top;
     uint32_t tick = 0;
-    while ((top = evq_peek(&run->q)) != NULL && top->time < t) {
+    while (evq_min_time(&run->q) < t) {
         sim_event ev;
-        evq_pop(&run->q, &ev);
+        if (evq_pop(&run->q, &ev) < 0) {
+            return sim_fail(run, SIM_ENOMEM, "out of memory in the event queue");
+        }
         run_dispatch(run, &ev);
         if (run_stop_signal) {
-            return 1;
+            return SIM_EINTR;
         }
         if (opts->progress && ++tick == 65536) {
             tick = 0;
             run_progress(run, started, last);
         }
     }
-    return run_stop_signal != 0;
+    return run_stop_signal ? SIM_EINTR : SIM_OK;
 }
 
 static sim_time run_min(sim_time a, sim_time b)
@@ -532,8 +533,13 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
         for (uint32_t i = 0; i < cfg->nevery; i++) {
             sync = run_min(sync, next_every[i]);
         }
-        if (run_events_until(run, sync, opts, started, &last)) {
+        err = run_events_until(run, sync, opts, started, &last);
+        if (err == SIM_EINTR) {
             *interrupted = 1;
+            err = SIM_OK;
+            break;
+        }
+        if (err != SIM_OK) {
             break;
         }
         run->now = sync;

@@ -1,6 +1,7 @@
 /*
- * test_evq.c -- the event queue pops in (time, src, seq) order, whatever the
- * order of insertion, including many equal times.
+ * test_evq.c -- the event queues (radix buckets over a heap; the binary and
+ * 4-ary heaps alone) pop in (time, src, seq) order, whatever the order of
+ * insertion, including many equal times and times far apart.
  */
 #include <stdlib.h>
 
@@ -92,7 +93,67 @@ static void test_evq_interleaved_hold_model_keeps_order(void)
     evq_destroy(&q);
 }
 
+/* The d-ary heaps (binary and 4-ary) give the same order as a sort. */
+static void test_evq_heaps_of_arity_2_and_4_pop_sorted(void)
+{
+    enum { N = 50000 };
+    sim_event *ref = malloc(N * sizeof *ref);
+    uint64_t key = rng_key(2385, 3);
+    for (uint32_t i = 0; i < N; i++) {
+        uint64_t r = rng_at(key, i);
+        ref[i] = (sim_event){ .time = (sim_time)(r % 61), .src = (uint32_t)(r >> 40) % 7, .seq = i, .dst = i };
+    }
+    for (unsigned arity = 2; arity <= 4; arity += 2) {
+        evq_heap h;
+        CU_ASSERT_EQUAL_FATAL(evq_heap_init(&h, arity, 0), SIM_OK);
+        for (uint32_t i = 0; i < N; i++) {
+            CU_ASSERT_EQUAL(evq_heap_push(&h, &ref[i]), SIM_OK);
+        }
+        sim_event prev, ev;
+        int bad = 0, n = 0;
+        while (evq_heap_pop(&h, &ev)) {
+            bad += n > 0 && !evq_before(&prev, &ev);
+            prev = ev;
+            n++;
+        }
+        CHECK_MSG(bad == 0 && n == N, "arity %u: %d out of order, %d popped", arity, bad, n);
+        evq_heap_destroy(&h);
+    }
+    free(ref);
+}
+
+/* evq_min_time sees the earliest event without moving anything, across buckets. */
+static void test_evq_min_time_tracks_the_earliest_event(void)
+{
+    evq q;
+    CU_ASSERT_EQUAL_FATAL(evq_init(&q, 0), SIM_OK);
+    CU_ASSERT_EQUAL(evq_min_time(&q), SIM_TIME_MAX);
+    sim_time times[] = { 1000000007, 5, 4096, 4095, 77, 1LL << 40 };
+    for (uint32_t i = 0; i < 6; i++) {
+        sim_event ev = { .time = times[i], .src = 1, .seq = i };
+        CU_ASSERT_EQUAL(evq_push(&q, &ev), SIM_OK);
+    }
+    sim_time want[] = { 5, 77, 4095, 4096, 1000000007, 1LL << 40 };
+    for (int i = 0; i < 6; i++) {
+        CU_ASSERT_EQUAL(evq_min_time(&q), want[i]);
+        sim_event ev;
+        CU_ASSERT_EQUAL(evq_pop(&q, &ev), 1);
+        CU_ASSERT_EQUAL(ev.time, want[i]);
+        if (i == 2) {   /* a push at the current time goes before later ones */
+            sim_event now = { .time = 4095, .src = 0, .seq = 99 };
+            CU_ASSERT_EQUAL(evq_push(&q, &now), SIM_OK);
+            CU_ASSERT_EQUAL(evq_min_time(&q), 4095);
+            CU_ASSERT_EQUAL(evq_pop(&q, &ev), 1);
+            CU_ASSERT_EQUAL(ev.seq, 99);
+        }
+    }
+    CU_ASSERT_EQUAL(evq_pop(&q, &(sim_event){ 0 }), 0);
+    evq_destroy(&q);
+}
+
 static CU_TestInfo evq_tests[] = {
+    { "heaps of arity 2 and 4 pop sorted", test_evq_heaps_of_arity_2_and_4_pop_sorted },
+    { "min time tracks the earliest event", test_evq_min_time_tracks_the_earliest_event },
     { "equal times pop in key order", test_evq_equal_times_pop_in_key_order },
     { "random pushes pop sorted", test_evq_random_pushes_pop_sorted },
     { "interleaved hold model keeps order", test_evq_interleaved_hold_model_keeps_order },
