@@ -2,6 +2,8 @@
 #
 #   make run     install missing Debian packages, build, run scenarios/quickstart.lua
 #   make test    install, build, run every CUnit suite (ends with CUnit's summary)
+#   make bench   release build, benchmark suite, rewrites doc/performance.md
+#                (BENCH=quick: under a minute, prints the tables only)
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).
@@ -28,7 +30,7 @@ HEADERS  = $(wildcard sim/*.h models/*.h solvers/*.h tests/*.h)
 SCENARIO ?= scenarios/quickstart.lua
 ARGS     ?=
 
-.PHONY: all deps run test clean check-headers
+.PHONY: all deps run test bench clean check-headers
 
 all: $(B)/mycosim
 
@@ -57,6 +59,9 @@ test: deps
 	@$(MAKE) --no-print-directory $(B)/mycosim $(B)/run_tests
 	./$(B)/run_tests
 
+bench: deps
+	@bash scripts/bench.sh
+
 # Every header compiles on its own.
 check-headers:
 	@for h in $(HEADERS); do \
@@ -64,4 +69,4 @@ check-headers:
 	        -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-asan build-bench build-bench-heap2 build-bench-heap4

@@ -19,8 +19,8 @@
 
 const char *act_name(int kind)
 {
-    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock" };
-    return (kind >= 0 && kind <= ACT_SHOCK) ? names[kind] : "?";
+    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock", "stop" };
+    return (kind >= 0 && kind <= ACT_STOP) ? names[kind] : "?";
 }
 
 static sim_err act_bad(sim_run *run, const sim_action *a, const char *fmt, const char *what,
@@ -361,6 +361,10 @@ sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail
     case ACT_SHOCK:
         return sim_fail(run, SIM_EINPUT, "%s:%d: shock: no model in this scenario accepts shocks",
                         a->file, a->line);
+    case ACT_STOP:
+        run->stop_requested = 1;
+        snprintf(detail, detail_len, "end of run");
+        return SIM_OK;
     }
     return SIM_OK;
 }

@@ -28,7 +28,7 @@ typedef struct links_cfg {
     double loss;             /* drop probability per message */
 } links_cfg;
 
-typedef enum act_kind { ACT_FAIL, ACT_RECOVER, ACT_PARTITION, ACT_HEAL, ACT_SET, ACT_SHOCK } act_kind;
+typedef enum act_kind { ACT_FAIL, ACT_RECOVER, ACT_PARTITION, ACT_HEAL, ACT_SET, ACT_SHOCK, ACT_STOP } act_kind;
 typedef enum act_target { TARGET_RANDOM, TARGET_DEGREE, TARGET_REGION, TARGET_CELL } act_target;
 typedef enum part_by { PART_RANDOM, PART_REGION, PART_CELLS, PART_HALFPLANE, PART_NODES } part_by;
 typedef enum part_mode { PART_DROP, PART_QUEUE } part_mode;
@@ -40,7 +40,7 @@ typedef struct act_setting {
     double num;              /* new value for INT, NUM, BOOL, ENUM; ns for TIME */
 } act_setting;
 
-/* A timeline action: fail, recover, partition, heal, set or shock. */
+/* A timeline action: fail, recover, partition, heal, set, shock or stop. */
 typedef struct sim_action {
     act_kind kind;
     const char *file;        /* where it was written, for messages */

@@ -107,6 +107,46 @@ int evq_heap_pop(evq_heap *h, sim_event *out)
 
 /* --- Radix buckets --------------------------------------------------------- */
 
+#if defined(EVQ_HEAP_ARITY)
+/*
+ * Built with -DEVQ_HEAP_ARITY=2 or 4 (only by `make bench`, to compare the
+ * queues on the same engine): the engine's queue is that heap alone.
+ */
+sim_err evq_init(evq *q, size_t cap)
+{
+    memset(q, 0, sizeof *q);
+    return evq_heap_init(&q->now, EVQ_HEAP_ARITY, cap);
+}
+
+void evq_destroy(evq *q)
+{
+    evq_heap_destroy(&q->now);
+}
+
+sim_err evq_push(evq *q, const sim_event *ev)
+{
+    SIM_TRY(evq_heap_push(&q->now, ev));
+    q->len++;
+    return SIM_OK;
+}
+
+int evq_pop(evq *q, sim_event *out)
+{
+    int got = evq_heap_pop(&q->now, out);
+    q->len -= (size_t)got;
+    return got;
+}
+
+sim_time evq_min_time(const evq *q)
+{
+    return q->now.len > 0 ? q->now.ev[0].time : SIM_TIME_MAX;
+}
+
+size_t evq_bytes(const evq *q)
+{
+    return q->now.cap * sizeof(sim_event);
+}
+#else
 sim_err evq_init(evq *q, size_t cap)
 {
     memset(q, 0, sizeof *q);
@@ -211,3 +251,4 @@ size_t evq_bytes(const evq *q)
     }
     return bytes;
 }
+#endif

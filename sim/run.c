@@ -552,6 +552,10 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
         if (err == SIM_OK) {
             err = run_callbacks(c, next_every);
         }
+        if (err == SIM_OK && run->stop_requested) {
+            err = run_sample(run, c->out);   /* the last row, at the stop */
+            break;
+        }
         if (err == SIM_OK && sync == next_sample) {
             err = run_sample(run, c->out);
             next_sample = (next_sample < run->end && next_sample + step > run->end)

@@ -61,6 +61,7 @@ struct sim_run {
     uint64_t seed;           /* scenario.seed */
     sim_time now;            /* current simulated time, ns */
     sim_time end;            /* scenario.duration, ns */
+    int stop_requested;      /* a stop{} action ends the run at this sync point */
 
     /* Nodes (structure of arrays). */
     topo_graph g;            /* static topology, CSR */

@@ -990,6 +990,17 @@ static int scen_action_heal(lua_State *L)
     return 1;
 }
 
+static int scen_action_stop(lua_State *L)
+{
+    if (lua_gettop(L) > 0) {
+        scen_block_table(L, "stop");
+        scen_only_keys(L, 1, "stop", NULL, 0);
+    }
+    scen_new_action(L, ACT_STOP);
+    scen_track_pending(L);
+    return 1;
+}
+
 static int scen_action_shock(lua_State *L)
 {
     return scen_raise(L, "shock: no model in this scenario accepts shocks (flow and credit models do)");
@@ -1273,7 +1284,8 @@ static void scen_make_env(lua_State *L)
         { "links", scen_block_links }, { "at", scen_at }, { "every", scen_every },
         { "fail", scen_action_fail }, { "recover", scen_action_recover },
         { "partition", scen_action_partition }, { "heal", scen_action_heal },
-        { "set", scen_action_set }, { "shock", scen_action_shock }, { "print", scen_print },
+        { "set", scen_action_set }, { "shock", scen_action_shock }, { "stop", scen_action_stop },
+        { "print", scen_print },
         { NULL, NULL }
     };
     lua_newtable(L);
@@ -1709,7 +1721,7 @@ static void scen_put_block(FILE *f, const char *name, const char *lead, const si
 
 static void scen_put_action(FILE *f, const scen *s, const sim_action *a)
 {
-    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock" };
+    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock", "stop" };
     fprintf(f, "%s {", names[a->kind]);
     const char *sep = " ";
     if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER) {
@@ -1755,7 +1767,7 @@ static void scen_put_action(FILE *f, const scen *s, const sim_action *a)
             }
         }
     }
-    if ((a->kind != ACT_SET && a->kind != ACT_HEAL) &&
+    if ((a->kind != ACT_SET && a->kind != ACT_HEAL && a->kind != ACT_STOP) &&
         ((a->kind == ACT_PARTITION && a->by == PART_REGION) || (a->kind != ACT_PARTITION && a->target == TARGET_REGION))) {
         fprintf(f, "%sregion = { x = ", sep);
         scen_put_num(f, a->rx);

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# bench.sh -- the benchmark suite behind `make bench` (BENCH=quick for a one-minute check).
+#
+# Builds release binaries (one per event-queue implementation), runs
+#   1. PHOLD (ROSS semantics) at 1k, 100k, 1M, 4M nodes: exponential variant
+#      (lookahead 0.1) median of 3, and ROSS's default (every delay 1.0);
+#   2. gossip push-pull, fanout 1, on Barabasi-Albert m = 3 with lognormal
+#      latency, until every node knows (a stop{} action): 100k, 1M, 10M nodes;
+#   3. the queue comparison: radix buckets (default) vs 4-ary heap vs binary
+#      heap, on the PHOLD and gossip event mixes at 1k and 1M nodes;
+# and prints Markdown tables. The full run rewrites doc/performance.md.
+# Figures come from `mycosim run --stats` (run phase only: setup and output
+# excluded, as ROSS reports its event rate); peak RSS from getrusage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE=${BENCH:-full}
+OPT_RELEASE="-O2 -g -DNDEBUG"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+build() {   # build DIR EXTRA_FLAGS
+    make --no-print-directory B="$1" "$1/mycosim" OPT="$OPT_RELEASE $2" >/dev/null
+}
+build build-bench ""
+build build-bench-heap4 "-DEVQ_HEAP_ARITY=4"
+build build-bench-heap2 "-DEVQ_HEAP_ARITY=2"
+
+cat > "$tmp/phold.lua" <<'EOF'
+scenario { name = "bench_phold", seed = 1, duration = 10, sample_every = 1000 }
+topology { kind = "complete", n = 1000 }
+phold { population = 1, remote = 0.25, mean = 1.0, lookahead = 0.1 }
+EOF
+cat > "$tmp/gossip.lua" <<'EOF'
+scenario { name = "bench_gossip", seed = 1, duration = 1000, sample_every = 1000 }
+topology { kind = "barabasi_albert", n = 1000, m = 3 }
+links { latency = { dist = "lognormal", median = 0.05, sigma = 0.5 } }
+gossip { mode = "push-pull", fanout = 1, period = 1, stop = "never" }
+every(0.25, function(sim)
+  if sim.metric("gossip.informed") >= sim.metric("network.alive") then stop {} end
+end)
+EOF
+
+# one BIN SCENARIO N DURATION [more --set]: prints "run_s events events_per_s rss_mib topo_s"
+one() {
+    local bin=$1 scen=$2 n=$3 dur=$4; shift 4
+    "$bin/mycosim" run "$scen" --quiet --no-plot --stats --out "$tmp/out" \
+        --set topology.n="$n" --set scenario.duration="$dur" "$@" 2>&1 |
+    awk '/^topology/ {t=$2} /^run/ {r=$2; e=$3; s=$4} /^output/ {m=$3}
+         END {printf "%s %s %s %s %s\n", r, e, s, m, t}'
+}
+
+# median3 BIN SCENARIO N DURATION [sets]: the run with the median events/s of 3
+median3() {
+    for i in 1 2 3; do one "$@"; done | sort -k3 -g | sed -n 2p
+}
+
+phold_dur() {   # about 20M events at every size, at least 4 simulated seconds
+    local d=$(( 20000000 / $1 )); [ "$d" -gt 2000 ] && d=2000; [ "$d" -lt 4 ] && d=4; echo "$d"
+}
+
+if [ "$MODE" = quick ]; then
+    PHOLD_SIZES="1000 100000"; GOSSIP_SIZES="100000"; QUEUE_SIZES="1000"
+else
+    PHOLD_SIZES="1000 100000 1000000 4000000"; GOSSIP_SIZES="100000 1000000 10000000"
+    QUEUE_SIZES="1000 1000000"
+fi
+ross() {   # ROSS 8.1.1 sequential PHOLD, exponential variant, measured on this machine kind (issue 3)
+    case $1 in 1000) echo 2.50;; 100000) echo 0.32;; 1000000) echo 0.18;; 4000000) echo 0.11;; esac
+}
+
+out="$tmp/tables.md"
+{
+echo "### PHOLD, exponential variant (lookahead 0.1, mean 1.0, remote 0.25, population 1), median of 3"
+echo
+echo "| nodes | events | run s | events/s | x ROSS 8.1.1 | peak RSS MiB | bytes/node |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for n in $PHOLD_SIZES; do
+    read -r r e s m _ < <(median3 build-bench "$tmp/phold.lua" "$n" "$(phold_dur "$n")")
+    awk -v n="$n" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v ro="$(ross "$n")" 'BEGIN {
+        printf "| %d | %d | %.2f | %.2fM | %.1fx | %.0f | %.0f |\n", n, e, r, s/1e6, s/1e6/ro, m, m*1048576/n }'
+done
+echo
+echo "### PHOLD, ROSS's default (lookahead = mean = 1.0: every delay exactly 1), one run"
+echo
+echo "| nodes | events | run s | events/s | peak RSS MiB |"
+echo "|---:|---:|---:|---:|---:|"
+for n in $PHOLD_SIZES; do
+    read -r r e s m _ < <(one build-bench "$tmp/phold.lua" "$n" "$(phold_dur "$n")" --set phold.lookahead=1.0)
+    awk -v n="$n" -v r="$r" -v e="$e" -v s="$s" -v m="$m" 'BEGIN {
+        printf "| %d | %d | %.2f | %.2fM | %.0f |\n", n, e, r, s/1e6, m }'
+done
+echo
+echo "### Gossip push-pull, fanout 1, Barabasi-Albert m = 3, lognormal latency (median 50 ms), until all know"
+echo
+echo "| nodes | runs | topology s | run s (to full coverage) | events | events/s | peak RSS MiB | bytes/node |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in $GOSSIP_SIZES; do
+    if [ "$n" -ge 10000000 ]; then runs=1; line=$(one build-bench "$tmp/gossip.lua" "$n" 1000)
+    else runs=3; line=$(median3 build-bench "$tmp/gossip.lua" "$n" 1000); fi
+    read -r r e s m t <<< "$line"
+    awk -v n="$n" -v k="$runs" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v t="$t" 'BEGIN {
+        printf "| %d | %d | %.2f | %.2f | %d | %.2fM | %.0f | %.0f |\n", n, k, t, r, e, s/1e6, m, m*1048576/n }'
+done
+echo
+echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"
+echo
+echo "| workload | nodes | radix buckets (default) | 4-ary heap | binary heap | radix / binary |"
+echo "|---|---:|---:|---:|---:|---:|"
+for n in $QUEUE_SIZES; do
+    for w in phold gossip; do
+        row=""
+        for b in build-bench build-bench-heap4 build-bench-heap2; do
+            if [ "$w" = phold ]; then line=$(median3 "$b" "$tmp/phold.lua" "$n" "$(phold_dur "$n")")
+            else line=$(one "$b" "$tmp/gossip.lua" "$n" 1000); fi
+            row="$row $(echo "$line" | awk '{print $3}')"
+        done
+        echo "$row" | awk -v w="$w" -v n="$n" '{
+            printf "| %s | %d | %.2fM | %.2fM | %.2fM | %.2fx |\n", w, n, $1/1e6, $2/1e6, $3/1e6, $1/$3 }'
+    done
+done
+} | tee "$out"
+
+if [ "$MODE" != quick ]; then
+    {
+        sed -n '1,/^<!-- bench:start -->$/p' doc/performance.md
+        echo
+        echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+             "$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}');" \
+             "$(date -u +%Y-%m-%d); commit $(git rev-parse --short HEAD); built with $OPT_RELEASE."
+        echo
+        cat "$out"
+        echo
+        sed -n '/^<!-- bench:end -->$/,$p' doc/performance.md
+    } > "$tmp/perf.md"
+    mv "$tmp/perf.md" doc/performance.md
+    echo "bench: doc/performance.md rewritten"
+fi
