@@ -3,28 +3,57 @@
  * replicated database maintenance", PODC 1987).
  *
  * One rumor starts at the origins at time 0. A node is SUSCEPTIBLE (does not
- * know), INFECTIVE (knows and spreads) or REMOVED (knows, lost interest).
- * Nodes act at ticks, once per period: at r x period with `sync`, else at a
- * fixed per-node phase plus r x period. At a tick a node contacts `fanout`
- * distinct random neighbours:
+ * know), INFECTIVE (knows and spreads) or REMOVED (knows, lost interest);
+ * "informed" means INFECTIVE or REMOVED. The only transitions are
+ * SUSCEPTIBLE -> INFECTIVE (a rumor message arrives) and INFECTIVE -> REMOVED
+ * (the stop rule fires); a node never forgets.
+ *
+ * Rounds. Nodes act at ticks, once per period: at r x period, r = 1, 2, ...
+ * with `sync`, else at a fixed per-node phase in [0, period) plus r x period
+ * (the phase is a stateless hash of the node, so it costs no stream draw and
+ * no memory). A node informed during a round first acts in the next round: at
+ * a tick at T it spreads only if it was informed strictly before T, so with
+ * sync and a latency of exactly one period a rumor arriving at T waits for
+ * T + period. Ticks are local timers and only nodes with something to do keep
+ * one pending (at most one, the ARMED bit): infective nodes in push,
+ * susceptible ones in pull, both in push-pull. A node that becomes inactive
+ * simply does not re-arm when its tick fires, so a finished rumor costs
+ * nothing.
+ *
+ * At a tick a node contacts `fanout` distinct random neighbours (all of them
+ * if its degree is no more than `fanout`), drawn from its own stream:
  *   push:      infective nodes send the rumor (PUSH);
  *   pull:      susceptible nodes ask (PULL); infective receivers REPLY;
- *   push-pull: susceptible and infective nodes send an EXCHANGE carrying the
- *              rumor if they are infective; an infective receiver of an
+ *   push-pull: susceptible and infective nodes send an EXCHANGE, carrying the
+ *              rumor if the sender is infective; an infective receiver of an
  *              exchange without the rumor REPLYs with it.
- * A node informed during a round first acts in the next round: at a tick at
- * T it acts only if it was informed strictly before T.
+ * PUSH, REPLY and carrying EXCHANGE are the rumor messages: the `messages`
+ * column counts them; requests and feedback are not counted.
  *
- * Stop rules apply to the spreader of a rumor message while it is infective:
- * blind rules count every rumor message it sends (counter: removed after k;
- * coin: removed with probability 1/k after each); feedback rules count the
- * contacts whose receiver already knew, which the receiver reports with a
- * FEEDBACK message (counter: after k in total, never reset; coin: 1/k each).
+ * Stop rules apply to the spreader (sender) of a rumor message, only while it
+ * is infective:
+ *   never:            it spreads for ever;
+ *   blind-counter:    removed after k rumor messages sent, in total;
+ *   blind-coin:       removed with probability 1/k after each one sent;
+ *   feedback-counter: removed after k contacts, in total and never reset,
+ *                     whose receiver already knew;
+ *   feedback-coin:    removed with probability 1/k after each such contact.
+ * "Already knew" is reported by the receiver with a FEEDBACK message, so the
+ * spreader learns it one round trip later, and never if it is lost. Coins are
+ * drawn from the spreader's own stream.
  *
- * State is structure-of-arrays: 1 byte state + flags, 1 byte stop counter,
- * 8 bytes time informed: 10 bytes per node. O(fanout) per tick, O(1) per
- * message, counters kept incrementally so a sample is O(1). Only nodes with
- * something to do keep a tick pending (one at most, the ARMED bit).
+ * Failures: a down node keeps its state but is not counted; the core drops
+ * its pending tick, and it re-arms one when it comes back if still active.
+ *
+ * Costs: state is structure-of-arrays, 10 bytes per node (state byte with
+ * the ARMED flag, saturating stop counter, time informed in ns); plus two
+ * fixed 12 KB scratch arrays for peer selection. O(fanout) expected work
+ * per tick, O(1) per message; informed/infective counts, traffic and the
+ * times t_last and t_all are kept incrementally, so a sample is O(1). No
+ * allocation after init.
+ *
+ * Live keys: fanout and k may be changed by set{} during the run; they are
+ * read from the configuration at every use, never cached.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -35,36 +64,57 @@
 #include "sim.h"
 
 enum { GOSSIP_PUSH, GOSSIP_PULL, GOSSIP_PUSH_PULL };
-enum { STOP_NEVER, STOP_FEEDBACK_COUNTER, STOP_FEEDBACK_COIN, STOP_BLIND_COUNTER, STOP_BLIND_COIN };
-enum { EV_TICK, EV_PUSH, EV_PULL, EV_REPLY, EV_FEEDBACK, EV_EXCHANGE };
+enum {
+    GOSSIP_STOP_NEVER, GOSSIP_STOP_FEEDBACK_COUNTER, GOSSIP_STOP_FEEDBACK_COIN,
+    GOSSIP_STOP_BLIND_COUNTER, GOSSIP_STOP_BLIND_COIN
+};
+
+/* Event kinds (model-local). */
+enum {
+    GOSSIP_EV_TICK,      /* local timer: the node's round */
+    GOSSIP_EV_PUSH,      /* the rumor, pushed */
+    GOSSIP_EV_PULL,      /* a request from a susceptible node; no rumor */
+    GOSSIP_EV_REPLY,     /* the rumor, in answer to a request or exchange */
+    GOSSIP_EV_FEEDBACK,  /* "I already knew"; no rumor */
+    GOSSIP_EV_EXCHANGE   /* push-pull contact; data = 1 if it carries the rumor */
+};
 
 /* State byte: the low two bits are the SIR state, ARMED marks a pending tick. */
-enum { SUSCEPTIBLE = 0, INFECTIVE = 1, REMOVED = 2, STATE_MASK = 3, ARMED = 4 };
+enum {
+    GOSSIP_SUSCEPTIBLE = 0, GOSSIP_INFECTIVE = 1, GOSSIP_REMOVED = 2,
+    GOSSIP_SIR_MASK = 3, GOSSIP_ARMED = 4
+};
 
-#define GOSSIP_PHASE_SALT 0x6f7373697047ULL
+#define GOSSIP_PHASE_SALT  0x6f7373697047ULL
 #define GOSSIP_ORIGIN_SALT 0x6e696769724fULL
+#define GOSSIP_FANOUT_MAX  1024     /* the range of the fanout key */
+#define GOSSIP_SEEN_BITS   11       /* peer set of 2048 slots: load <= 1/2 */
+#define GOSSIP_SEEN_SIZE   (1u << GOSSIP_SEEN_BITS)
+#define GOSSIP_REDRAWS     64       /* draws per wanted peer before giving up */
 
 typedef struct gossip_cfg {
-    int mode;               /* GOSSIP_* */
-    int64_t fanout;         /* peers contacted per tick (live) */
-    sim_time period;        /* ns between ticks */
-    int sync;               /* ticks at r x period for every node */
-    int stop;               /* STOP_* */
-    int64_t k;              /* stop-rule parameter (live) */
+    int mode;               /* GOSSIP_PUSH, _PULL or _PUSH_PULL */
+    int64_t fanout;         /* distinct peers contacted per tick (live) */
+    sim_time period;        /* ns between a node's ticks, > 0 */
+    int sync;               /* 1: every node ticks at r x period */
+    int stop;               /* GOSSIP_STOP_* */
+    int64_t k;              /* stop-rule parameter, 1..255 (live) */
     sim_nodeset origins;    /* count of random origins, or explicit ids */
 } gossip_cfg;
 
 typedef struct gossip_state {
-    const gossip_cfg *cfg;  /* live: set{} may change fanout and k */
-    uint32_t n;
-    uint8_t *state;         /* SIR state | ARMED */
-    uint8_t *contacts;      /* stop counter, saturating */
-    sim_time *informed_at;  /* ns; valid when informed */
-    uint64_t informed_alive;
-    uint64_t infective_alive;
-    uint64_t messages;      /* cumulative rumor-carrying messages */
-    sim_time t_last;        /* last new infection, or -1 */
-    sim_time t_all;         /* first time all up nodes knew, or -1 */
+    const gossip_cfg *cfg;       /* kept: set{} may change fanout and k */
+    uint32_t n;                  /* nodes, up or down */
+    uint8_t *state;              /* per node: SIR state | GOSSIP_ARMED */
+    uint8_t *contacts;           /* per node: stop counter, saturating at 255 */
+    sim_time *informed_at;       /* per node: ns; valid once informed */
+    uint64_t informed_alive;     /* informed nodes that are up */
+    uint64_t infective_alive;    /* infective nodes that are up */
+    uint64_t messages;           /* cumulative rumor-carrying messages */
+    sim_time t_last;             /* ns of the last new infection, or -1 */
+    sim_time t_all;              /* ns when all up nodes first knew, or -1 */
+    uint32_t peers[GOSSIP_FANOUT_MAX];  /* scratch: this tick's contacts */
+    uint32_t seen[GOSSIP_SEEN_SIZE];    /* scratch set of peers; SIM_NONE = empty */
 } gossip_state;
 
 static const char *const gossip_modes[] = { "push", "pull", "push-pull", NULL };
@@ -75,13 +125,13 @@ static const char *const gossip_stops[] = {
 static const sim_param gossip_params[] = {
     SIM_PARAM_ENUM("mode", gossip_cfg, mode, GOSSIP_PUSH, gossip_modes, 0,
                    "who contacts whom: push, pull or push-pull"),
-    SIM_PARAM_INT("fanout", gossip_cfg, fanout, 1, 1, 1024, SIM_PF_LIVE,
+    SIM_PARAM_INT("fanout", gossip_cfg, fanout, 1, 1, GOSSIP_FANOUT_MAX, SIM_PF_LIVE,
                   "distinct random neighbours contacted per round"),
     SIM_PARAM_TIME("period", gossip_cfg, period, 1.0, 0, 1e9, SIM_PF_MIN_OPEN,
                    "seconds between a node's rounds"),
     SIM_PARAM_BOOL("sync", gossip_cfg, sync, 0, 0,
                    "all nodes act at r x period (else each at its own random phase)"),
-    SIM_PARAM_ENUM("stop", gossip_cfg, stop, STOP_NEVER, gossip_stops, 0,
+    SIM_PARAM_ENUM("stop", gossip_cfg, stop, GOSSIP_STOP_NEVER, gossip_stops, 0,
                    "when a spreader loses interest (Demers et al. 1987)"),
     SIM_PARAM_INT("k", gossip_cfg, k, 2, 1, 255, SIM_PF_LIVE,
                   "counter: contacts before stopping; coin: stop with probability 1/k"),
@@ -97,12 +147,32 @@ static const char *const gossip_summary[] = {
 
 static int gossip_sir(const gossip_state *g, uint32_t v)
 {
-    return g->state[v] & STATE_MASK;
+    return g->state[v] & GOSSIP_SIR_MASK;
 }
 
 static void gossip_set_sir(gossip_state *g, uint32_t v, int sir)
 {
-    g->state[v] = (uint8_t)((g->state[v] & ~STATE_MASK) | sir);
+    g->state[v] = (uint8_t)((g->state[v] & ~GOSSIP_SIR_MASK) | sir);
+}
+
+/* The live fanout, clamped to the scratch size whatever set{} wrote. */
+static uint32_t gossip_fanout(const gossip_state *g)
+{
+    int64_t f = g->cfg->fanout;
+    if (f < 1) {
+        return 1;
+    }
+    return f > GOSSIP_FANOUT_MAX ? GOSSIP_FANOUT_MAX : (uint32_t)f;
+}
+
+/* The live k, clamped to the counter's range. */
+static int gossip_k(const gossip_state *g)
+{
+    int64_t k = g->cfg->k;
+    if (k < 1) {
+        return 1;
+    }
+    return k > 255 ? 255 : (int)k;
 }
 
 /* Does node v act at its ticks in this mode? */
@@ -111,44 +181,58 @@ static int gossip_active(const gossip_state *g, uint32_t v)
     int s = gossip_sir(g, v);
     switch (g->cfg->mode) {
     case GOSSIP_PUSH:
-        return s == INFECTIVE;
+        return s == GOSSIP_INFECTIVE;
     case GOSSIP_PULL:
-        return s == SUSCEPTIBLE;
+        return s == GOSSIP_SUSCEPTIBLE;
     default:
-        return s != REMOVED;
+        return s != GOSSIP_REMOVED;
     }
 }
 
-/* The first tick of v strictly after now. */
-static sim_time gossip_next_tick(const gossip_state *g, sim_run *run, uint32_t v)
+/* The first tick of v strictly after now, or SIM_TIME_MAX if it would overflow. */
+static sim_time gossip_next_tick(const gossip_state *g, const sim_run *run, uint32_t v)
 {
     sim_time p = g->cfg->period, now = sim_now(run);
-    sim_time phase = g->cfg->sync ? 0 : (sim_time)(sim_node_hash(run, v, GOSSIP_PHASE_SALT) % (uint64_t)p);
+    sim_time phase = 0;
+    if (!g->cfg->sync) {
+        phase = (sim_time)(sim_node_hash(run, v, GOSSIP_PHASE_SALT) % (uint64_t)p);
+    }
     if (now < phase) {
         return phase;
     }
-    return phase + ((now - phase) / p + 1) * p;
+    sim_time r = (now - phase) / p + 1;
+    if (r > (SIM_TIME_MAX - phase) / p) {
+        return SIM_TIME_MAX;
+    }
+    return phase + r * p;
 }
 
+/* Give v a pending tick if it is up, active and has none. */
 static void gossip_arm(gossip_state *g, sim_run *run, uint32_t v)
 {
-    if ((g->state[v] & ARMED) || !gossip_active(g, v) || !sim_is_up(run, v)) {
+    if ((g->state[v] & GOSSIP_ARMED) || !gossip_active(g, v) || !sim_is_up(run, v)) {
         return;
     }
-    g->state[v] |= ARMED;
-    sim_timer_at(run, v, gossip_next_tick(g, run, v), EV_TICK, 0);
+    sim_time at = gossip_next_tick(g, run, v);
+    if (at == SIM_TIME_MAX) {
+        return;
+    }
+    g->state[v] |= GOSSIP_ARMED;
+    sim_timer_at(run, v, at, GOSSIP_EV_TICK, 0);
 }
 
 static void gossip_check_all(gossip_state *g, const sim_run *run)
 {
-    if (g->t_all < 0 && g->informed_alive == sim_alive_count(run)) {
+    uint32_t alive = sim_alive_count(run);
+    if (g->t_all < 0 && alive > 0 && g->informed_alive == alive) {
         g->t_all = sim_now(run);
     }
 }
 
+/* Susceptible node v (up) learns the rumor now. */
 static void gossip_inform(gossip_state *g, sim_run *run, uint32_t v)
 {
-    gossip_set_sir(g, v, INFECTIVE);
+    gossip_set_sir(g, v, GOSSIP_INFECTIVE);
     g->informed_at[v] = sim_now(run);
     g->informed_alive++;
     g->infective_alive++;
@@ -157,127 +241,156 @@ static void gossip_inform(gossip_state *g, sim_run *run, uint32_t v)
     gossip_arm(g, run, v);
 }
 
+/* Infective node v (up: it is handling an event) loses interest. */
 static void gossip_remove(gossip_state *g, uint32_t v)
 {
-    gossip_set_sir(g, v, REMOVED);
+    gossip_set_sir(g, v, GOSSIP_REMOVED);
     g->infective_alive--;
 }
 
-/* One contact that counts for v's stop rule: counters after k, coins with probability 1/k. */
-static void gossip_count_contact(gossip_state *g, sim_run *run, uint32_t v)
+/* A counter rule: one more counted contact for spreader v. */
+static void gossip_count(gossip_state *g, uint32_t v)
 {
-    int stop = g->cfg->stop;
-    if (stop == STOP_BLIND_COUNTER || stop == STOP_FEEDBACK_COUNTER) {
-        if (g->contacts[v] < 255) {
-            g->contacts[v]++;
-        }
-        if (g->contacts[v] >= g->cfg->k) {
-            gossip_remove(g, v);
-        }
-    } else if (gsl_rng_uniform(sim_rng(run, v)) < 1.0 / (double)g->cfg->k) {
+    if (g->contacts[v] < 255) {
+        g->contacts[v]++;
+    }
+    if (g->contacts[v] >= gossip_k(g)) {
         gossip_remove(g, v);
     }
 }
 
-/* Blind rules: every rumor message the spreader sends counts. */
-static void gossip_after_send(gossip_state *g, sim_run *run, uint32_t v)
+/* A coin rule: spreader v stops with probability 1/k, from its own stream. */
+static void gossip_coin(gossip_state *g, sim_run *run, uint32_t v)
 {
-    if (g->cfg->stop == STOP_BLIND_COUNTER || g->cfg->stop == STOP_BLIND_COIN) {
-        gossip_count_contact(g, run, v);
+    if (gsl_rng_uniform(sim_rng(run, v)) < 1.0 / (double)gossip_k(g)) {
+        gossip_remove(g, v);
     }
 }
 
-/* Feedback rules: a contact counts when the receiver reports it already knew. */
-static void gossip_on_feedback(gossip_state *g, sim_run *run, uint32_t v)
-{
-    if (gossip_sir(g, v) == INFECTIVE
-        && (g->cfg->stop == STOP_FEEDBACK_COUNTER || g->cfg->stop == STOP_FEEDBACK_COIN)) {
-        gossip_count_contact(g, run, v);
-    }
-}
-
-static int gossip_is_feedback_rule(const gossip_state *g)
-{
-    return g->cfg->stop == STOP_FEEDBACK_COUNTER || g->cfg->stop == STOP_FEEDBACK_COIN;
-}
-
-/* Send one rumor-carrying message from spreader v, then apply blind rules. */
+/* Send one rumor message from infective v, then apply the blind rules. */
 static void gossip_spread(gossip_state *g, sim_run *run, uint32_t v, uint32_t to, uint8_t kind,
                           uint64_t data)
 {
     sim_send(run, v, to, kind, data);
     g->messages++;
-    gossip_after_send(g, run, v);
+    if (g->cfg->stop == GOSSIP_STOP_BLIND_COUNTER) {
+        gossip_count(g, v);
+    } else if (g->cfg->stop == GOSSIP_STOP_BLIND_COIN) {
+        gossip_coin(g, run, v);
+    }
 }
 
-/* A rumor reaches v from src. */
+/* Spreader v hears that its contact already knew: the feedback rules. */
+static void gossip_feedback(gossip_state *g, sim_run *run, uint32_t v)
+{
+    if (gossip_sir(g, v) != GOSSIP_INFECTIVE) {
+        return;
+    }
+    if (g->cfg->stop == GOSSIP_STOP_FEEDBACK_COUNTER) {
+        gossip_count(g, v);
+    } else if (g->cfg->stop == GOSSIP_STOP_FEEDBACK_COIN) {
+        gossip_coin(g, run, v);
+    }
+}
+
+/* A rumor message from src reaches v. */
 static void gossip_rumor_arrives(gossip_state *g, sim_run *run, uint32_t v, uint32_t src)
 {
-    if (gossip_sir(g, v) == SUSCEPTIBLE) {
+    if (gossip_sir(g, v) == GOSSIP_SUSCEPTIBLE) {
         gossip_inform(g, run, v);
-    } else if (gossip_is_feedback_rule(g)) {
-        sim_send(run, v, src, EV_FEEDBACK, 0);
+    } else if (g->cfg->stop == GOSSIP_STOP_FEEDBACK_COUNTER ||
+               g->cfg->stop == GOSSIP_STOP_FEEDBACK_COIN) {
+        sim_send(run, v, src, GOSSIP_EV_FEEDBACK, 0);
     }
 }
 
-/* One contact of v at a tick. */
+/* One contact of active node v with peer at a tick. */
 static void gossip_contact(gossip_state *g, sim_run *run, uint32_t v, uint32_t peer)
 {
-    int s = gossip_sir(g, v);
+    int infective = gossip_sir(g, v) == GOSSIP_INFECTIVE;
     switch (g->cfg->mode) {
     case GOSSIP_PUSH:
-        if (s == INFECTIVE) {
-            gossip_spread(g, run, v, peer, EV_PUSH, 0);
-        }
+        gossip_spread(g, run, v, peer, GOSSIP_EV_PUSH, 0);
         break;
     case GOSSIP_PULL:
-        sim_send(run, v, peer, EV_PULL, 0);
+        sim_send(run, v, peer, GOSSIP_EV_PULL, 0);
         break;
     default:
-        if (s == INFECTIVE) {
-            gossip_spread(g, run, v, peer, EV_EXCHANGE, 1);
+        if (infective) {
+            gossip_spread(g, run, v, peer, GOSSIP_EV_EXCHANGE, 1);
         } else {
-            sim_send(run, v, peer, EV_EXCHANGE, 0);
+            sim_send(run, v, peer, GOSSIP_EV_EXCHANGE, 0);
+        }
+        break;
+    }
+}
+
+/* Insert p into the scratch set; 1 if it was not there. Fibonacci hashing. */
+static int gossip_seen_add(gossip_state *g, uint32_t p)
+{
+    uint32_t i = (uint32_t)(p * 2654435769u) >> (32 - GOSSIP_SEEN_BITS);
+    while (g->seen[i] != SIM_NONE) {
+        if (g->seen[i] == p) {
+            return 0;
+        }
+        i = (i + 1) & (GOSSIP_SEEN_SIZE - 1);
+    }
+    g->seen[i] = p;
+    return 1;
+}
+
+/* Empty the scratch set by clearing exactly the slots of the m peers in it. */
+static void gossip_seen_clear(gossip_state *g, uint32_t m)
+{
+    for (uint32_t j = 0; j < m; j++) {
+        uint32_t i = (uint32_t)(g->peers[j] * 2654435769u) >> (32 - GOSSIP_SEEN_BITS);
+        while (g->seen[i] != SIM_NONE) {
+            g->seen[i] = SIM_NONE;
+            i = (i + 1) & (GOSSIP_SEEN_SIZE - 1);
         }
     }
 }
 
-/* Draw up to fanout distinct neighbours of v (all of them if the degree is small). */
-static uint32_t gossip_peers(sim_run *run, uint32_t v, uint32_t fanout, uint32_t *out)
+/*
+ * Fill g->peers with up to fanout distinct neighbours of v and return how
+ * many: every neighbour if the degree is no more than fanout, else random
+ * draws from v's stream with duplicates redrawn (at most GOSSIP_REDRAWS draws
+ * per wanted peer, so a pathological multigraph cannot loop). Expected
+ * O(fanout) work while fanout is well below the degree.
+ */
+static uint32_t gossip_pick_peers(gossip_state *g, sim_run *run, uint32_t v, uint32_t fanout)
 {
     uint32_t deg = sim_degree(run, v);
     if (deg <= fanout) {
         for (uint32_t i = 0; i < deg; i++) {
-            out[i] = sim_neighbor(run, v, i);
+            g->peers[i] = sim_neighbor(run, v, i);
         }
         return deg;
     }
-    uint32_t k = 0;
-    for (uint32_t tries = 0; k < fanout && tries < 64 * fanout; tries++) {
+    uint32_t m = 0;
+    for (uint32_t tries = 0; m < fanout && tries < GOSSIP_REDRAWS * fanout; tries++) {
         uint32_t p = sim_random_peer(run, v);
-        uint32_t j = 0;
-        while (j < k && out[j] != p) {
-            j++;
-        }
-        if (j == k) {
-            out[k++] = p;
+        if (gossip_seen_add(g, p)) {
+            g->peers[m++] = p;
         }
     }
-    return k;
+    gossip_seen_clear(g, m);
+    return m;
 }
 
 static void gossip_tick(gossip_state *g, sim_run *run, uint32_t v)
 {
-    g->state[v] &= (uint8_t)~ARMED;
+    g->state[v] &= (uint8_t)~GOSSIP_ARMED;
     if (!gossip_active(g, v)) {
         return;
     }
-    int informed = gossip_sir(g, v) != SUSCEPTIBLE;
-    if (!(informed && g->informed_at[v] >= sim_now(run))) {
-        uint32_t peers[1024];
-        uint32_t n = gossip_peers(run, v, (uint32_t)g->cfg->fanout, peers);
-        for (uint32_t i = 0; i < n && gossip_active(g, v); i++) {
-            gossip_contact(g, run, v, peers[i]);
+    int informed = gossip_sir(g, v) != GOSSIP_SUSCEPTIBLE;
+    /* Informed at this very instant: it first acts next round. */
+    if (!informed || g->informed_at[v] < sim_now(run)) {
+        uint32_t m = gossip_pick_peers(g, run, v, gossip_fanout(g));
+        /* A blind rule may remove v part-way through its round. */
+        for (uint32_t i = 0; i < m && gossip_active(g, v); i++) {
+            gossip_contact(g, run, v, g->peers[i]);
         }
     }
     gossip_arm(g, run, v);
@@ -288,34 +401,40 @@ static void gossip_event(void *state, sim_run *run, const sim_event *ev)
     gossip_state *g = state;
     uint32_t v = ev->dst;
     switch (ev->kind) {
-    case EV_TICK:
+    case GOSSIP_EV_TICK:
         gossip_tick(g, run, v);
         break;
-    case EV_PUSH:
-    case EV_REPLY:
+    case GOSSIP_EV_PUSH:
+    case GOSSIP_EV_REPLY:
         gossip_rumor_arrives(g, run, v, ev->src);
         break;
-    case EV_PULL:
-        if (gossip_sir(g, v) == INFECTIVE) {
-            gossip_spread(g, run, v, ev->src, EV_REPLY, 0);
+    case GOSSIP_EV_PULL:
+        if (gossip_sir(g, v) == GOSSIP_INFECTIVE) {
+            gossip_spread(g, run, v, ev->src, GOSSIP_EV_REPLY, 0);
         }
         break;
-    case EV_EXCHANGE:
+    case GOSSIP_EV_EXCHANGE:
         if (ev->data) {
             gossip_rumor_arrives(g, run, v, ev->src);
-        } else if (gossip_sir(g, v) == INFECTIVE) {
-            gossip_spread(g, run, v, ev->src, EV_REPLY, 0);
+        } else if (gossip_sir(g, v) == GOSSIP_INFECTIVE) {
+            gossip_spread(g, run, v, ev->src, GOSSIP_EV_REPLY, 0);
         }
         break;
-    case EV_FEEDBACK:
-        gossip_on_feedback(g, run, v);
+    case GOSSIP_EV_FEEDBACK:
+        gossip_feedback(g, run, v);
         break;
     default:
+        SIM_ASSERT(ev->kind <= GOSSIP_EV_EXCHANGE);  /* a bug: unknown kind */
         break;
     }
 }
 
-/* Mark the origins informed at time 0 (explicit ids, or distinct random nodes). */
+/*
+ * Inform the origins at time 0. Explicit ids are checked against n. A count
+ * c takes c distinct nodes, candidate j being a stateless hash of j (no node
+ * stream is drawn, so the choice cannot shift any later draw); duplicates are
+ * skipped, so c = n ends like a coupon collector, O(n log n) hashes.
+ */
 static sim_err gossip_seed_origins(gossip_state *g, sim_run *run)
 {
     const sim_nodeset *o = &g->cfg->origins;
@@ -325,19 +444,23 @@ static sim_err gossip_seed_origins(gossip_state *g, sim_run *run)
                 return sim_fail(run, SIM_EINPUT, "gossip.origins: node %u does not exist (n = %u)",
                                 o->ids[i], g->n);
             }
-            if (gossip_sir(g, o->ids[i]) == SUSCEPTIBLE) {
+        }
+        for (uint32_t i = 0; i < o->count; i++) {
+            if (gossip_sir(g, o->ids[i]) == GOSSIP_SUSCEPTIBLE) {
                 gossip_inform(g, run, o->ids[i]);
             }
         }
         return SIM_OK;
     }
     if (o->count > g->n) {
-        return sim_fail(run, SIM_EINPUT, "gossip.origins: %u origins but only %u nodes", o->count, g->n);
+        return sim_fail(run, SIM_EINPUT, "gossip.origins: %u origins but only %u nodes",
+                        o->count, g->n);
     }
     uint32_t made = 0;
     for (uint64_t j = 0; made < o->count; j++) {
-        uint32_t v = (uint32_t)(sim_node_hash(run, (uint32_t)(j % g->n), GOSSIP_ORIGIN_SALT + j / g->n) % g->n);
-        if (gossip_sir(g, v) == SUSCEPTIBLE) {
+        uint64_t h = sim_node_hash(run, (uint32_t)(j % g->n), GOSSIP_ORIGIN_SALT + j / g->n);
+        uint32_t v = (uint32_t)(h % g->n);
+        if (gossip_sir(g, v) == GOSSIP_SUSCEPTIBLE) {
             gossip_inform(g, run, v);
             made++;
         }
@@ -365,10 +488,12 @@ static sim_err gossip_init(sim_run *run, const void *cfg, void **state)
     }
     g->cfg = cfg;
     g->n = sim_nodes(run);
-    g->state = calloc(g->n, 1);
-    g->contacts = calloc(g->n, 1);
-    g->informed_at = malloc(sizeof *g->informed_at * g->n);
-    g->t_last = g->t_all = -1;
+    g->state = calloc(g->n ? g->n : 1, 1);
+    g->contacts = calloc(g->n ? g->n : 1, 1);
+    g->informed_at = calloc(g->n ? g->n : 1, sizeof *g->informed_at);
+    g->t_last = -1;
+    g->t_all = -1;
+    memset(g->seen, 0xff, sizeof g->seen);   /* every slot SIM_NONE */
     if (g->state == NULL || g->contacts == NULL || g->informed_at == NULL) {
         gossip_destroy(g);
         return sim_fail(run, SIM_ENOMEM, "gossip: out of memory for %u nodes", sim_nodes(run));
@@ -378,6 +503,7 @@ static sim_err gossip_init(sim_run *run, const void *cfg, void **state)
         gossip_destroy(g);
         return err;
     }
+    /* Push origins armed themselves when informed; pull and push-pull tick everyone. */
     if (g->cfg->mode != GOSSIP_PUSH) {
         for (uint32_t v = 0; v < g->n; v++) {
             gossip_arm(g, run, v);
@@ -391,26 +517,24 @@ static void gossip_node_change(void *state, sim_run *run, uint32_t v, int up)
 {
     gossip_state *g = state;
     int s = gossip_sir(g, v);
-    int64_t d = up ? 1 : -1;
-    if (s != SUSCEPTIBLE) {
-        g->informed_alive += (uint64_t)d;
-    }
-    if (s == INFECTIVE) {
-        g->infective_alive += (uint64_t)d;
-    }
+    /* The core dropped (down) or will never fire (up) any tick set before. */
+    g->state[v] &= (uint8_t)~GOSSIP_ARMED;
     if (up) {
-        g->state[v] &= (uint8_t)~ARMED;   /* the core dropped its old tick */
+        g->informed_alive += s != GOSSIP_SUSCEPTIBLE;
+        g->infective_alive += s == GOSSIP_INFECTIVE;
         gossip_arm(g, run, v);
     } else {
-        g->state[v] &= (uint8_t)~ARMED;
+        g->informed_alive -= s != GOSSIP_SUSCEPTIBLE;
+        g->infective_alive -= s == GOSSIP_INFECTIVE;
     }
+    /* Losing an uninformed node may leave only informed ones up. */
     gossip_check_all(g, run);
 }
 
 static void gossip_sample(const void *state, const sim_run *run, double *row)
 {
     const gossip_state *g = state;
-    row[0] = sim_alive_count(run);
+    row[0] = (double)sim_alive_count(run);
     row[1] = (double)g->informed_alive;
     row[2] = (double)g->infective_alive;
     row[3] = (double)g->messages;
@@ -421,8 +545,8 @@ static void gossip_summarize(const void *state, const sim_run *run, double *out)
     const gossip_state *g = state;
     uint32_t alive = sim_alive_count(run);
     out[0] = (double)g->informed_alive;
-    out[1] = alive ? (double)(alive - g->informed_alive) / alive : 0.0;
-    out[2] = g->n ? (double)g->messages / g->n : 0.0;
+    out[1] = alive > 0 ? (double)(alive - g->informed_alive) / (double)alive : 0.0;
+    out[2] = g->n > 0 ? (double)g->messages / (double)g->n : 0.0;
     out[3] = g->t_last >= 0 ? sim_time_to_s(g->t_last) : NAN;
     out[4] = g->t_all >= 0 ? sim_time_to_s(g->t_all) : NAN;
 }

@@ -11,6 +11,10 @@
 # and prints Markdown tables. The full run rewrites doc/performance.md.
 # Figures come from `mycosim run --stats` (run phase only: setup and output
 # excluded, as ROSS reports its event rate); peak RSS from getrusage.
+# bytes/node is marginal: (peak RSS - peak RSS of the smallest run) / (extra
+# nodes), so the process's fixed few MiB do not count; it includes the
+# pending events (32 bytes each) and, for gossip, the peak of igraph's
+# topology generation, freed before the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${BENCH:-full}
@@ -74,10 +78,13 @@ echo "### PHOLD, exponential variant (lookahead 0.1, mean 1.0, remote 0.25, popu
 echo
 echo "| nodes | events | run s | events/s | x ROSS 8.1.1 | peak RSS MiB | bytes/node |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
+m0=""; n0=""
 for n in $PHOLD_SIZES; do
     read -r r e s m _ < <(median3 build-bench "$tmp/phold.lua" "$n" "$(phold_dur "$n")")
-    awk -v n="$n" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v ro="$(ross "$n")" 'BEGIN {
-        printf "| %d | %d | %.2f | %.2fM | %.1fx | %.0f | %.0f |\n", n, e, r, s/1e6, s/1e6/ro, m, m*1048576/n }'
+    awk -v n="$n" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v ro="$(ross "$n")" -v m0="$m0" -v n0="$n0" 'BEGIN {
+        b = (m0 == "") ? "-" : sprintf("%.0f", (m - m0) * 1048576 / (n - n0));
+        printf "| %d | %d | %.2f | %.2fM | %.1fx | %.0f | %s |\n", n, e, r, s/1e6, s/1e6/ro, m, b }'
+    [ -z "$m0" ] && { m0=$m; n0=$n; }
 done
 echo
 echo "### PHOLD, ROSS's default (lookahead = mean = 1.0: every delay exactly 1), one run"
@@ -94,12 +101,13 @@ echo "### Gossip push-pull, fanout 1, Barabasi-Albert m = 3, lognormal latency (
 echo
 echo "| nodes | runs | topology s | run s (to full coverage) | events | events/s | peak RSS MiB | bytes/node |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+base=$(one build-bench "$tmp/gossip.lua" 1000 1000 | awk '{print $4}')
 for n in $GOSSIP_SIZES; do
     if [ "$n" -ge 10000000 ]; then runs=1; line=$(one build-bench "$tmp/gossip.lua" "$n" 1000)
     else runs=3; line=$(median3 build-bench "$tmp/gossip.lua" "$n" 1000); fi
     read -r r e s m t <<< "$line"
-    awk -v n="$n" -v k="$runs" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v t="$t" 'BEGIN {
-        printf "| %d | %d | %.2f | %.2f | %d | %.2fM | %.0f | %.0f |\n", n, k, t, r, e, s/1e6, m, m*1048576/n }'
+    awk -v n="$n" -v k="$runs" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v t="$t" -v m0="$base" 'BEGIN {
+        printf "| %d | %d | %.2f | %.2f | %d | %.2fM | %.0f | %.0f |\n", n, k, t, r, e, s/1e6, m, (m-m0)*1048576/(n-1000) }'
 done
 echo
 echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"

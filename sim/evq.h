@@ -55,7 +55,11 @@ typedef struct evq_bucket {
     sim_time min;      /* earliest time in the bucket (valid when len > 0) */
 } evq_bucket;
 
+/* Below this many expected pending events the heap alone is faster (it fits in cache). */
+#define EVQ_SMALL 16384
+
 typedef struct evq {
+    int heap_only;                 /* small queue: everything in `now`, ordered by the full key */
     sim_time last;                 /* time of the last redistribution: no push may be earlier */
     uint64_t used;                 /* bit b set: bucket b+1 is not empty */
     evq_heap now;                  /* events at time == last, by (src, seq) */
@@ -63,7 +67,7 @@ typedef struct evq {
     size_t len;                    /* events pending in all */
 } evq;
 
-/* An empty queue; cap is a hint of how many events will be pending. */
+/* An empty queue; cap is a hint of how many events will be pending (< EVQ_SMALL: heap only). */
 sim_err evq_init(evq *q, size_t cap) SIM_MUST_CHECK;
 void evq_destroy(evq *q);
 

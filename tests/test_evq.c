@@ -12,7 +12,7 @@
 static void test_evq_equal_times_pop_in_key_order(void)
 {
     evq q;
-    CU_ASSERT_EQUAL_FATAL(evq_init(&q, 0), SIM_OK);
+    CU_ASSERT_EQUAL_FATAL(evq_init(&q, EVQ_SMALL), SIM_OK);
     /* Same time, keys pushed in reverse. */
     for (int i = 9; i >= 0; i--) {
         sim_event ev = { .time = 2385, .src = (uint32_t)(i % 3), .seq = (uint32_t)i, .dst = 1 };
@@ -43,7 +43,7 @@ static void test_evq_random_pushes_pop_sorted(void)
 {
     enum { N = 100000 };
     evq q;
-    CU_ASSERT_EQUAL_FATAL(evq_init(&q, 4), SIM_OK);
+    CU_ASSERT_EQUAL_FATAL(evq_init(&q, EVQ_SMALL), SIM_OK);   /* the bucket path */
     sim_event *ref = malloc(N * sizeof *ref);
     uint64_t key = rng_key(2385, 1);
     for (uint32_t i = 0; i < N; i++) {
@@ -69,7 +69,7 @@ static void test_evq_random_pushes_pop_sorted(void)
 static void test_evq_interleaved_hold_model_keeps_order(void)
 {
     evq q;
-    CU_ASSERT_EQUAL_FATAL(evq_init(&q, 0), SIM_OK);
+    CU_ASSERT_EQUAL_FATAL(evq_init(&q, EVQ_SMALL), SIM_OK);
     uint64_t key = rng_key(7, 2);
     uint32_t seq = 0;
     for (int i = 0; i < 1000; i++) {
@@ -125,8 +125,9 @@ static void test_evq_heaps_of_arity_2_and_4_pop_sorted(void)
 /* evq_min_time sees the earliest event without moving anything, across buckets. */
 static void test_evq_min_time_tracks_the_earliest_event(void)
 {
+    for (size_t hint = 0; hint <= EVQ_SMALL; hint += EVQ_SMALL) {   /* heap alone, then buckets */
     evq q;
-    CU_ASSERT_EQUAL_FATAL(evq_init(&q, 0), SIM_OK);
+    CU_ASSERT_EQUAL_FATAL(evq_init(&q, hint), SIM_OK);
     CU_ASSERT_EQUAL(evq_min_time(&q), SIM_TIME_MAX);
     sim_time times[] = { 1000000007, 5, 4096, 4095, 77, 1LL << 40 };
     for (uint32_t i = 0; i < 6; i++) {
@@ -149,6 +150,7 @@ static void test_evq_min_time_tracks_the_earliest_event(void)
     }
     CU_ASSERT_EQUAL(evq_pop(&q, &(sim_event){ 0 }), 0);
     evq_destroy(&q);
+    }
 }
 
 static CU_TestInfo evq_tests[] = {

@@ -304,7 +304,34 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
     test_rm(d);
 }
 
+/* stop{} from a callback ends the run when the rumor has covered everyone. */
+static void test_run_stop_action_ends_the_run_early(void)
+{
+    static const char text[] =
+        "scenario { name = \"st\", seed = 2, duration = 500, sample_every = 1 }\n"
+        "topology { kind = \"complete\", n = 3000 }\n"
+        "gossip { mode = \"push-pull\", stop = \"never\" }\n"
+        "every(0.5, function(sim)\n"
+        "  if sim.metric(\"gossip.informed\") >= sim.metric(\"network.alive\") then stop {} end\n"
+        "end)\n";
+    char d[256], p[512];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, text, -1), 0);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    double t_end = test_csv_last(p, "time"), informed = test_csv_last(p, "informed");
+    snprintf(p, sizeof p, "%s/out/summary.csv", d);
+    double t_all = test_csv_last(p, "t_all");
+    CHECK_MSG(t_end < 100 && informed == 3000, "last row at t = %g with %g informed", t_end, informed);
+    CHECK_MSG(t_end >= t_all && t_end < t_all + 0.5 + 1e-9, "stopped at %g, covered at %g", t_end, t_all);
+    snprintf(p, sizeof p, "%s/out/events.csv", d);
+    char *ev = test_slurp(p);
+    CU_ASSERT_PTR_NOT_NULL(ev != NULL ? strstr(ev, ",stop,") : NULL);
+    free(ev);
+    test_rm(d);
+}
+
 static CU_TestInfo run_tests[] = {
+    { "stop action ends the run early", test_run_stop_action_ends_the_run_early },
     { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
     { "writes every output with spec columns", test_run_writes_every_output_with_spec_columns },
     { "resolved config reruns identically", test_run_resolved_config_reruns_identically },
