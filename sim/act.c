@@ -78,14 +78,14 @@ static uint32_t act_candidates(const sim_run *run, const sim_action *a, uint32_t
     if (a->nodes.count > 0 && a->nodes.ids != NULL) {
         for (uint32_t i = 0; i < a->nodes.count; i++) {
             uint32_t v = a->nodes.ids[i];
-            if (run->up[v] == want_up) {
+            if (run->node[v].up == want_up) {
                 out[k++] = v;
             }
         }
         return k;
     }
     for (uint32_t v = 0; v < run->n; v++) {
-        if (run->up[v] != want_up) {
+        if (run->node[v].up != want_up) {
             continue;
         }
         if (a->target == TARGET_REGION && !act_in_region(run, a, v)) {
@@ -172,12 +172,12 @@ static void act_flip(sim_run *run, uint32_t *nodes, uint32_t k, int up)
     qsort(nodes, k, sizeof *nodes, act_cmp_u32);
     for (uint32_t i = 0; i < k; i++) {
         uint32_t v = nodes[i];
-        run->up[v] = (uint8_t)up;
+        run->node[v].up = (uint8_t)up;
         if (up) {
             run->alive++;
         } else {
             run->alive--;
-            run->epoch[v]++;
+            run->node[v].epoch++;
         }
         for (uint32_t m = 0; m < run->nmodels; m++) {
             if (run->models[m]->node_change != NULL) {
@@ -297,6 +297,7 @@ static sim_err act_partition(sim_run *run, const sim_action *a, char *detail, si
     act_groups(run, a, group);
     *affected = act_links_cut(run, group);
     net_partition(run, group, a->mode);
+    free(group);
     snprintf(detail, len, "by=%s groups=%d mode=%s links_cut", by[a->by],
              a->by == PART_CELLS ? (int)run->g.ncells : (a->by == PART_RANDOM || a->by == PART_HALFPLANE)
              ? a->groups : 2, a->mode == PART_QUEUE ? "queue" : "drop");

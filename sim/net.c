@@ -27,7 +27,7 @@
 
 sim_err net_init(sim_run *run)
 {
-    run->group = NULL;
+    run->partitioned = 0;
     run->held = NULL;
     run->nheld = run->capheld = 0;
     run->shape_dirty = 1;
@@ -38,11 +38,9 @@ sim_err net_init(sim_run *run)
 
 void net_destroy(sim_run *run)
 {
-    free(run->group);
     free(run->held);
     free(run->bfs);
     free(run->seen);
-    run->group = NULL;
     run->held = NULL;
     run->bfs = NULL;
     run->seen = NULL;
@@ -91,7 +89,7 @@ static double net_latency_s(sim_run *run, uint32_t src, uint32_t dst)
 
 static int net_crosses(const sim_run *run, uint32_t a, uint32_t b)
 {
-    return run->group != NULL && run->group[a] != run->group[b];
+    return run->partitioned && run->node[a].group != run->node[b].group;
 }
 
 /* Keep a message until heal; ev->time holds the delay still to travel. */
@@ -122,7 +120,7 @@ static void net_transmit(sim_run *run, uint32_t src, uint32_t dst, sim_time dela
                          uint8_t kind, uint64_t data)
 {
     sim_event ev = {
-        .time = run->now + delay, .src = src, .seq = run->send_seq[src]++, .dst = dst,
+        .time = run->now + delay, .src = src, .seq = run->node[src].send_seq++, .dst = dst,
         .model = run->current, .kind = kind, .flags = 0, .epoch = 0, .data = data
     };
     run->sent++;
@@ -158,14 +156,14 @@ void sim_post(sim_run *run, uint32_t src, uint32_t dst, sim_time delay_ns, uint8
 
 int net_admit(sim_run *run, const sim_event *ev)
 {
-    if (!run->up[ev->dst]) {
+    if (!run->node[ev->dst].up) {
         if (!(ev->flags & SIM_EV_TIMER)) {
             run->lost++;
         }
         return 0;
     }
     if (ev->flags & SIM_EV_TIMER) {
-        return ev->epoch == run->epoch[ev->dst];
+        return ev->epoch == run->node[ev->dst].epoch;
     }
     if (net_crosses(run, ev->src, ev->dst)) {
         if (run->part_mode == PART_QUEUE) {
@@ -180,18 +178,22 @@ int net_admit(sim_run *run, const sim_event *ev)
     return 1;
 }
 
-void net_partition(sim_run *run, uint16_t *group, int mode)
+void net_partition(sim_run *run, const uint16_t *group, int mode)
 {
-    free(run->group);
-    run->group = group;
+    for (uint32_t v = 0; v < run->n; v++) {
+        run->node[v].group = group[v];
+    }
+    run->partitioned = 1;
     run->part_mode = mode;
     run->shape_dirty = 1;
 }
 
 sim_err net_heal(sim_run *run, uint64_t *released)
 {
-    free(run->group);
-    run->group = NULL;
+    for (uint32_t v = 0; v < run->n; v++) {
+        run->node[v].group = 0;
+    }
+    run->partitioned = 0;
     run->shape_dirty = 1;
     *released = run->nheld;
     for (size_t i = 0; i < run->nheld; i++) {
@@ -209,11 +211,11 @@ uint32_t net_live_degree(const sim_run *run, uint32_t v)
 {
     const topo_graph *g = &run->g;
     if (g->complete) {
-        return run->alive - (run->up[v] ? 1 : 0);
+        return run->alive - (run->node[v].up ? 1 : 0);
     }
     uint32_t d = 0;
     for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
-        d += run->up[g->adj[e]];
+        d += run->node[g->adj[e]].up;
     }
     return d;
 }
@@ -224,8 +226,8 @@ static void net_shape_complete(const sim_run *run, net_shape *s, uint32_t *count
     uint32_t ngroups = 1;
     memset(count, 0, sizeof(uint32_t) * 65536);
     for (uint32_t v = 0; v < run->n; v++) {
-        if (run->up[v]) {
-            uint16_t gid = run->group ? run->group[v] : 0;
+        if (run->node[v].up) {
+            uint16_t gid = run->node[v].group;
             count[gid]++;
             if ((uint32_t)gid + 1 > ngroups) {
                 ngroups = (uint32_t)gid + 1;
@@ -250,7 +252,7 @@ static void net_shape_graph(sim_run *run, net_shape *s)
     memset(run->seen, 0, run->n);
     uint32_t largest = 0;
     for (uint32_t root = 0; root < run->n; root++) {
-        if (!run->up[root] || run->seen[root]) {
+        if (!run->node[root].up || run->seen[root]) {
             continue;
         }
         uint32_t head = 0, tail = 0;
@@ -260,7 +262,7 @@ static void net_shape_graph(sim_run *run, net_shape *s)
             uint32_t v = run->bfs[head++];
             for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
                 uint32_t w = g->adj[e];
-                if (!run->up[w] || net_crosses(run, v, w)) {
+                if (!run->node[w].up || net_crosses(run, v, w)) {
                     continue;
                 }
                 if (w > v) {

@@ -95,12 +95,12 @@ uint32_t sim_alive_count(const sim_run *run)
 
 int sim_is_up(const sim_run *run, uint32_t node)
 {
-    return node < run->n && run->up[node];
+    return node < run->n && run->node[node].up;
 }
 
 gsl_rng *sim_rng(sim_run *run, uint32_t node)
 {
-    rng_gsl_bind(run->rng, rng_key(run->seed, node), &run->rng_ctr[node]);
+    rng_gsl_bind(run->rng, rng_key(run->seed, node), &run->node[node].rng_ctr);
     return run->rng;
 }
 
@@ -136,9 +136,9 @@ void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uin
 {
     SIM_ASSERT(node < run->n && at_ns >= run->now);
     sim_event ev = {
-        .time = at_ns, .src = node, .seq = run->send_seq[node]++, .dst = node,
+        .time = at_ns, .src = node, .seq = run->node[node].send_seq++, .dst = node,
         .model = run->current, .kind = kind, .flags = SIM_EV_TIMER,
-        .epoch = run->epoch[node], .data = data
+        .epoch = run->node[node].epoch, .data = data
     };
     if (evq_push(&run->q, &ev) != SIM_OK) {
         run->lost++;
@@ -335,15 +335,14 @@ static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
 sim_err run_nodes_init(sim_run *run)
 {
     uint32_t n = run->n;
-    run->up = malloc(n);
-    run->epoch = calloc(n, 1);
-    run->rng_ctr = calloc(n, sizeof *run->rng_ctr);
-    run->send_seq = calloc(n, sizeof *run->send_seq);
+    run->node = calloc(n ? n : 1, sizeof *run->node);
     run->rng = gsl_rng_alloc(rng_gsl_counter);
-    if (!run->up || !run->epoch || !run->rng_ctr || !run->send_seq || !run->rng) {
+    if (run->node == NULL || run->rng == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory for %u nodes", n);
     }
-    memset(run->up, 1, n);
+    for (uint32_t v = 0; v < n; v++) {
+        run->node[v].up = 1;
+    }
     run->alive = n;
     return SIM_OK;
 }
@@ -355,13 +354,8 @@ void run_nodes_destroy(sim_run *run)
         gsl_rng_free(run->rng);
         run->rng = NULL;
     }
-    free(run->up);
-    free(run->epoch);
-    free(run->rng_ctr);
-    free(run->send_seq);
-    run->up = run->epoch = NULL;
-    run->rng_ctr = NULL;
-    run->send_seq = NULL;
+    free(run->node);
+    run->node = NULL;
 }
 
 static sim_err run_setup(sim_run *run, double *topo_s)

@@ -182,7 +182,7 @@ static void test_net_degree_attack_removes_the_hubs(void)
     CU_ASSERT_EQUAL(k, 50);
     uint32_t min_removed = UINT32_MAX, max_kept = 0;
     for (uint32_t v = 0; v < run->n; v++) {
-        if (run->up[v]) {
+        if (run->node[v].up) {
             max_kept = deg[v] > max_kept ? deg[v] : max_kept;
         } else {
             min_removed = deg[v] < min_removed ? deg[v] : min_removed;
@@ -212,13 +212,13 @@ static void test_net_components_match_igraph(void)
     igraph_vector_int_init(&edges, 0);
     uint32_t *id = malloc(run->n * sizeof *id), live = 0;
     for (uint32_t v = 0; v < run->n; v++) {
-        id[v] = run->up[v] ? live++ : UINT32_MAX;
+        id[v] = run->node[v].up ? live++ : UINT32_MAX;
     }
     uint64_t links = 0;
     for (uint32_t v = 0; v < run->n; v++) {
         for (uint32_t e = run->g.off[v]; e < run->g.off[v + 1]; e++) {
             uint32_t w = run->g.adj[e];
-            if (w > v && run->up[v] && run->up[w]) {
+            if (w > v && run->node[v].up && run->node[w].up) {
                 igraph_vector_int_push_back(&edges, id[v]);
                 igraph_vector_int_push_back(&edges, id[w]);
                 links++;
