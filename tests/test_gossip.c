@@ -107,7 +107,29 @@ static void test_gossip_feedback_coin_residue_matches_demers(void)
     }
 }
 
+/*
+ * Push with blind coin (lose interest with probability 1/k after every
+ * contact): Demers et al. 1987, Table 2, simulated at n = 1000: residue 0.960,
+ * 0.205, 0.060 and traffic 0.04, 1.59, 2.82 for k = 1, 2, 3. 40 seeds: the
+ * residue of one run has sd about 0.015 (k = 2), so the 40-run mean is within
+ * 0.01 with a margin of four standard errors; traffic likewise within 0.1.
+ */
+static void test_gossip_blind_coin_matches_demers_table_2(void)
+{
+    const double residue[] = { 0.960, 0.205, 0.060 }, traffic[] = { 0.04, 1.59, 2.82 };
+    for (int k = 1; k <= 3; k++) {
+        double sd, sd2;
+        double r = test_gossip_mean("push", "blind-coin", k, 1000, 40, "residue", &sd);
+        double m = test_gossip_mean("push", "blind-coin", k, 1000, 40, "traffic", &sd2);
+        printf("[k=%d residue %.4f traffic %.3f; Demers %.3f %.2f] ", k, r, m, residue[k - 1],
+               traffic[k - 1]);
+        CHECK_MSG(fabs(r - residue[k - 1]) < 0.01, "k = %d: residue %.4f, Demers %.3f", k, r, residue[k - 1]);
+        CHECK_MSG(fabs(m - traffic[k - 1]) < 0.1, "k = %d: traffic %.3f, Demers %.2f", k, m, traffic[k - 1]);
+    }
+}
+
 static CU_TestInfo gossip_tests[] = {
+    { "blind-coin matches Demers table 2", test_gossip_blind_coin_matches_demers_table_2 },
     { "push on complete graph takes log2 n + ln n rounds",
       test_gossip_push_on_complete_graph_takes_log2n_plus_lnn_rounds },
     { "push-pull is faster than push", test_gossip_push_pull_is_faster_than_push },
