@@ -186,7 +186,7 @@ static int cli_run(const cli_args *a)
     if (st != 0) {
         return st;
     }
-    run_stats stats;
+    run_stats stats = { 0 };
     run_opts opts = {
         .out_dir = a->out, .quiet = a->quiet, .no_plot = a->no_plot,
         .progress = !a->quiet && isatty(STDERR_FILENO), .stats = &stats
