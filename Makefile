@@ -2,8 +2,9 @@
 #
 #   make run     install missing Debian packages, build, run scenarios/quickstart.lua
 #   make test    install, build, run every CUnit suite (ends with CUnit's summary)
-#   make bench   release build, benchmark suite, rewrites doc/performance.md
+#   make bench   release build, engine benchmark suite, rewrites doc/performance.md
 #                (BENCH=quick: under a minute, prints the tables only)
+#   make bench-mcf  min-cost flow solver against LEMON and GLPK (table for doc/solvers.md)
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).
@@ -30,7 +31,7 @@ HEADERS  = $(wildcard sim/*.h models/*.h solvers/*.h tests/*.h)
 SCENARIO ?= scenarios/quickstart.lua
 ARGS     ?=
 
-.PHONY: all deps run test bench clean check-headers
+.PHONY: all deps run test bench bench-mcf clean check-headers
 
 all: $(B)/mycosim
 
@@ -61,6 +62,9 @@ test: deps
 
 bench: deps
 	@bash scripts/bench.sh
+
+bench-mcf: deps
+	@bash scripts/bench/bench_mcf.sh $(SIZES)
 
 # Every header compiles on its own.
 check-headers:

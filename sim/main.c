@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dimacs.h"
 #include "keys.h"
 #include "run.h"
 #include "scen.h"
@@ -264,7 +265,7 @@ int main(int argc, char **argv)
         } else if (strcmp(a.command, "sweep") == 0) {
             st = cli_sweep(&a);
         } else if (strcmp(a.command, "solve") == 0) {
-            st = cli_error("%s: the min-cost flow solver is not in this version yet", "solve");
+            st = dimacs_solve_main(a.file, a.flows, stdout, stderr);
         } else {
             st = cli_error("unknown command '%s' (see mycosim --help)", a.command);
         }

@@ -16,7 +16,7 @@
 
 #include "test_util.h"
 
-extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip, suite_phold;
+extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip, suite_phold, suite_mcf;
 
 static CU_SuiteInfo *const all_suites[] = {
     &suite_rng,
@@ -27,6 +27,7 @@ static CU_SuiteInfo *const all_suites[] = {
     &suite_run,
     &suite_gossip,
     &suite_phold,
+    &suite_mcf,
     NULL
 };
 

@@ -1,0 +1,80 @@
+/*
+ * netsimplex.h -- primal network simplex for min-cost flow (int64 data).
+ *
+ * Usage, GSL style (INITIALIZE / ITERATE / TEST) or in one call:
+ *
+ *     ns *w = ns_alloc(p->n, p->m);          workspace sized once
+ *     ns_load(w, p);                         copy a problem in (cold start)
+ *     mcf_status st = ns_solve(w);           OPTIMAL, INFEASIBLE or UNBOUNDED
+ *     ns_flow(w, e); ns_potential(w, v); ns_total_cost(w, &c);
+ *     ns_set_supply(w, v, s); ns_set_cost(w, e, c);   then ns_solve again:
+ *                                            warm start from the last tree
+ *     ns_free(w);
+ *
+ * The pivot loop allocates nothing. Potentials pi satisfy, at optimum,
+ * reduced cost rc(e) = cost(e) + pi(tail) - pi(head) >= 0 where
+ * flow < cap and <= 0 where flow > lower (complementary slackness).
+ * See netsimplex.c and doc/solvers.md for the algorithm.
+ */
+#ifndef MYCOSIM_NETSIMPLEX_H
+#define MYCOSIM_NETSIMPLEX_H
+
+#include <stdint.h>
+
+#include "mcf.h"
+
+typedef struct ns ns;
+
+/* A workspace for problems of at most n nodes and m arcs; NULL on ENOMEM. */
+ns *ns_alloc(uint32_t n, uint32_t m);
+
+/* Free a workspace; NULL is a no-op. */
+void ns_free(ns *w);
+
+/* Copy problem p (p->n, p->m within the workspace size) into w and forget any
+ * previous tree (the next solve is cold). MCF_EINPUT on bad indices or
+ * lower > cap, MCF_ERANGE if costs/supplies are too large for exact arithmetic. */
+mcf_status ns_load(ns *w, const mcf_problem *p) MCF_MUST_CHECK;
+
+/* Change one node's supply (keeps the tree: the next solve is warm). */
+mcf_status ns_set_supply(ns *w, uint32_t v, int64_t supply) MCF_MUST_CHECK;
+
+/* Change one arc's cost (keeps the tree: the next solve is warm). */
+mcf_status ns_set_cost(ns *w, uint32_t e, int64_t cost) MCF_MUST_CHECK;
+
+/* Change one arc's upper bound (keeps the tree: the next solve is warm). */
+mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap) MCF_MUST_CHECK;
+
+/* Forget the tree: the next solve starts from the artificial star (cold). */
+void ns_reset(ns *w);
+
+/* INITIALIZE: build a strongly feasible tree (cold star, or the last tree repaired). */
+mcf_status ns_init(ns *w) MCF_MUST_CHECK;
+
+/* ITERATE: one pivot. MCF_CONTINUE after a pivot, MCF_OPTIMAL when no arc
+ * prices out (go to ns_test), MCF_UNBOUNDED on an infinite negative cycle. */
+mcf_status ns_iterate(ns *w) MCF_MUST_CHECK;
+
+/* TEST: after ns_iterate returned MCF_OPTIMAL, MCF_OPTIMAL if the flow is
+ * feasible for the real arcs, MCF_INFEASIBLE if artificial flow remains. */
+mcf_status ns_test(const ns *w) MCF_MUST_CHECK;
+
+/* ns_init, ns_iterate until done, ns_test. */
+mcf_status ns_solve(ns *w) MCF_MUST_CHECK;
+
+/* Flow on arc e (lower bound included) after a solve. */
+int64_t ns_flow(const ns *w, uint32_t e);
+
+/* Potential (dual) of node v after a solve; see the header comment for the sign. */
+int64_t ns_potential(const ns *w, uint32_t v);
+
+/* Total cost sum cost*flow into *cost; MCF_ERANGE on int64 overflow. */
+mcf_status ns_total_cost(const ns *w, int64_t *cost) MCF_MUST_CHECK;
+
+/* Pivots done by the last solve (degenerate ones included). */
+uint64_t ns_pivots(const ns *w);
+
+/* Pricing block size (0 = default, ceil(sqrt(m)) but at least 10). */
+void ns_set_block_size(ns *w, uint32_t block);
+
+#endif

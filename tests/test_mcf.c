@@ -1,0 +1,531 @@
+/*
+ * test_mcf.c -- the min-cost flow solvers: our network simplex agrees with
+ * GLPK (okalg and the LP simplex) on generated NETGEN-style families and on
+ * small random graphs with lower bounds, zero-cost cycles, parallel arcs,
+ * self-loops and isolated nodes; its flows are feasible and its potentials
+ * satisfy complementary slackness; infeasible and unbounded problems are
+ * detected; warm starts match cold starts; obligation clearing is checked by
+ * hand and against an LP; every malformed DIMACS file in tests/dimacs/bad
+ * gets its expected one-line error; `solve` prints cost and flows.
+ * All instances are seeded (splitmix64); the whole suite takes a few seconds.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clearing.h"
+#include "dimacs.h"
+#include "mcf.h"
+#include "mcf_gen.h"
+#include "mcf_glpk.h"
+#include "netsimplex.h"
+#include "test_util.h"
+
+/* Solve p with the network simplex and check flows and duals; returns the status. */
+static mcf_status test_mcf_solve_checked(const mcf_problem *p, int64_t *cost)
+{
+    ns *w = ns_alloc(p->n, p->m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+    mcf_status st = ns_solve(w);
+    if (st == MCF_OPTIMAL) {
+        int64_t *flow = malloc(((size_t)p->m + 1) * sizeof *flow);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
+        for (uint32_t e = 0; e < p->m; e++) {
+            flow[e] = ns_flow(w, e);
+        }
+        int64_t c1 = 0, c2 = 0;
+        CU_ASSERT_EQUAL(ns_total_cost(w, &c1), MCF_OPTIMAL);
+        mcf_status fs = mcf_check_flow(p, flow, &c2);
+        CHECK_MSG(fs == MCF_OPTIMAL, "flow is not feasible (%s)", mcf_status_name(fs));
+        CHECK_MSG(c1 == c2, "reported cost %" PRId64 ", flow costs %" PRId64, c1, c2);
+        int slack_bad = 0;
+        for (uint32_t e = 0; e < p->m; e++) {
+            int64_t rc = p->cost[e] + ns_potential(w, p->tail[e]) - ns_potential(w, p->head[e]);
+            if ((flow[e] < p->cap[e] && rc < 0) || (flow[e] > p->lower[e] && rc > 0)) {
+                slack_bad++;
+            }
+        }
+        CHECK_MSG(slack_bad == 0, "%d arcs violate complementary slackness", slack_bad);
+        *cost = c1;
+        free(flow);
+    }
+    ns_free(w);
+    return st;
+}
+
+/* Generated families, small sizes: ours == okalg == LP simplex. */
+static void test_mcf_generated_families_agree_with_glpk(void)
+{
+    static const char *const fams[] = { "netgen-sqrt", "netgen-n16", "transport", "grid" };
+    static const uint32_t sizes[] = { 64, 300 };
+    for (int f = 0; f < 4; f++) {
+        for (int s = 0; s < 2; s++) {
+            for (uint64_t seed = 1; seed <= 3; seed++) {
+                mcf_gen_params prm;
+                mcf_problem *p = NULL;
+                CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fams[f], sizes[s], seed * 2385, &prm), MCF_OPTIMAL);
+                CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+                int64_t ours = -1, ok = -2, lp = -3;
+                mcf_status st = test_mcf_solve_checked(p, &ours);
+                mcf_status so = mcf_glpk_okalg(p, &ok);
+                mcf_status sl = mcf_glpk_lp(p, &lp);
+                CHECK_MSG(st == MCF_OPTIMAL && so == MCF_OPTIMAL && sl == MCF_OPTIMAL,
+                          "%s n=%u seed=%" PRIu64 ": status ours %s, okalg %s, lp %s", fams[f],
+                          sizes[s], seed, mcf_status_name(st), mcf_status_name(so), mcf_status_name(sl));
+                CHECK_MSG(ours == ok && ours == lp, "%s n=%u seed=%" PRIu64 ": cost ours %" PRId64
+                          ", okalg %" PRId64 ", lp %" PRId64, fams[f], sizes[s], seed, ours, ok, lp);
+                mcf_problem_free(p);
+            }
+        }
+    }
+}
+
+/* A random small graph: lower bounds, zero-cost cycles, parallel arcs,
+ * self-loops, isolated nodes, negative costs on capacitated arcs; supplies
+ * from a random feasible flow when `feasible`, else random. */
+static mcf_problem *test_mcf_random(uint64_t *rs, int feasible)
+{
+    uint32_t n = (uint32_t)mcf_gen_range(rs, 2, 24);
+    uint32_t iso = (uint32_t)mcf_gen_range(rs, 0, 2);     /* last iso nodes get no arcs */
+    uint32_t live = n - iso > 1 ? n - iso : n;
+    uint32_t m = (uint32_t)mcf_gen_range(rs, 0, 4 * live);
+    mcf_problem *p = mcf_problem_new(n, m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t a = (uint32_t)mcf_gen_range(rs, 0, live - 1);
+        uint32_t b = (uint32_t)mcf_gen_range(rs, 0, live - 1);
+        int kind = (int)mcf_gen_range(rs, 0, 9);
+        if (kind == 0 && e > 0) {
+            a = p->tail[e - 1];     /* parallel arc */
+            b = p->head[e - 1];
+        } else if (kind == 1 && e > 0) {
+            a = p->head[e - 1];     /* 2-cycle with the previous arc */
+            b = p->tail[e - 1];
+        }
+        p->tail[e] = a;
+        p->head[e] = b;
+        p->lower[e] = mcf_gen_range(rs, 0, 3) == 0 ? mcf_gen_range(rs, 1, 4) : 0;
+        p->cap[e] = p->lower[e] + mcf_gen_range(rs, 0, 12);
+        p->cost[e] = (kind <= 2) ? 0 : mcf_gen_range(rs, -6, 25);
+    }
+    if (feasible) {
+        for (uint32_t e = 0; e < m; e++) {
+            int64_t f = mcf_gen_range(rs, p->lower[e], p->cap[e]);
+            p->supply[p->tail[e]] += f;
+            p->supply[p->head[e]] -= f;
+        }
+    } else {
+        int64_t sum = 0;
+        for (uint32_t v = 0; v + 1 < live; v++) {
+            p->supply[v] = mcf_gen_range(rs, -9, 9);
+            sum += p->supply[v];
+        }
+        p->supply[live - 1] = -sum;
+    }
+    return p;
+}
+
+static void test_mcf_random_small_graphs_agree_with_glpk(void)
+{
+    uint64_t rs = 2385;
+    int infeasible = 0, total = 0, okalg_runs = 0;
+    for (int i = 0; i < 400; i++) {
+        mcf_problem *p = test_mcf_random(&rs, i % 3 != 0);
+        int loops = 0;
+        for (uint32_t e = 0; e < p->m; e++) {
+            loops += p->tail[e] == p->head[e];
+        }
+        int64_t ours = -1, ok = -2, lp = -3;
+        mcf_status st = test_mcf_solve_checked(p, &ours);
+        mcf_status so = mcf_glpk_okalg(p, &ok);
+        mcf_status sl = mcf_glpk_lp(p, &lp);
+        /* okalg rejects self-loops (GLP_EDATA); the LP takes them. */
+        if (loops > 0 && so == MCF_EINPUT) {
+            so = st;
+            ok = ours;
+        } else {
+            okalg_runs++;
+        }
+        CHECK_MSG(st == so && st == sl, "instance %d: status ours %s, okalg %s, lp %s", i,
+                  mcf_status_name(st), mcf_status_name(so), mcf_status_name(sl));
+        if (st == MCF_OPTIMAL) {
+            CHECK_MSG(ours == ok && ours == lp, "instance %d: cost ours %" PRId64 ", okalg %" PRId64
+                      ", lp %" PRId64, i, ours, ok, lp);
+        }
+        infeasible += st == MCF_INFEASIBLE;
+        total++;
+        mcf_problem_free(p);
+    }
+    /* Both outcomes, and okalg, must have been exercised. */
+    CHECK_MSG(infeasible > 10 && infeasible < total - 10, "%d of %d infeasible", infeasible, total);
+    CHECK_MSG(okalg_runs > total / 4, "okalg compared on only %d of %d", okalg_runs, total);
+}
+
+static void test_mcf_infeasible_problems_are_detected(void)
+{
+    /* Unbalanced supplies; a demand behind too little capacity; a lone demand. */
+    mcf_problem *p = mcf_problem_new(3, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    p->tail[0] = 0; p->head[0] = 1; p->cap[0] = 10; p->cost[0] = 3;
+    p->tail[1] = 1; p->head[1] = 2; p->cap[1] = 4; p->cost[1] = 2;
+    int64_t c;
+    p->supply[0] = 5; p->supply[2] = -4;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_INFEASIBLE);
+    p->supply[0] = 5; p->supply[2] = -5;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_INFEASIBLE);
+    CU_ASSERT_EQUAL(mcf_glpk_okalg(p, &c), MCF_INFEASIBLE);
+    p->supply[0] = 4; p->supply[2] = -4;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(c, 4 * 5);
+    /* A lower bound that cannot be met. */
+    p->lower[0] = 6;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_INFEASIBLE);
+    mcf_problem_free(p);
+}
+
+static void test_mcf_unbounded_problems_are_detected(void)
+{
+    /* 0 -> 1 -> 2 -> 0 with total cost -1 and infinite capacity. */
+    mcf_problem *p = mcf_problem_new(4, 4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    for (uint32_t e = 0; e < 3; e++) {
+        p->tail[e] = e;
+        p->head[e] = (e + 1) % 3;
+        p->cap[e] = MCF_INF;
+        p->cost[e] = (e == 0) ? -7 : 3;
+    }
+    p->tail[3] = 3; p->head[3] = 0; p->cap[3] = 9; p->cost[3] = 1;
+    p->supply[3] = 2; p->supply[0] = -2;
+    int64_t c;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_UNBOUNDED);
+    CU_ASSERT_EQUAL(mcf_glpk_lp(p, &c), MCF_UNBOUNDED);
+    /* One finite arc on the cycle makes it bounded: flow 9 around, -9 cost. */
+    p->cap[1] = 9;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(mcf_glpk_lp(p, &c), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(c, -9 + 2);
+    /* A negative self-loop of infinite capacity is unbounded too. */
+    p->tail[3] = 3; p->head[3] = 3; p->cap[3] = MCF_INF; p->cost[3] = -1;
+    p->supply[3] = 0; p->supply[0] = 0;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_UNBOUNDED);
+    mcf_problem_free(p);
+}
+
+/* Re-solve after changes: warm result == cold result, several rounds. */
+static void test_mcf_warm_start_matches_cold_start(void)
+{
+    static const char *const fams[] = { "netgen-sqrt", "netgen-n16", "transport", "grid" };
+    uint64_t rs = 77;
+    for (int f = 0; f < 4; f++) {
+        mcf_gen_params prm;
+        mcf_problem *p = NULL;
+        CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fams[f], 400, 11, &prm), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+        ns *w = ns_alloc(p->n, p->m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+        CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+        for (int round = 0; round < 6; round++) {
+            /* Round kinds: supplies, costs, capacities, all three. */
+            int kind = round % 4;
+            for (int k = 0; k < 8; k++) {
+                if (kind == 0 || kind == 3) {
+                    uint32_t a = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                    uint32_t b = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                    int64_t d = mcf_gen_range(&rs, 1, 40);
+                    p->supply[a] += d;
+                    p->supply[b] -= d;
+                    CU_ASSERT_EQUAL(ns_set_supply(w, a, p->supply[a]), MCF_OPTIMAL);
+                    CU_ASSERT_EQUAL(ns_set_supply(w, b, p->supply[b]), MCF_OPTIMAL);
+                }
+                uint32_t e = (uint32_t)mcf_gen_range(&rs, 0, p->m - 1);
+                if (kind == 1 || kind == 3) {
+                    p->cost[e] = mcf_gen_range(&rs, 1, 10000);
+                    CU_ASSERT_EQUAL(ns_set_cost(w, e, p->cost[e]), MCF_OPTIMAL);
+                }
+                if (kind == 2 || kind == 3) {
+                    p->cap[e] = mcf_gen_range(&rs, 0, 3000);
+                    CU_ASSERT_EQUAL(ns_set_capacity(w, e, p->cap[e]), MCF_OPTIMAL);
+                }
+            }
+            mcf_status warm = ns_solve(w);
+            int64_t cw = -1, cc = -2;
+            if (warm == MCF_OPTIMAL) {
+                CU_ASSERT_EQUAL(ns_total_cost(w, &cw), MCF_OPTIMAL);
+            }
+            mcf_status cold = test_mcf_solve_checked(p, &cc);
+            CHECK_MSG(warm == cold, "%s round %d: warm %s, cold %s", fams[f], round,
+                      mcf_status_name(warm), mcf_status_name(cold));
+            if (warm == MCF_OPTIMAL && cold == MCF_OPTIMAL) {
+                CHECK_MSG(cw == cc, "%s round %d: warm cost %" PRId64 ", cold %" PRId64, fams[f],
+                          round, cw, cc);
+            }
+        }
+        ns_free(w);
+        mcf_problem_free(p);
+    }
+}
+
+/* GSL-style stepping gives the same optimum as ns_solve. */
+static void test_mcf_init_iterate_test_steps_match_solve(void)
+{
+    mcf_gen_params prm;
+    mcf_problem *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset("grid", 100, 5, &prm), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+    ns *w = ns_alloc(p->n, p->m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(ns_init(w), MCF_OPTIMAL);
+    mcf_status st;
+    uint64_t steps = 0;
+    do {
+        st = ns_iterate(w);
+        steps++;
+    } while (st == MCF_CONTINUE);
+    CU_ASSERT_EQUAL(st, MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_test(w), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(steps, ns_pivots(w) + 1);
+    int64_t c1 = 0, c2 = 1;
+    CU_ASSERT_EQUAL(ns_total_cost(w, &c1), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c2), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(c1, c2);
+    ns_free(w);
+    mcf_problem_free(p);
+}
+
+static void test_mcf_clearing_triangle_by_hand(void)
+{
+    /* A owes B 10, B owes C 7, C owes A 5: 5 cancels around the cycle. */
+    const uint32_t debtor[] = { 0, 1, 2 };
+    const uint32_t creditor[] = { 1, 2, 0 };
+    const int64_t amount[] = { 10, 7, 5 };
+    int64_t remaining[3], cleared = -1;
+    clear_ws *w = clear_alloc(3, 3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(clear_run(w, 3, 3, debtor, creditor, amount, remaining, &cleared), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cleared, 15);
+    CU_ASSERT_EQUAL(remaining[0], 5);
+    CU_ASSERT_EQUAL(remaining[1], 2);
+    CU_ASSERT_EQUAL(remaining[2], 0);
+    /* A chain has no cycle: nothing clears. */
+    const int64_t chain[] = { 10, 7, 0 };
+    CU_ASSERT_EQUAL(clear_run(w, 3, 3, debtor, creditor, chain, remaining, &cleared), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cleared, 0);
+    CU_ASSERT_EQUAL(remaining[0], 10);
+    /* Bad input. */
+    const int64_t neg[] = { 10, -7, 5 };
+    CU_ASSERT_EQUAL(clear_run(w, 3, 3, debtor, creditor, neg, remaining, &cleared), MCF_EINPUT);
+    clear_free(w);
+}
+
+static void test_mcf_clearing_random_matches_glpk_lp(void)
+{
+    uint64_t rs = 4242;
+    clear_ws *w = clear_alloc(40, 200);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    uint32_t debtor[200], creditor[200];
+    int64_t amount[200], remaining[200];
+    for (int i = 0; i < 60; i++) {
+        uint32_t n = (uint32_t)mcf_gen_range(&rs, 2, 40);
+        uint32_t m = (uint32_t)mcf_gen_range(&rs, 0, 200);
+        for (uint32_t e = 0; e < m; e++) {
+            debtor[e] = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
+            creditor[e] = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
+            amount[e] = mcf_gen_range(&rs, 0, 1000);
+        }
+        int64_t ours = -1, lp = -2;
+        CU_ASSERT_EQUAL(clear_run(w, n, m, debtor, creditor, amount, remaining, &ours), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL(mcf_glpk_clearing_lp(n, m, debtor, creditor, amount, &lp), MCF_OPTIMAL);
+        CHECK_MSG(ours == lp, "instance %d: cleared %" PRId64 ", LP %" PRId64, i, ours, lp);
+        /* Net positions unchanged, remaining within [0, amount]. */
+        int64_t net[40] = { 0 };
+        int bad = 0;
+        for (uint32_t e = 0; e < m; e++) {
+            int64_t c = amount[e] - remaining[e];
+            bad += remaining[e] < 0 || remaining[e] > amount[e];
+            net[debtor[e]] += c;
+            net[creditor[e]] -= c;
+        }
+        for (uint32_t v = 0; v < n; v++) {
+            bad += net[v] != 0;
+        }
+        CHECK_MSG(bad == 0, "instance %d: %d violations", i, bad);
+    }
+    clear_free(w);
+}
+
+/* Every tests/dimacs/bad/X.min starts with "c expect: TEXT"; reading it fails
+ * with MCF_EINPUT and a message "path:line: ..." containing TEXT. */
+static void test_mcf_malformed_dimacs_corpus_gives_expected_errors(void)
+{
+    const char *dir = "tests/dimacs/bad";
+    DIR *d = opendir(dir);
+    CHECK_MSG(d != NULL, "cannot open %s (run from the repository root)", dir);
+    if (d == NULL) {
+        return;
+    }
+    int files = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 5 || strcmp(de->d_name + len - 4, ".min") != 0) {
+            continue;
+        }
+        char path[512], first[512], err[512];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        FILE *f = fopen(path, "r");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        CU_ASSERT_PTR_NOT_NULL(fgets(first, sizeof first, f));
+        fclose(f);
+        first[strcspn(first, "\n")] = '\0';
+        CHECK_MSG(strncmp(first, "c expect: ", 10) == 0, "%s: no 'c expect:' line", path);
+        const char *want = first + 10;
+        mcf_problem *p = NULL;
+        err[0] = '\0';
+        mcf_status st = dimacs_read_file(path, &p, err, sizeof err);
+        CHECK_MSG(st == MCF_EINPUT && p == NULL, "%s: status %s", path, mcf_status_name(st));
+        CHECK_MSG(strncmp(err, path, strlen(path)) == 0 && strstr(err, want) != NULL,
+                  "%s: error '%s' does not contain '%s'", path, err, want);
+        CHECK_MSG(strchr(err, '\n') == NULL, "%s: message is not one line", path);
+        mcf_problem_free(p);
+        files++;
+    }
+    closedir(d);
+    CHECK_MSG(files >= 20, "only %d corpus files", files);
+}
+
+static void test_mcf_dimacs_round_trip_and_solve_output(void)
+{
+    mcf_gen_params prm;
+    mcf_problem *p = NULL, *q = NULL;
+    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset("netgen-sqrt", 50, 3, &prm), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+    p->cap[0] = MCF_INF;
+    p->lower[1] = 1;
+    char path[] = "/tmp/mycosim-mcf-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(dimacs_write(f, p, "round trip\nsecond comment line"), MCF_OPTIMAL);
+    fclose(f);
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(dimacs_read_file(path, &q, err, sizeof err), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(q->n, p->n);
+    CU_ASSERT_EQUAL_FATAL(q->m, p->m);
+    int diff = 0;
+    for (uint32_t e = 0; e < p->m; e++) {
+        diff += q->tail[e] != p->tail[e] || q->head[e] != p->head[e] || q->lower[e] != p->lower[e]
+                || q->cap[e] != p->cap[e] || q->cost[e] != p->cost[e];
+    }
+    for (uint32_t v = 0; v < p->n; v++) {
+        diff += q->supply[v] != p->supply[v];
+    }
+    CU_ASSERT_EQUAL(diff, 0);
+
+    /* solve: "cost N" then "f TAIL HEAD FLOW" lines that add up to N. */
+    FILE *out = tmpfile(), *errf = tmpfile();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(errf);
+    CU_ASSERT_EQUAL(dimacs_solve_main(path, 1, out, errf), 0);
+    rewind(out);
+    long long cost = -1;
+    CU_ASSERT_EQUAL(fscanf(out, "cost %lld\n", &cost), 1);
+    int64_t expect = 0;
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(q, &expect), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cost, expect);
+    unsigned a, b;
+    long long x, sum = 0;
+    uint32_t e = 0;
+    while (fscanf(out, "f %u %u %lld\n", &a, &b, &x) == 3) {
+        while (e < q->m && !(q->tail[e] + 1 == a && q->head[e] + 1 == b)) {
+            e++;        /* input order: the next arc with these ends */
+        }
+        CU_ASSERT_FATAL(e < q->m);
+        sum += x * q->cost[e];
+        CU_ASSERT(x != 0);
+        e++;
+    }
+    CU_ASSERT_EQUAL(sum, cost);
+    fclose(out);
+    fclose(errf);
+
+    /* Infeasible: "infeasible", exit 1. Malformed: exit 2, "mycosim: path:line: ...". */
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("p min 2 1\nn 1 5\nn 2 -5\na 1 2 0 3 1\n", f);
+    fclose(f);
+    out = tmpfile();
+    errf = tmpfile();
+    CU_ASSERT_EQUAL(dimacs_solve_main(path, 0, out, errf), 1);
+    rewind(out);
+    char line[256] = "";
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, out));
+    CU_ASSERT_STRING_EQUAL(line, "infeasible\n");
+    fclose(out);
+    fclose(errf);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("p min 2 1\na 1 3 0 3 1\n", f);
+    fclose(f);
+    out = tmpfile();
+    errf = tmpfile();
+    CU_ASSERT_EQUAL(dimacs_solve_main(path, 0, out, errf), 2);
+    rewind(errf);
+    line[0] = '\0';
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, errf));
+    char want[600];
+    snprintf(want, sizeof want, "mycosim: %s:2: arc head '3' is not in 1..2\n", path);
+    CHECK_MSG(strcmp(line, want) == 0, "got '%s', want '%s'", line, want);
+    fclose(out);
+    fclose(errf);
+    CU_ASSERT_EQUAL(dimacs_solve_main("/nonexistent/x.min", 0, stdout, errf = tmpfile()), 1);
+    fclose(errf);
+    unlink(path);
+    mcf_problem_free(p);
+    mcf_problem_free(q);
+}
+
+/* The generator is deterministic and its instances are feasible. */
+static void test_mcf_generator_is_deterministic(void)
+{
+    mcf_gen_params prm;
+    mcf_problem *p = NULL, *q = NULL;
+    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset("transport", 500, 99, &prm), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &q), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(p->m, 4000);
+    int diff = 0;
+    for (uint32_t e = 0; e < p->m; e++) {
+        diff += p->tail[e] != q->tail[e] || p->cap[e] != q->cap[e] || p->cost[e] != q->cost[e];
+    }
+    CU_ASSERT_EQUAL(diff, 0);
+    /* Known answer: the first draws of splitmix64 from seed 0. */
+    uint64_t s = 0;
+    CU_ASSERT_EQUAL(mcf_gen_next(&s), UINT64_C(0xE220A8397B1DCDAF));
+    CU_ASSERT_EQUAL(mcf_gen_preset("nope", 10, 1, &prm), MCF_EINPUT);
+    mcf_problem_free(p);
+    mcf_problem_free(q);
+}
+
+static CU_TestInfo mcf_tests[] = {
+    { "generated families agree with glpk", test_mcf_generated_families_agree_with_glpk },
+    { "random small graphs agree with glpk", test_mcf_random_small_graphs_agree_with_glpk },
+    { "infeasible problems are detected", test_mcf_infeasible_problems_are_detected },
+    { "unbounded problems are detected", test_mcf_unbounded_problems_are_detected },
+    { "warm start matches cold start", test_mcf_warm_start_matches_cold_start },
+    { "init iterate test steps match solve", test_mcf_init_iterate_test_steps_match_solve },
+    { "clearing triangle by hand", test_mcf_clearing_triangle_by_hand },
+    { "clearing random matches glpk lp", test_mcf_clearing_random_matches_glpk_lp },
+    { "malformed dimacs corpus gives expected errors", test_mcf_malformed_dimacs_corpus_gives_expected_errors },
+    { "dimacs round trip and solve output", test_mcf_dimacs_round_trip_and_solve_output },
+    { "generator is deterministic", test_mcf_generator_is_deterministic },
+    CU_TEST_INFO_NULL
+};
+
+CU_SuiteInfo suite_mcf = { .pName = "mcf", .pTests = mcf_tests };
