@@ -7,7 +7,12 @@
  * registered model) and the timeline functions (at, every, and the action
  * constructors). Reading an unknown global is an error that suggests the
  * nearest name. A count hook bounds instructions and the allocator bounds
- * memory, so no scenario can hang or exhaust the machine.
+ * memory, so no scenario can hang or exhaust the machine. Three holes in
+ * that bound are closed by wrappers: pcall/xpcall re-raise a limit instead
+ * of returning it (and skip the user's xpcall handler, which Lua would run
+ * with hooks off); setmetatable refuses __gc (finalizers also run with hooks
+ * off); and string.find/match/gmatch/gsub refuse subject/pattern pairs whose
+ * worst-case backtracking in C exceeds SCEN_PATTERN_COST steps.
  *
  * Every block table is checked against its sim_param table before anything
  * is kept: unknown keys (with the nearest valid key suggested), wrong types,
@@ -20,6 +25,8 @@
  * object; scen_free releases everything, whether loading succeeded or not.
  * The Lua state lives as long as the scen, because every() callbacks live in it.
  */
+#define _XOPEN_SOURCE 700   /* realpath(), for the absolute topology path in run.lua */
+
 #include "scen.h"
 
 #include <errno.h>
@@ -40,6 +47,8 @@
 #define SCEN_HOOK_EVERY 1000
 #define SCEN_ACTION_MT "mycosim.action"
 #define SCEN_UNBOUNDED 1e15
+#define SCEN_LITERAL_INSTRUCTIONS 100000L
+#define SCEN_PATTERN_COST 1e9
 
 /* --- Core block parameters ------------------------------------------------------ */
 
@@ -141,6 +150,8 @@ struct scen {
     sim_time now;            /* callback time */
     sim_err hook_err;        /* error returned by a hook */
     const char *override;    /* "--set k=v" being read, for messages */
+    char limit_msg[320];     /* set when the instruction limit was hit: the final message */
+    int out_of_memory;       /* the memory limit was hit (even if a pcall caught it) */
 };
 
 static scen *scen_of(lua_State *L)
@@ -276,7 +287,7 @@ static const char *scen_nearest(const char *word, const char *const *names, size
             best = names[i];
         }
     }
-    return best_d <= limit ? best : NULL;
+    return best_d <= limit && best_d < strlen(word) ? best : NULL;
 }
 
 static size_t scen_param_keys(const sim_param *params, const char **out, size_t max)
@@ -644,12 +655,19 @@ static void scen_push_literal(lua_State *L, const char *value)
     char chunk[512];
     snprintf(chunk, sizeof chunk, "return %s", value);
     int top = lua_gettop(L);
+    scen *s = scen_of(L);
+    long budget = s->budget;
+    s->budget = SCEN_LITERAL_INSTRUCTIONS;   /* a literal is tiny; its own small budget */
+    int ok = 0;
     if (luaL_loadbufferx(L, chunk, strlen(chunk), "=--set", "t") == LUA_OK) {
         lua_newtable(L);
         lua_setupvalue(L, -2, 1);            /* empty _ENV: no globals */
-        if (lua_pcall(L, 0, 1, 0) == LUA_OK && !lua_isnil(L, -1)) {
-            return;
-        }
+        ok = lua_pcall(L, 0, 1, 0) == LUA_OK && !lua_isnil(L, -1);
+    }
+    s->budget = budget;
+    s->limit_msg[0] = '\0';                 /* a runaway literal is just not a literal */
+    if (ok) {
+        return;
     }
     lua_settop(L, top);
     lua_pushstring(L, value);
@@ -684,10 +702,49 @@ static const char *scen_override_for(scen *s, const char *block, const char *key
  * Read a block with overrides: each overridden key is checked alone first,
  * so an error in it names the --set that caused it.
  */
+static int scen_is_key(const char *key, const sim_param *params, const char *const *extra)
+{
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        if (strcmp(p->key, key) == 0) {
+            return 1;
+        }
+    }
+    for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
+        if (strcmp(extra[i], key) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* An override naming a key the block does not have: the error names the --set. */
+static void scen_check_set_keys(lua_State *L, const char *block, const sim_param *params,
+                                const char *const *extra)
+{
+    scen *s = scen_of(L);
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (strcmp(s->sets[i].block, block) != 0 || scen_is_key(s->sets[i].key, params, extra)) {
+            continue;
+        }
+        const char *keys[64];
+        size_t n = scen_param_keys(params, keys, 60);
+        for (size_t j = 0; extra != NULL && extra[j] != NULL && n < 64; j++) {
+            keys[n++] = extra[j];
+        }
+        const char *near = scen_nearest(s->sets[i].key, keys, n);
+        s->override = s->sets[i].text;
+        if (near != NULL) {
+            scen_raise(L, "%s.%s: unknown key (did you mean '%s'?)", block, s->sets[i].key, near);
+        }
+        scen_raise(L, "%s.%s: unknown key", block, s->sets[i].key);
+    }
+}
+
 static void scen_read_block(lua_State *L, int idx, const char *block, const sim_param *params,
                             const char *const *extra, void *cfg)
 {
     scen *s = scen_of(L);
+    scen_check_set_keys(L, block, params, extra);
     scen_apply_sets(L, idx, block);
     for (const sim_param *p = params; p->key != NULL; p++) {
         const char *o = scen_override_for(s, block, p->key);
@@ -1073,6 +1130,28 @@ static void scen_read_setting(lua_State *L, const char *full, act_setting *out)
     }
 }
 
+/* Order "block.key" settings by name: Lua's table order is not reproducible. */
+static int scen_setting_cmp(const scen *s, const act_setting *a, const act_setting *b)
+{
+    const char *ba = a->block < 0 ? "links" : s->cfg.models[a->block].model->name;
+    const char *bb = b->block < 0 ? "links" : s->cfg.models[b->block].model->name;
+    int c = strcmp(ba, bb);
+    return c != 0 ? c : strcmp(a->param->key, b->param->key);
+}
+
+static void scen_sort_settings(const scen *s, act_setting *st, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        act_setting x = st[i];
+        uint32_t j = i;
+        while (j > 0 && scen_setting_cmp(s, &st[j - 1], &x) > 0) {
+            st[j] = st[j - 1];
+            j--;
+        }
+        st[j] = x;
+    }
+}
+
 static int scen_action_set(lua_State *L)
 {
     scen *s = scen_of(L);
@@ -1099,6 +1178,7 @@ static int scen_action_set(lua_State *L)
         scen_read_setting(L, lua_tostring(L, -2), &st[i++]);
         lua_pop(L, 1);
     }
+    scen_sort_settings(s, st, n);
     scen_action *sa = scen_new_action(L, ACT_SET);
     sa->a.settings = st;
     sa->a.nsettings = n;
@@ -1182,15 +1262,50 @@ static void *scen_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
+/*
+ * The count hook. Once the budget is spent every later hook raises again, and
+ * the sandbox's pcall/xpcall re-raise, so a scenario cannot catch the limit
+ * and carry on. The message is kept in s->limit_msg because an xpcall
+ * handler could rewrite the error object on its way out.
+ */
 static void scen_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     scen *s = scen_of(L);
     s->budget -= SCEN_HOOK_EVERY;
-    if (s->budget < 0) {
-        luaL_error(L, "%s: scenario exceeds the instruction limit (%s)", s->path,
-                   s->in_callback ? "10 million per callback" : "100 million");
+    if (s->budget >= 0) {
+        return;
     }
+    if (s->limit_msg[0] == '\0') {
+        int line = lua_getinfo(L, "l", ar) ? ar->currentline : -1;
+        char where[32] = "";
+        if (line > 0) {
+            snprintf(where, sizeof where, ":%d", line);
+        }
+        snprintf(s->limit_msg, sizeof s->limit_msg, "%s%s: scenario exceeds the instruction limit (%s)",
+                 s->path, where, s->in_callback ? "10 million per callback" : "100 million");
+    }
+    lua_pushstring(L, s->limit_msg);
+    lua_error(L);
+}
+
+/*
+ * A uniform draw in [0, span]. Spans up to 2^53 scale a 53-bit float (one
+ * draw); wider ones mask to the next power of two and reject (as Lua's own
+ * math.random does), which stays deterministic for a seed.
+ */
+static uint64_t scen_random_below(scen *s, uint64_t bits, uint64_t span)
+{
+    if (span < ((uint64_t)1 << 53)) {
+        return (uint64_t)(rng_unit(bits) * ((double)span + 1.0));
+    }
+    uint64_t mask = span;
+    for (int shift = 1; shift < 64; shift *= 2) {
+        mask |= mask >> shift;
+    }
+    while ((bits & mask) > span) {
+        bits = rng_at(s->lua_key, s->lua_ctr++);
+    }
+    return bits & mask;
 }
 
 static int scen_math_random(lua_State *L)
@@ -1199,14 +1314,18 @@ static int scen_math_random(lua_State *L)
     if (!s->have_seed) {
         return scen_raise(L, "math.random: call scenario{} (with its seed) first");
     }
-    double u = rng_unit(rng_at(s->lua_key, s->lua_ctr++));
+    uint64_t bits = rng_at(s->lua_key, s->lua_ctr++);
     lua_Integer lo = 1, hi;
     switch (lua_gettop(L)) {
     case 0:
-        lua_pushnumber(L, u);
+        lua_pushnumber(L, rng_unit(bits));
         return 1;
     case 1:
         hi = luaL_checkinteger(L, 1);
+        if (hi == 0) {                   /* Lua 5.4: math.random(0) is an integer of random bits */
+            lua_pushinteger(L, (lua_Integer)bits);
+            return 1;
+        }
         break;
     default:
         lo = luaL_checkinteger(L, 1);
@@ -1215,7 +1334,8 @@ static int scen_math_random(lua_State *L)
     if (lo > hi) {
         return scen_raise(L, "math.random: interval is empty");
     }
-    lua_pushinteger(L, lo + (lua_Integer)(u * ((double)hi - (double)lo + 1.0)));
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;     /* hi - lo, exact in unsigned */
+    lua_pushinteger(L, (lua_Integer)((uint64_t)lo + scen_random_below(s, bits, span)));
     return 1;
 }
 
@@ -1231,6 +1351,144 @@ static int scen_print(lua_State *L)
         fputc('\n', stderr);
     }
     return 0;
+}
+
+/* After a protected call failed: re-raise the limits, which a scenario must not catch. */
+static void scen_reraise_limits(lua_State *L, int status)
+{
+    scen *s = scen_of(L);
+    if (status == LUA_ERRMEM) {
+        s->out_of_memory = 1;
+    }
+    if (s->out_of_memory || s->limit_msg[0] != '\0') {
+        lua_error(L);
+    }
+}
+
+/* pcall(f, ...) as in Lua, except that the instruction and memory limits pass through. */
+static int scen_pcall(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (status != LUA_OK) {
+        scen_reraise_limits(L, status);
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+/*
+ * The message handler xpcall installs: the user's handler, except when the
+ * error is a limit. Lua raises our limit error from inside the count hook,
+ * and it calls the handler before unwinding, while hooks are still off: a
+ * user handler would then run unbounded.
+ */
+static int scen_xpcall_handler(lua_State *L)
+{
+    scen *s = scen_of(L);
+    if (s->limit_msg[0] != '\0' || s->out_of_memory) {
+        return 1;                        /* the error object, unchanged */
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* xpcall(f, handler, ...), with the same exception. */
+static int scen_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, scen_xpcall_handler, 1);
+    lua_replace(L, 2);
+    lua_pushvalue(L, 1);                 /* f, handler, args..., f */
+    lua_rotate(L, 3, 1);                 /* f, handler, f, args... */
+    int status = lua_pcall(L, n - 2, LUA_MULTRET, 2);
+    if (status != LUA_OK) {
+        scen_reraise_limits(L, status);
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_replace(L, 2);                   /* f, true, results... */
+    return lua_gettop(L) - 1;
+}
+
+/*
+ * setmetatable without __gc: Lua runs finalizers with hooks disabled, so a
+ * __gc could loop forever out of the instruction budget's reach.
+ */
+static int scen_setmetatable(lua_State *L)
+{
+    lua_pushliteral(L, "__gc");
+    if (lua_type(L, 2) == LUA_TTABLE && lua_rawget(L, 2) != LUA_TNIL) {
+        return scen_raise(L, "setmetatable: __gc is not allowed in scenarios");
+    }
+    lua_settop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 2, 1);
+    return 1;
+}
+
+/* Repetition items (*, +, -, ?) in a Lua pattern; each multiplies the worst-case cost. */
+static int scen_pattern_repeats(const char *pat, size_t len)
+{
+    int q = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (pat[i] == '%') {
+            i++;
+        } else if (pat[i] == '*' || pat[i] == '+' || pat[i] == '-' || pat[i] == '?') {
+            q++;
+        }
+    }
+    return q;
+}
+
+/*
+ * string.find/match/gmatch/gsub: Lua's matcher backtracks in C, where the
+ * count hook never fires, so a pattern with k repetitions on an n-byte
+ * subject may take n^(k+1) steps. Refuse calls whose bound exceeds
+ * SCEN_PATTERN_COST; plain finds are linear and always allowed.
+ */
+static int scen_string_pattern(lua_State *L)
+{
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    size_t n = 0, plen = 0;
+    luaL_checklstring(L, 1, &n);
+    const char *pat = luaL_checklstring(L, 2, &plen);
+    int plain = strcmp(name, "find") == 0 && lua_toboolean(L, 4);
+    if (!plain) {
+        int q = scen_pattern_repeats(pat, plen);
+        if (pow((double)n + 1.0, (double)q + 1.0) * ((double)plen + 1.0) > SCEN_PATTERN_COST) {
+            return scen_raise(L, "string.%s: pattern too costly for a scenario (%zu-byte subject, "
+                              "%d repetitions)", name, n, q);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void scen_guard_patterns(lua_State *L)
+{
+    static const char *const names[] = { "find", "match", "gmatch", "gsub", NULL };
+    lua_getglobal(L, LUA_STRLIBNAME);
+    for (int i = 0; names[i] != NULL; i++) {
+        lua_getfield(L, -1, names[i]);
+        lua_pushstring(L, names[i]);
+        lua_pushcclosure(L, scen_string_pattern, 2);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_pop(L, 1);
 }
 
 /* Names a scenario can use, for "did you mean". */
@@ -1256,13 +1514,10 @@ static int scen_env_index(lua_State *L)
     const char *names[128];
     size_t n = scen_env_names(L, 1, names, 128);
     const char *near = scen_nearest(name, names, n);
-    lua_Debug ar;
-    int line = (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) ? ar.currentline : 0;
-    scen *s = scen_of(L);
     if (near != NULL) {
-        return luaL_error(L, "%s:%d: unknown name '%s' (did you mean '%s'?)", s->path, line, name, near);
+        return scen_raise(L, "unknown name '%s' (did you mean '%s'?)", name, near);
     }
-    return luaL_error(L, "%s:%d: unknown name '%s'", s->path, line, name);
+    return scen_raise(L, "unknown name '%s'", name);
 }
 
 static void scen_copy_global(lua_State *L, int env, const char *name)
@@ -1285,7 +1540,7 @@ static void scen_make_env(lua_State *L)
         { "fail", scen_action_fail }, { "recover", scen_action_recover },
         { "partition", scen_action_partition }, { "heal", scen_action_heal },
         { "set", scen_action_set }, { "shock", scen_action_shock }, { "stop", scen_action_stop },
-        { "print", scen_print },
+        { "print", scen_print }, { "pcall", scen_pcall }, { "xpcall", scen_xpcall },
         { NULL, NULL }
     };
     lua_newtable(L);
@@ -1294,6 +1549,9 @@ static void scen_make_env(lua_State *L)
         scen_copy_global(L, env, safe[i]);
     }
     luaL_setfuncs(L, funcs, 0);
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, scen_setmetatable, 1);
+    lua_setfield(L, env, "setmetatable");
     for (int m = 0; sim_models[m] != NULL; m++) {
         lua_pushinteger(L, m);
         lua_pushcclosure(L, scen_block_model, 1);
@@ -1319,7 +1577,10 @@ static void scen_open_libs(lua_State *L)
     luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
     lua_pop(L, 4);
     luaL_newmetatable(L, SCEN_ACTION_MT);
+    lua_pushliteral(L, "action");        /* getmetatable(a) cannot reach (and add __gc to) it */
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
+    scen_guard_patterns(L);
 }
 
 /* --- Loading --------------------------------------------------------------------------- */
@@ -1368,11 +1629,6 @@ static sim_err scen_finish(scen *s, char *msg, size_t len)
         snprintf(msg, len, "%s: no model block (one of: %s)", s->path, names);
         return SIM_EINPUT;
     }
-    if (s->links_at.line == 0) {
-        for (const sim_param *p = links_params; p->key != NULL; p++) {
-            scen_default(s, p, &s->cfg.links);
-        }
-    }
     for (uint32_t i = 0; i < s->nsets; i++) {
         if (!s->sets[i].used && strcmp(s->sets[i].block, "scenario") != 0) {
             snprintf(msg, len, "--set %s: no block '%s' in this scenario", s->sets[i].text, s->sets[i].block);
@@ -1403,12 +1659,24 @@ static sim_err scen_finish(scen *s, char *msg, size_t len)
 /* Turn a failed pcall's error object into one line. */
 static void scen_error_line(lua_State *L, int status, const scen *s, char *msg, size_t len)
 {
-    if (status == LUA_ERRMEM) {
+    if (s->limit_msg[0] != '\0') {
+        snprintf(msg, len, "%s", s->limit_msg);
+        return;
+    }
+    if (status == LUA_ERRMEM || s->out_of_memory) {
         snprintf(msg, len, "%s: scenario exceeds the memory limit (256 MiB)", s->path);
         return;
     }
+    int type = lua_type(L, -1);
+    if (type != LUA_TSTRING && type != LUA_TNUMBER) {
+        snprintf(msg, len, "%s: the scenario raised an error that is not a string (a %s)", s->path,
+                 lua_typename(L, type));
+        return;
+    }
     const char *e = lua_tostring(L, -1);
-    snprintf(msg, len, "%s", e != NULL ? e : "error in scenario");
+    size_t plen = strlen(s->path);
+    int located = (strncmp(e, s->path, plen) == 0 && e[plen] == ':') || strncmp(e, "--set ", 6) == 0;
+    snprintf(msg, len, "%s%s%s", located ? "" : s->path, located ? "" : ": ", e);
     msg[strcspn(msg, "\n")] = '\0';
 }
 
@@ -1425,6 +1693,12 @@ static int scen_pmain(lua_State *L)
     scen_make_env(L);
     lua_setupvalue(L, -2, 1);
     lua_call(L, 0, 0);
+    if (s->links_at.line == 0) {
+        /* links{} is optional: run it empty, so defaults and --set links.* apply. */
+        lua_pushcfunction(L, scen_block_links);
+        lua_newtable(L);
+        lua_call(L, 1, 0);
+    }
     return 0;
 }
 
@@ -1573,6 +1847,8 @@ sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *h
     s->now = now;
     s->hook_err = SIM_OK;
     s->budget = SCEN_CALLBACK_INSTRUCTIONS;
+    s->limit_msg[0] = '\0';
+    s->out_of_memory = 0;
     lua_newtable(L);
     s->pending_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pushcfunction(L, scen_pcallback);
@@ -1780,59 +2056,132 @@ static void scen_put_action(FILE *f, const scen *s, const sim_action *a)
     fputs(" }", f);
 }
 
-/* Copy the source of an every() function from the scenario file. */
+/* Lines first..last of path, joined, malloc'd; *first_len is the length of the first line. */
+static char *scen_read_lines(const char *path, int first, int last, size_t *first_len)
+{
+    FILE *src = fopen(path, "r");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char line[4096];
+    int ln = 0;
+    *first_len = 0;
+    while (src != NULL && ln < last && fgets(line, sizeof line, src) != NULL) {
+        size_t n = strlen(line);
+        if (n > 0 && line[n - 1] != '\n' && !feof(src)) {
+            continue;                    /* the rest of an over-long line: not counted again */
+        }
+        if (++ln < first) {
+            continue;
+        }
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(buf, cap);
+            if (grown == NULL) {
+                free(buf);
+                fclose(src);
+                return NULL;
+            }
+            buf = grown;
+        }
+        memcpy(buf + len, line, n + 1);
+        len += n;
+        if (ln == first) {
+            *first_len = len;
+        }
+    }
+    if (src != NULL) {
+        fclose(src);
+    }
+    return buf;
+}
+
+/* 1 if text[0..len) is one Lua expression (compiled, never run). */
+static int scen_is_expression(lua_State *L, const char *text, size_t len)
+{
+    size_t n = len + 8;
+    char *chunk = malloc(n);
+    if (chunk == NULL) {
+        return 0;
+    }
+    memcpy(chunk, "return ", 7);
+    memcpy(chunk + 7, text, len);
+    int ok = luaL_loadbufferx(L, chunk, len + 7, "=every", "t") == LUA_OK;
+    lua_pop(L, 1);
+    free(chunk);
+    return ok;
+}
+
+/*
+ * Write the source of an every() function, copied from the scenario file:
+ * from a "function" on its first line to the first "end" on its last line
+ * that makes the text compile as one expression (so comments and other code
+ * on those lines are left out). A named function loses its name.
+ */
 static void scen_put_function(FILE *f, const scen *s, int ref)
 {
     lua_State *L = s->L;
     lua_Debug ar;
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
     lua_getinfo(L, ">S", &ar);
-    FILE *src = fopen(s->path, "r");
-    char line[4096];
-    int ln = 0, started = 0;
-    while (src != NULL && fgets(line, sizeof line, src) != NULL) {
-        ln++;
-        if (ln < ar.linedefined || ln > ar.lastlinedefined) {
-            continue;
+    size_t first_len = 0;
+    char *buf = scen_read_lines(s->path, ar.linedefined, ar.lastlinedefined, &first_len);
+    size_t len = buf != NULL ? strlen(buf) : 0;
+    size_t last_start = len;
+    while (last_start > 0 && (last_start == len || buf[last_start - 1] != '\n')) {
+        last_start--;
+    }
+    for (char *fn = buf ? strstr(buf, "function") : NULL; fn != NULL && (size_t)(fn - buf) < first_len;
+         fn = strstr(fn + 1, "function")) {
+        char *params = strchr(fn + 8, '(');
+        if (params == NULL) {
+            break;
         }
-        char *text = line;
-        if (!started) {
-            char *fn = strstr(line, "function");
-            if (fn == NULL) {
-                break;
+        for (char *end = strstr(buf + last_start, "end"); end != NULL; end = strstr(end + 1, "end")) {
+            if (end < params) {
+                continue;
             }
-            fputs("function", f);
-            text = fn + 8;
-            while (*text == ' ') {
-                text++;
-            }
-            if (*text != '(') {
-                text = strchr(text, '(');   /* drop a function's name */
-            }
-            started = 1;
+            size_t body = (size_t)(end + 3 - params);
+            char *text = malloc(body + 9);
             if (text == NULL) {
                 break;
             }
-        }
-        if (ln == ar.lastlinedefined) {
-            char *end = NULL;
-            for (char *p = strstr(text, "end"); p != NULL; p = strstr(p + 1, "end")) {
-                end = p;
+            memcpy(text, "function", 8);
+            memcpy(text + 8, params, body);
+            text[body + 8] = '\0';
+            if (scen_is_expression(L, text, body + 8)) {
+                fputs(text, f);
+                free(text);
+                free(buf);
+                return;
             }
-            if (end != NULL) {
-                end[3] = '\0';
-            }
-            fputs(text, f);
-        } else {
-            fputs(text, f);
+            free(text);
         }
     }
-    if (src != NULL) {
-        fclose(src);
+    free(buf);
+    fputs("function(sim) end --[[ source not found ]]", f);
+}
+
+/* The topology block with a file path made absolute, so run.lua works from any folder. */
+static void scen_put_topology(FILE *f, const scen *s)
+{
+    const sim_config *c = &s->cfg;
+    topo_cfg t = c->topology;
+    char *abs = NULL;
+    if (t.kind == TOPO_FILE && t.path != NULL && t.path[0] != '/') {
+        char *dir = realpath(c->base_dir, NULL);
+        if (dir != NULL) {
+            abs = malloc(strlen(dir) + strlen(t.path) + 2);
+            if (abs != NULL) {
+                sprintf(abs, "%s/%s", dir, t.path);
+                t.path = abs;
+            }
+            free(dir);
+        }
     }
-    if (!started) {
-        fputs("function(sim) end --[[ source not found ]]", f);
-    }
+    char lead[64];
+    snprintf(lead, sizeof lead, " kind = \"%s\"", topo_kinds[t.kind]);
+    scen_put_block(f, "topology", lead, topo_params(t.kind), &t);
+    free(abs);
 }
 
 sim_err scen_write_resolved(const scen *s, FILE *f)
@@ -1842,9 +2191,7 @@ sim_err scen_write_resolved(const scen *s, FILE *f)
             s->path, (long long)c->scenario.seed);
     fputs("-- Every key is shown with its value, defaults included. Run it with: mycosim run run.lua\n", f);
     scen_put_block(f, "scenario", NULL, scenario_params, &c->scenario);
-    char lead[64];
-    snprintf(lead, sizeof lead, " kind = \"%s\"", topo_kinds[c->topology.kind]);
-    scen_put_block(f, "topology", lead, topo_params(c->topology.kind), &c->topology);
+    scen_put_topology(f, s);
     scen_put_block(f, "links", NULL, links_params, &c->links);
     for (uint32_t m = 0; m < c->nmodels; m++) {
         scen_put_block(f, c->models[m].model->name, NULL, c->models[m].model->params, c->models[m].cfg);
