@@ -551,6 +551,13 @@ static void gossip_summarize(const void *state, const sim_run *run, double *out)
     out[4] = g->t_all >= 0 ? sim_time_to_s(g->t_all) : NAN;
 }
 
+static size_t gossip_bytes(const void *state)
+{
+    const gossip_state *g = state;
+    size_t n = g->n ? g->n : 1;
+    return sizeof *g + n * (sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at);
+}
+
 const sim_model gossip_model = {
     .name = "gossip",
     .help = "rumor mongering: push, pull, push-pull with Demers' stop rules",
@@ -565,4 +572,5 @@ const sim_model gossip_model = {
     .sample = gossip_sample,
     .summarize = gossip_summarize,
     .destroy = gossip_destroy,
+    .bytes = gossip_bytes,
 };

@@ -128,6 +128,12 @@ static void phold_destroy(void *state)
     free(state);
 }
 
+static size_t phold_bytes(const void *state)
+{
+    (void)state;
+    return sizeof(phold_state);
+}
+
 const sim_model phold_model = {
     .name = "phold",
     .help = "the PHOLD benchmark, as ROSS ships it",
@@ -141,4 +147,5 @@ const sim_model phold_model = {
     .sample = phold_sample,
     .summarize = phold_summarize,
     .destroy = phold_destroy,
+    .bytes = phold_bytes,
 };

@@ -166,6 +166,8 @@ static void cli_print_stats(double load_s, const run_stats *st)
     fprintf(stderr, "run      %8.3f %11llu %13.0f\n", st->wall_s, (unsigned long long)st->events, eps);
     fprintf(stderr, "output   %8.3f                            %8.1f\n", st->output_s,
             st->rss_peak_kib / 1024.0);
+    fprintf(stderr, "memory   %.1f MiB held by the run after setup (nodes, topology, queue, models)\n",
+            (double)st->bytes / 1048576.0);
 }
 
 static int cli_load(const cli_args *a, scen **s)

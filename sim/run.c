@@ -407,6 +407,26 @@ static sim_err run_setup(sim_run *run, double *topo_s)
     return SIM_OK;
 }
 
+size_t run_bytes(const sim_run *run)
+{
+    const topo_graph *g = &run->g;
+    size_t n = run->n, bytes = n * sizeof *run->node;
+    if (!g->complete && g->off != NULL) {
+        bytes += (n + 1) * sizeof *g->off + 2 * (size_t)g->m * sizeof *g->adj;
+    }
+    bytes += g->x != NULL ? 2 * n * sizeof *g->x : 0;
+    bytes += g->cell != NULL ? n * sizeof *g->cell : 0;
+    bytes += run->bfs != NULL ? n * (sizeof *run->bfs + sizeof *run->seen) : 0;
+    bytes += run->capheld * sizeof *run->held;
+    bytes += evq_bytes(&run->q);
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        if (run->models[m]->bytes != NULL && run->state[m] != NULL) {
+            bytes += run->models[m]->bytes(run->state[m]);
+        }
+    }
+    return bytes;
+}
+
 static void run_teardown(sim_run *run)
 {
     for (uint32_t m = 0; m < run->nmodels; m++) {
@@ -664,6 +684,7 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
     sim_err err = run_setup(run, &st.topo_s);
     st.setup_s = run_wall_s() - t0;
     st.rss_setup_kib = run_peak_rss_kib();
+    st.bytes = err == SIM_OK ? run_bytes(run) : 0;
     if (err == SIM_OK) {
         err = run_out_open(run, &out, opts);
         opened = 1;

@@ -42,6 +42,7 @@ typedef struct run_stats {
     double output_s;         /* wall time to write summary, run.lua and plots */
     long rss_setup_kib;      /* peak resident memory after setup, KiB */
     long rss_peak_kib;       /* peak resident memory at the end, KiB */
+    size_t bytes;            /* run_bytes() after setup */
 } run_stats;
 
 /* Options of `mycosim run` that are not part of the scenario. */
@@ -124,6 +125,13 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
 sim_err run_nodes_init(sim_run *run) SIM_MUST_CHECK;
 /* Free what run_nodes_init and net_init allocated. */
 void run_nodes_destroy(sim_run *run);
+
+/*
+ * Heap bytes the run holds now: node records, topology (CSR, coordinates,
+ * cells), network scratch and held messages, the event queue, and each
+ * model's state. bytes_per_node = this / n is what `--stats` reports.
+ */
+size_t run_bytes(const sim_run *run);
 
 /* A uniform draw in [0, 1) from the run-level stream. */
 double run_uniform(sim_run *run);

@@ -221,6 +221,8 @@ typedef struct sim_model {
     /* Fill out[0 .. nsummary-1] at the end of the run. */
     void (*summarize)(const void *state, const sim_run *run, double *out);
     void (*destroy)(void *state);     /* NULL-safe */
+    /* Bytes the state holds on the heap, for memory accounting (may be NULL: 0). */
+    size_t (*bytes)(const void *state);
 } sim_model;
 
 /* The registry (models/models.c): NULL-terminated. */
