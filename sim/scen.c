@@ -1036,26 +1036,26 @@ static int scen_action_partition(lua_State *L)
     return 1;
 }
 
-static int scen_action_heal(lua_State *L)
+/* An action that takes no keys: heal{} or stop{} (the empty table is optional). */
+static int scen_action_bare(lua_State *L, act_kind kind, const char *name)
 {
     if (lua_gettop(L) > 0) {
-        scen_block_table(L, "heal");
-        scen_only_keys(L, 1, "heal", NULL, 0);
+        scen_block_table(L, name);
+        scen_only_keys(L, 1, name, NULL, 0);
     }
-    scen_new_action(L, ACT_HEAL);
+    scen_new_action(L, kind);
     scen_track_pending(L);
     return 1;
 }
 
+static int scen_action_heal(lua_State *L)
+{
+    return scen_action_bare(L, ACT_HEAL, "heal");
+}
+
 static int scen_action_stop(lua_State *L)
 {
-    if (lua_gettop(L) > 0) {
-        scen_block_table(L, "stop");
-        scen_only_keys(L, 1, "stop", NULL, 0);
-    }
-    scen_new_action(L, ACT_STOP);
-    scen_track_pending(L);
-    return 1;
+    return scen_action_bare(L, ACT_STOP, "stop");
 }
 
 static int scen_action_shock(lua_State *L)
