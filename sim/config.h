@@ -33,6 +33,9 @@ typedef enum act_target { TARGET_RANDOM, TARGET_DEGREE, TARGET_REGION, TARGET_CE
 typedef enum part_by { PART_RANDOM, PART_REGION, PART_CELLS, PART_HALFPLANE, PART_NODES } part_by;
 typedef enum part_mode { PART_DROP, PART_QUEUE } part_mode;
 
+/* Name of an action kind, as in scenarios and events.csv (defined in act.c). */
+const char *act_name(int kind);
+
 /* One `key = value` of a set{} action, already type-checked. */
 typedef struct act_setting {
     int block;               /* model index in sim_config.models, or -1 for links */

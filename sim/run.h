@@ -161,7 +161,5 @@ sim_err act_check(sim_run *run, const sim_action *a) SIM_MUST_CHECK;
 /* Apply an action now; detail gets a short description, affected a count. */
 sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail_len,
                   uint64_t *affected) SIM_MUST_CHECK;
-/* Name of an action kind, as in events.csv. */
-const char *act_name(int kind);
 
 #endif

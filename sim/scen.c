@@ -1365,16 +1365,22 @@ static void scen_reraise_limits(lua_State *L, int status)
     }
 }
 
+/* A failed protected call: limits pass through, other errors give (false, message). */
+static int scen_pcall_failed(lua_State *L, int status)
+{
+    scen_reraise_limits(L, status);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+}
+
 /* pcall(f, ...) as in Lua, except that the instruction and memory limits pass through. */
 static int scen_pcall(lua_State *L)
 {
     luaL_checkany(L, 1);
     int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
     if (status != LUA_OK) {
-        scen_reraise_limits(L, status);
-        lua_pushboolean(L, 0);
-        lua_insert(L, -2);
-        return 2;
+        return scen_pcall_failed(L, status);
     }
     lua_pushboolean(L, 1);
     lua_insert(L, 1);
@@ -1411,10 +1417,7 @@ static int scen_xpcall(lua_State *L)
     lua_rotate(L, 3, 1);                 /* f, handler, f, args... */
     int status = lua_pcall(L, n - 2, LUA_MULTRET, 2);
     if (status != LUA_OK) {
-        scen_reraise_limits(L, status);
-        lua_pushboolean(L, 0);
-        lua_insert(L, -2);
-        return 2;
+        return scen_pcall_failed(L, status);
     }
     lua_pushboolean(L, 1);
     lua_replace(L, 2);                   /* f, true, results... */
@@ -1997,8 +2000,7 @@ static void scen_put_block(FILE *f, const char *name, const char *lead, const si
 
 static void scen_put_action(FILE *f, const scen *s, const sim_action *a)
 {
-    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock", "stop" };
-    fprintf(f, "%s {", names[a->kind]);
+    fprintf(f, "%s {", act_name(a->kind));
     const char *sep = " ";
     if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER) {
         if (a->nodes.ids != NULL) {
