@@ -55,11 +55,10 @@ sim_err net_check(sim_run *run)
     return SIM_OK;
 }
 
-/* One latency draw in seconds from the law, on the sender's stream. */
-static double net_latency_s(sim_run *run, uint32_t src, uint32_t dst)
+/* One latency draw in seconds from the law, on the sender's stream r. */
+static double net_latency_s(sim_run *run, gsl_rng *r, uint32_t src, uint32_t dst)
 {
     const sim_dist *d = &run->links->latency;
-    gsl_rng *r = sim_rng(run, src);
     double x;
     switch (d->kind) {
     case SIM_DIST_CONSTANT:
@@ -143,8 +142,9 @@ static void net_transmit(sim_run *run, uint32_t src, uint32_t dst, sim_time dela
 void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t data)
 {
     SIM_ASSERT(src < run->n && dst < run->n);
-    sim_time delay = sim_time_from_s(net_latency_s(run, src, dst));
-    int dropped = run->links->loss > 0.0 && gsl_rng_uniform(sim_rng(run, src)) < run->links->loss;
+    gsl_rng *r = sim_rng(run, src);   /* bound once: latency, then loss */
+    sim_time delay = sim_time_from_s(net_latency_s(run, r, src, dst));
+    int dropped = run->links->loss > 0.0 && gsl_rng_uniform(r) < run->links->loss;
     net_transmit(run, src, dst, delay < 1 ? 1 : delay, dropped, kind, data);
 }
 
