@@ -488,15 +488,21 @@ static sim_err gossip_init(sim_run *run, const void *cfg, void **state)
     }
     g->cfg = cfg;
     g->n = sim_nodes(run);
-    g->state = calloc(g->n ? g->n : 1, 1);
-    g->contacts = calloc(g->n ? g->n : 1, 1);
-    g->informed_at = calloc(g->n ? g->n : 1, sizeof *g->informed_at);
+    g->state = sim_node_array(run, sizeof *g->state);
+    g->contacts = sim_node_array(run, sizeof *g->contacts);
+    g->informed_at = sim_node_array(run, sizeof *g->informed_at);
     g->t_last = -1;
     g->t_all = -1;
     memset(g->seen, 0xff, sizeof g->seen);   /* every slot SIM_NONE */
     if (g->state == NULL || g->contacts == NULL || g->informed_at == NULL) {
         gossip_destroy(g);
         return sim_fail(run, SIM_ENOMEM, "gossip: out of memory for %u nodes", sim_nodes(run));
+    }
+    /* Read at nearly every event; contacts only under a counter rule. */
+    sim_hint_per_node(run, g->state, sizeof *g->state);
+    sim_hint_per_node(run, g->informed_at, sizeof *g->informed_at);
+    if (g->cfg->stop == GOSSIP_STOP_FEEDBACK_COUNTER || g->cfg->stop == GOSSIP_STOP_BLIND_COUNTER) {
+        sim_hint_per_node(run, g->contacts, sizeof *g->contacts);
     }
     sim_err err = gossip_seed_origins(g, run);
     if (err != SIM_OK) {

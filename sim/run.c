@@ -30,6 +30,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "mem.h"
 #include "plot.h"
 #include "rng.h"
 #include "trace.h"
@@ -107,6 +108,20 @@ gsl_rng *sim_rng(sim_run *run, uint32_t node)
 uint64_t sim_node_hash(const sim_run *run, uint32_t node, uint64_t salt)
 {
     return rng_at(rng_key(run->seed, node), ~salt);
+}
+
+void *sim_node_array(const sim_run *run, size_t size)
+{
+    return mem_zalloc(run->n, size);
+}
+
+void sim_hint_per_node(sim_run *run, const void *base, size_t size)
+{
+    if (run->nhints < SIM_HINTS_MAX && base != NULL) {
+        run->hint[run->nhints].base = base;
+        run->hint[run->nhints].size = size;
+        run->nhints++;
+    }
 }
 
 uint32_t sim_degree(const sim_run *run, uint32_t node)
@@ -335,7 +350,7 @@ static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
 sim_err run_nodes_init(sim_run *run)
 {
     uint32_t n = run->n;
-    run->node = calloc(n ? n : 1, sizeof *run->node);
+    run->node = mem_zalloc(n, sizeof *run->node);
     run->rng = gsl_rng_alloc(rng_gsl_counter);
     if (run->node == NULL || run->rng == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory for %u nodes", n);

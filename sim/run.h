@@ -107,6 +107,11 @@ struct sim_run {
     const sim_model **models;
     void **state;            /* per model */
     uint8_t current;         /* model whose callback is running */
+    struct {
+        const void *base;    /* a model's per-node array (sim_hint_per_node) */
+        size_t size;         /* its element size */
+    } hint[SIM_HINTS_MAX];
+    uint32_t nhints;
     double *row;             /* scratch for one CSV row or summary */
     uint32_t row_len;
 };

@@ -100,6 +100,23 @@ gsl_rng *sim_rng(sim_run *run, uint32_t node);
 /* A stateless hash of (seed, node, salt): a fixed per-node draw, e.g. a phase. */
 uint64_t sim_node_hash(const sim_run *run, uint32_t node, uint64_t salt);
 
+/* --- Per-node state --------------------------------------------------------- */
+
+/*
+ * A zeroed array of sim_nodes(run) elements of `size` bytes, for a model's
+ * structure-of-arrays state: backed by huge pages when big (fewer TLB misses
+ * on random access). Free it with free(). NULL when out of memory.
+ */
+void *sim_node_array(const sim_run *run, size_t size);
+/*
+ * Declare that the model reads base[v * size] when an event for node v is
+ * handled, so the core may prefetch it a few events ahead (at most
+ * SIM_HINTS_MAX arrays per run; further ones are ignored). Only a hint: it
+ * changes speed, never results. Call it from init.
+ */
+#define SIM_HINTS_MAX 4
+void sim_hint_per_node(sim_run *run, const void *base, size_t size);
+
 /* --- Network ------------------------------------------------------------- */
 
 /* Degree in the static topology (n - 1 for the complete topology). */

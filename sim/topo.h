@@ -21,6 +21,7 @@ typedef enum topo_kind {
 
 typedef enum topo_uplink { TOPO_UPLINK_RING, TOPO_UPLINK_STAR, TOPO_UPLINK_COMPLETE } topo_uplink;
 typedef enum topo_format { TOPO_FMT_EDGELIST, TOPO_FMT_GRAPHML, TOPO_FMT_GML } topo_format;
+typedef enum topo_generator { TOPO_GEN_DIRECT, TOPO_GEN_IGRAPH } topo_generator;
 
 /* The `topology{}` block. Which fields a kind uses: doc/scenarios.md. */
 typedef struct topo_cfg {
@@ -28,6 +29,7 @@ typedef struct topo_cfg {
     int64_t n;             /* nodes (complete, erdos_renyi, barabasi_albert, watts_strogatz, geometric, ring) */
     double degree;         /* erdos_renyi: mean degree; p = degree / (n - 1) */
     int64_t m;             /* barabasi_albert: edges each new node brings */
+    int generator;         /* barabasi_albert: topo_generator */
     int64_t k;             /* watts_strogatz: ring-lattice degree (even) before rewiring */
     double p;              /* watts_strogatz: rewiring probability */
     double radius;         /* geometric: connection radius in the unit square */

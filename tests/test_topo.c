@@ -17,6 +17,7 @@
 
 #include <CUnit/CUnit.h>
 #include <igraph.h>
+#include <gsl/gsl_cdf.h>
 
 #include "test_util.h"
 #include "topo.h"
@@ -163,7 +164,7 @@ static void test_topo_kind_names_follow_enum_order(void)
 static void test_topo_params_list_each_kinds_keys_with_required_flags(void)
 {
     static const char *const keys[][5] = {
-        { "n", NULL }, { "n", "degree", NULL }, { "n", "m", NULL }, { "n", "k", "p", NULL },
+        { "n", NULL }, { "n", "degree", NULL }, { "n", "m", "generator", NULL }, { "n", "k", "p", NULL },
         { "n", "radius", NULL }, { "dims", "periodic", NULL }, { "n", NULL },
         { "cells", "size", "gateways", "uplink", NULL }, { "path", "format", NULL }
     };
@@ -333,7 +334,7 @@ static void test_topo_csr_equals_igraph_rebuilt_with_same_seed(void)
     const uint64_t seed = 20240917;
     topo_cfg cfgs[] = {
         { .kind = TOPO_ERDOS_RENYI, .n = 3001, .degree = 5.75 },
-        { .kind = TOPO_BARABASI_ALBERT, .n = 2503, .m = 3 },
+        { .kind = TOPO_BARABASI_ALBERT, .n = 2503, .m = 3, .generator = TOPO_GEN_IGRAPH },
         { .kind = TOPO_WATTS_STROGATZ, .n = 1999, .k = 6, .p = 0.237 },
         { .kind = TOPO_GEOMETRIC, .n = 1500, .radius = 0.0613 },
         { .kind = TOPO_LATTICE, .dims = { 2, dims } },
@@ -389,21 +390,92 @@ static void test_topo_csr_equals_igraph_rebuilt_with_same_seed(void)
     }
 }
 
+/* The direct generator: node v > 0 has exactly min(m, v) neighbours older than itself. */
+static void test_topo_barabasi_albert_direct_links_each_node_to_min_m_v_older_ones(void)
+{
+    static const int64_t ms[] = { 1, 3, 20 };   /* 20: the stamp path for large m */
+    for (size_t c = 0; c < sizeof ms / sizeof ms[0]; c++) {
+        topo_cfg cfg = { .kind = TOPO_BARABASI_ALBERT, .n = 4001, .m = ms[c] };
+        topo_graph g;
+        if (!build(&cfg, 4242 + c, &g)) {
+            return;
+        }
+        check_csr(&g);
+        uint32_t m = (uint32_t)ms[c], bad = 0;
+        for (uint32_t v = 0; v < g.n; v++) {
+            uint32_t older = 0;
+            for (uint32_t i = g.off[v]; i < g.off[v + 1]; i++) {
+                older += g.adj[i] < v;
+            }
+            bad += older != (v < m ? v : m);
+        }
+        CHECK_MSG(bad == 0, "m = %u: %u nodes without min(m, v) older neighbours", m, bad);
+        topo_free(&g);
+    }
+}
+
+/* Pooled degree histogram of `seeds` graphs into bins: degree m .. m+9, then three wide bins. */
+enum { BA_BINS = 13 };
+static void ba_degree_histogram(topo_cfg cfg, uint64_t seed0, int seeds, double *bins)
+{
+    for (int s = 0; s < seeds; s++) {
+        topo_graph g;
+        if (!build(&cfg, seed0 + (uint64_t)s, &g)) {
+            return;
+        }
+        for (uint32_t v = 0; v < g.n; v++) {
+            int64_t d = (int64_t)topo_degree(&g, v) - cfg.m;
+            int b = d < 0 ? 0 : d < 10 ? (int)d : d < 17 ? 10 : d < 47 ? 11 : 12;
+            bins[b]++;
+        }
+        topo_free(&g);
+    }
+}
+
+/*
+ * Same law as igraph_barabasi_game (psumtree, power 1, A = 1): the pooled
+ * degree histograms of 5 + 5 graphs of 20,000 nodes, m = 3, pass a
+ * two-sample chi-square test (12 degrees of freedom) at the 0.1% level. The
+ * two generators draw differently, so only the law can agree. A wrong
+ * weight (degree instead of degree + 1) moves the degree-3 bin alone by
+ * about 0.05 x 100,000 = 5,000 nodes and fails by a wide margin.
+ */
+static void test_topo_barabasi_albert_direct_has_igraphs_degree_law(void)
+{
+    double a[BA_BINS] = { 0 }, b[BA_BINS] = { 0 }, chi2 = 0.0;
+    topo_cfg direct = { .kind = TOPO_BARABASI_ALBERT, .n = 20000, .m = 3 };
+    topo_cfg viaig = direct;
+    viaig.generator = TOPO_GEN_IGRAPH;
+    ba_degree_histogram(direct, 100, 5, a);
+    ba_degree_histogram(viaig, 200, 5, b);
+    for (int i = 0; i < BA_BINS; i++) {
+        if (a[i] + b[i] > 0) {
+            chi2 += (a[i] - b[i]) * (a[i] - b[i]) / (a[i] + b[i]);   /* equal totals */
+        }
+    }
+    double p = gsl_cdf_chisq_Q(chi2, BA_BINS - 1);
+    printf("[deg 3: %.0f vs %.0f, deg >= 50: %.0f vs %.0f, chi2 %.1f, p %.3f] ",
+           a[0], b[0], a[12], b[12], chi2, p);
+    CHECK_MSG(p > 0.001, "degree histograms differ: chi2 = %.1f, p = %.2g", chi2, p);
+}
+
 static void test_topo_barabasi_albert_edges_are_sum_of_min_m_i(void)
 {
-    /* Node i > 0 brings min(m, i) distinct edges (PSUMTREE, no start graph). */
-    topo_cfg cfg = { .kind = TOPO_BARABASI_ALBERT, .n = 5003, .m = 4 };
-    topo_graph g;
-    uint64_t want = 1 + 2 + 3 + (uint64_t)4 * (5003 - 4);
+    /* Node i > 0 brings min(m, i) distinct edges (no start graph), with either generator. */
+    for (int gen = TOPO_GEN_DIRECT; gen <= TOPO_GEN_IGRAPH; gen++) {
+        topo_cfg cfg = { .kind = TOPO_BARABASI_ALBERT, .n = 5003, .m = 4, .generator = gen };
+        topo_graph g;
+        uint64_t want = 1 + 2 + 3 + (uint64_t)4 * (5003 - 4);
 
-    if (!build(&cfg, 777, &g)) {
-        return;
+        if (!build(&cfg, 777, &g)) {
+            return;
+        }
+        CU_ASSERT_EQUAL(g.n, 5003);
+        CHECK_MSG(g.m == want, "generator %d: m = %llu, expected %llu", gen,
+                  (unsigned long long)g.m, (unsigned long long)want);
+        check_csr(&g);
+        topo_free(&g);
     }
-    CU_ASSERT_EQUAL(g.n, 5003);
-    CHECK_MSG(g.m == want, "m = %llu, expected %llu", (unsigned long long)g.m,
-              (unsigned long long)want);
-    check_csr(&g);
-    topo_free(&g);
 }
 
 static void test_topo_erdos_renyi_mean_degree_close_to_requested(void)
@@ -916,6 +988,10 @@ static CU_TestInfo topo_tests[] = {
     { "CSR equals igraph rebuilt with same seed",
       test_topo_csr_equals_igraph_rebuilt_with_same_seed },
     { "barabasi_albert edge count", test_topo_barabasi_albert_edges_are_sum_of_min_m_i },
+    { "barabasi_albert direct: min(m, v) older neighbours",
+      test_topo_barabasi_albert_direct_links_each_node_to_min_m_v_older_ones },
+    { "barabasi_albert direct has igraph's degree law",
+      test_topo_barabasi_albert_direct_has_igraphs_degree_law },
     { "erdos_renyi mean degree", test_topo_erdos_renyi_mean_degree_close_to_requested },
     { "watts_strogatz p = 0 is k-regular",
       test_topo_watts_strogatz_without_rewiring_is_k_regular_ring },
