@@ -6,7 +6,7 @@
 -- TARGET; a rumor then spreads from one surviving node.
 --   TARGET = "degree": the 500 hubs go; network.csv shows the giant component
 --                      falling to 89% of all nodes and the live graph breaking
---                      into ~495 components; the rumor misses the fragments
+--                      into ~460 components; the rumor misses the fragments
 --                      (residue ~6% in summary.csv).
 --   TARGET = "random": 500 random nodes go; the giant component keeps ~95% of
 --                      all nodes (~13 components) and the rumor reaches all
