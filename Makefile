@@ -73,4 +73,4 @@ check-headers:
 	        -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
 
 clean:
-	rm -rf $(B) build-asan build-bench build-bench-heap2 build-bench-heap4
+	rm -rf $(B) build-asan build-bench build-bench-heap2 build-bench-heap4 build-bench-cal

@@ -7,7 +7,8 @@
 #   2. gossip push-pull, fanout 1, on Barabasi-Albert m = 3 with lognormal
 #      latency, until every node knows (a stop{} action): 100k, 1M, 10M nodes;
 #   3. the queue comparison: radix buckets (default) vs 4-ary heap vs binary
-#      heap, on the PHOLD and gossip event mixes at 1k and 1M nodes;
+#      heap vs calendar queue, on the PHOLD and gossip event mixes at 1k and
+#      1M nodes;
 # and prints Markdown tables. The full run rewrites doc/performance.md.
 # Figures come from `mycosim run --stats` (run phase only: setup and output
 # excluded, as ROSS reports its event rate); peak RSS from getrusage.
@@ -28,6 +29,7 @@ build() {   # build DIR EXTRA_FLAGS
 build build-bench ""
 build build-bench-heap4 "-DEVQ_HEAP_ARITY=4"
 build build-bench-heap2 "-DEVQ_HEAP_ARITY=2"
+build build-bench-cal "-DEVQ_CALENDAR"
 
 cat > "$tmp/phold.lua" <<'EOF'
 scenario { name = "bench_phold", seed = 1, duration = 10, sample_every = 1000 }
@@ -112,18 +114,18 @@ done
 echo
 echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"
 echo
-echo "| workload | nodes | radix buckets (default) | 4-ary heap | binary heap | radix / binary |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| workload | nodes | radix buckets (default) | 4-ary heap | binary heap | calendar | radix / binary |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for n in $QUEUE_SIZES; do
     for w in phold gossip; do
         row=""
-        for b in build-bench build-bench-heap4 build-bench-heap2; do
+        for b in build-bench build-bench-heap4 build-bench-heap2 build-bench-cal; do
             if [ "$w" = phold ]; then line=$(median3 "$b" "$tmp/phold.lua" "$n" "$(phold_dur "$n")")
             else line=$(one "$b" "$tmp/gossip.lua" "$n" 1000); fi
             row="$row $(echo "$line" | awk '{print $3}')"
         done
         echo "$row" | awk -v w="$w" -v n="$n" '{
-            printf "| %s | %d | %.2fM | %.2fM | %.2fM | %.2fx |\n", w, n, $1/1e6, $2/1e6, $3/1e6, $1/$3 }'
+            printf "| %s | %d | %.2fM | %.2fM | %.2fM | %.2fM | %.2fx |\n", w, n, $1/1e6, $2/1e6, $3/1e6, $4/1e6, $1/$3 }'
     done
 done
 } | tee "$out"

@@ -21,6 +21,8 @@
  * Memory: 32 bytes per pending event plus bucket slack (each bucket array
  * only grows; at most about twice the peak occupancy of that bucket).
  *
+ * The calendar queue of evq_cal.c replaces it in the -DEVQ_CALENDAR build.
+ *
  * Size-based choice (measured, doc/performance.md): below EVQ_SMALL expected
  * pending events the 4-ary heap alone fits in cache and is faster (10% at
  * 1,000 PHOLD nodes); from about 30,000 on the buckets win (1.4x at 100,000,
@@ -150,6 +152,45 @@ sim_time evq_min_time(const evq *q)
 size_t evq_bytes(const evq *q)
 {
     return q->now.cap * sizeof(sim_event);
+}
+#elif defined(EVQ_CALENDAR)
+/*
+ * Built with -DEVQ_CALENDAR (only by `make bench`): the engine's queue is the
+ * calendar queue of evq_cal.c.
+ */
+sim_err evq_init(evq *q, size_t cap)
+{
+    memset(q, 0, sizeof *q);
+    return evq_cal_init(&q->cal, cap);
+}
+
+void evq_destroy(evq *q)
+{
+    evq_cal_destroy(&q->cal);
+}
+
+sim_err evq_push(evq *q, const sim_event *ev)
+{
+    SIM_TRY(evq_cal_push(&q->cal, ev));
+    q->len = q->cal.len;
+    return SIM_OK;
+}
+
+int evq_pop(evq *q, sim_event *out)
+{
+    int got = evq_cal_pop(&q->cal, out);
+    q->len = q->cal.len;
+    return got;
+}
+
+sim_time evq_min_time(const evq *q)
+{
+    return evq_cal_min_time(&q->cal);
+}
+
+size_t evq_bytes(const evq *q)
+{
+    return evq_cal_bytes(&q->cal);
 }
 #else
 sim_err evq_init(evq *q, size_t cap)

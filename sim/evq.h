@@ -1,13 +1,17 @@
 /*
  * evq.h -- the pending-event queue.
  *
- * Two structures, both ordered by (time, src, seq), a total order because seq
- * is unique per sender:
+ * Three structures, all ordered by (time, src, seq), a total order because
+ * seq is unique per sender:
  *   evq_heap  a d-ary implicit min-heap (d = 2 or 4), O(log n) push and pop;
+ *   evq_cal   a calendar queue (Brown 1988) whose current day is an
+ *             evq_heap, O(1) expected push and pop (see evq_cal.c);
  *   evq       a monotone radix queue of time buckets over an evq_heap for
  *             the events at the current instant (the default; see evq.c).
  * The radix queue relies on the engine never scheduling into the past:
  * every pushed time is >= the time of the last event popped.
+ * `make bench` builds the engine with each of them (-DEVQ_HEAP_ARITY=2|4,
+ * -DEVQ_CALENDAR) to compare them on the same event mixes.
  */
 #ifndef MYCOSIM_EVQ_H
 #define MYCOSIM_EVQ_H
@@ -45,6 +49,43 @@ sim_err evq_heap_push(evq_heap *h, const sim_event *ev) SIM_MUST_CHECK;
 /* Remove the earliest event into *out; 0 if empty. */
 int evq_heap_pop(evq_heap *h, sim_event *out);
 
+/* --- Calendar queue ---------------------------------------------------------- */
+
+struct evq_cal_node;     /* a pooled event and the link to the next one (evq_cal.c) */
+struct evq_cal_bucket;   /* one day of every year: a list of events and their earliest time */
+
+typedef struct evq_cal {
+    evq_heap day;               /* events before `top`, by the full key; not empty while len > 0 */
+    sim_time top;               /* events before it are in `day`, the others in buckets */
+    int64_t cur;                /* last day moved into `day`: top >= (cur + 1) << shift */
+    unsigned shift;             /* log2 of the bucket (day) width in ns */
+    uint32_t nb;                /* buckets, a power of two: a year is nb days */
+    struct evq_cal_bucket *b;   /* the nb buckets */
+    struct evq_cal_node *node;  /* the event pool (no allocation per event) */
+    uint32_t cap;               /* pool slots allocated */
+    uint32_t fresh;             /* slots [0, fresh) hold events or are free; the rest unused */
+    uint32_t free;              /* first slot of the free list, or none */
+    size_t inb;                 /* events in buckets */
+    size_t scanned;             /* empty days scanned since the last resize */
+    size_t len;                 /* events pending in all */
+} evq_cal;
+
+/* An empty calendar; cap is a hint of how many events will be pending. */
+sim_err evq_cal_init(evq_cal *c, size_t cap) SIM_MUST_CHECK;
+void evq_cal_destroy(evq_cal *c);
+/* Add an event, 0 <= ev->time < SIM_TIME_MAX; SIM_ENOMEM only when growing fails. */
+sim_err evq_cal_push(evq_cal *c, const sim_event *ev) SIM_MUST_CHECK;
+/* Remove the earliest event into *out: 1; 0 if empty; -1 if moving the next day failed (out of memory: fatal). */
+int evq_cal_pop(evq_cal *c, sim_event *out);
+/* Bytes allocated by the calendar. */
+size_t evq_cal_bytes(const evq_cal *c);
+
+/* Time of the earliest event, or SIM_TIME_MAX if empty. O(1). */
+static inline sim_time evq_cal_min_time(const evq_cal *c)
+{
+    return c->len > 0 ? c->day.ev[0].time : SIM_TIME_MAX;
+}
+
 /* --- The engine's queue: monotone radix buckets ------------------------------- */
 
 #define EVQ_BUCKETS 65
@@ -65,6 +106,7 @@ typedef struct evq {
     evq_heap now;                  /* events at time == last, by (src, seq) */
     evq_bucket b[EVQ_BUCKETS];     /* b[i], i >= 1: times whose top differing bit from last is i-1 */
     size_t len;                    /* events pending in all */
+    evq_cal cal;                   /* the queue instead, when built with -DEVQ_CALENDAR */
 } evq;
 
 /* An empty queue; cap is a hint of how many events will be pending (< EVQ_SMALL: heap only). */
