@@ -29,6 +29,7 @@
  * 1.9x at 1,000,000). A small queue therefore uses the heap alone.
  */
 #include "evq.h"
+#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -219,7 +220,7 @@ static sim_err evq_append(evq *q, int i, const sim_event *ev)
     evq_bucket *b = &q->b[i];
     if (b->len == b->cap) {
         uint32_t cap = b->cap ? b->cap * 2 : 64;
-        sim_event *grown = realloc(b->ev, (size_t)cap * sizeof *grown);
+        sim_event *grown = mem_realloc(b->ev, cap, sizeof *grown);
         if (grown == NULL) {
             return SIM_ENOMEM;
         }
@@ -238,9 +239,33 @@ static sim_err evq_append(evq *q, int i, const sim_event *ev)
 static sim_err evq_place(evq *q, const sim_event *ev)
 {
     if (ev->time == q->last) {
+        if (q->near != NULL) {
+            q->near(q->near_ctx, ev, 1);
+        }
         return evq_heap_push(&q->now, ev);
     }
-    return evq_append(q, evq_bucket_of(q->last, ev->time), ev);
+    int i = evq_bucket_of(q->last, ev->time);
+    if (i <= q->near_bucket && q->near != NULL) {
+        q->near(q->near_ctx, ev, i <= q->near_bucket - 3);
+    }
+    return evq_append(q, i, ev);
+}
+
+/*
+ * Every EVQ_ADAPT pops, set the near bound to the bucket holding times up to
+ * the span that EVQ_NEAR_EVENTS events took to pass: times in bucket i
+ * differ from `last` below bit i, so they are at most 2^i - 1 ns ahead.
+ */
+#define EVQ_ADAPT 4096
+static void evq_adapt_near(evq *q)
+{
+    if (++q->pops < EVQ_ADAPT) {
+        return;
+    }
+    uint64_t window = (uint64_t)(q->last - q->pops_from) / (EVQ_ADAPT / EVQ_NEAR_EVENTS);
+    q->near_bucket = window > 0 ? 64 - __builtin_clzll(window) : 0;
+    q->pops = 0;
+    q->pops_from = q->last;
 }
 
 sim_err evq_push(evq *q, const sim_event *ev)
@@ -281,6 +306,7 @@ int evq_pop(evq *q, sim_event *out)
     }
     evq_heap_pop(&q->now, out);
     q->len--;
+    evq_adapt_near(q);
     return 1;
 }
 
@@ -307,3 +333,9 @@ size_t evq_bytes(const evq *q)
     return bytes;
 }
 #endif
+
+void evq_set_near(evq *q, evq_near_fn fn, void *ctx)
+{
+    q->near = fn;
+    q->near_ctx = ctx;
+}

@@ -88,6 +88,8 @@ static inline sim_time evq_cal_min_time(const evq_cal *c)
 
 /* --- The engine's queue: monotone radix buckets ------------------------------- */
 
+typedef void (*evq_near_fn)(void *ctx, const sim_event *ev, int close);
+
 #define EVQ_BUCKETS 65
 
 typedef struct evq_bucket {
@@ -107,7 +109,27 @@ typedef struct evq {
     evq_bucket b[EVQ_BUCKETS];     /* b[i], i >= 1: times whose top differing bit from last is i-1 */
     size_t len;                    /* events pending in all */
     evq_cal cal;                   /* the queue instead, when built with -DEVQ_CALENDAR */
+    evq_near_fn near;              /* prefetch hook, or NULL (evq_set_near) */
+    void *near_ctx;
+    int near_bucket;               /* events filed at or below it are "near" */
+    uint32_t pops;                 /* pops since near_bucket was last adapted */
+    sim_time pops_from;            /* `last` at that moment */
 } evq;
+
+/*
+ * The radix queue calls the hook for each event it files into a bucket due
+ * within about EVQ_NEAR_EVENTS events (the bound adapts to the measured
+ * event density), with close = 1 if it is due within about an eighth of
+ * that, so the engine can prefetch what handling the event will touch in two
+ * stages (first what the event names, then what those records point to):
+ * cache misses then overlap instead of stalling one after another. An event
+ * may be reported more than once as it moves nearer. The hook must not
+ * touch the queue. Other builds never call it.
+ */
+#ifndef EVQ_NEAR_EVENTS
+#define EVQ_NEAR_EVENTS 64
+#endif
+void evq_set_near(evq *q, evq_near_fn fn, void *ctx);
 
 /* An empty queue; cap is a hint of how many events will be pending (< EVQ_SMALL: heap only). */
 sim_err evq_init(evq *q, size_t cap) SIM_MUST_CHECK;

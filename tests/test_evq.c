@@ -266,6 +266,69 @@ static void test_evq_min_time_tracks_the_earliest_event(void)
     }
 }
 
+#if !defined(EVQ_CALENDAR) && !defined(EVQ_HEAP_ARITY)
+/* What the near hook saw, per event (indexed by seq). */
+typedef struct test_evq_seen {
+    uint8_t *far;      /* reported while still some way off */
+    uint8_t *close;    /* reported close */
+} test_evq_seen;
+
+static void test_evq_near(void *ctx, const sim_event *ev, int close)
+{
+    test_evq_seen *s = ctx;
+    (close ? s->close : s->far)[ev->seq] = 1;
+}
+
+/*
+ * The radix queue's prefetch hook: every event is reported close before it
+ * pops, most are first reported while still some way off (which is the
+ * point: lead time for the prefetch), and the pop order is the same as
+ * without the hook. A hold model of 20,000 pending events, 300,000 pops.
+ */
+static void test_evq_near_hook_reports_events_before_they_pop(void)
+{
+    enum { PENDING = 20000, POPS = 300000, TOTAL = PENDING + POPS };
+    test_evq_seen seen = { calloc(TOTAL, 1), calloc(TOTAL, 1) };
+    uint64_t *order[2] = { malloc(POPS * sizeof(uint64_t)), malloc(POPS * sizeof(uint64_t)) };
+    CU_ASSERT_FATAL(seen.far != NULL && seen.close != NULL && order[0] != NULL && order[1] != NULL);
+    uint32_t unreported = 0, far = 0;
+    for (int hooked = 0; hooked < 2; hooked++) {
+        evq q;
+        CU_ASSERT_EQUAL_FATAL(evq_init(&q, PENDING), SIM_OK);
+        if (hooked) {
+            evq_set_near(&q, test_evq_near, &seen);
+        }
+        uint32_t seq = 0;
+        for (; seq < PENDING; seq++) {
+            sim_event ev = { .time = (sim_time)(rng_at(5, seq) % 1000000), .src = seq % 97, .seq = seq };
+            CU_ASSERT_EQUAL(evq_push(&q, &ev), SIM_OK);
+        }
+        for (uint32_t i = 0; i < POPS; i++) {
+            sim_event ev;
+            CU_ASSERT_EQUAL_FATAL(evq_pop(&q, &ev), 1);
+            order[hooked][i] = ev.seq;
+            if (hooked) {
+                unreported += !seen.close[ev.seq];
+                far += seen.far[ev.seq];
+            }
+            sim_event nx = { .time = ev.time + 1 + (sim_time)(rng_at(6, seq) % 2000000),
+                             .src = seq % 97, .seq = seq };
+            seq++;
+            CU_ASSERT_EQUAL(evq_push(&q, &nx), SIM_OK);
+        }
+        evq_destroy(&q);
+    }
+    printf("[%u of %u popped events reported early] ", far, (unsigned)POPS);
+    CU_ASSERT_EQUAL(unreported, 0);
+    CU_ASSERT(far > POPS / 2);
+    CU_ASSERT(memcmp(order[0], order[1], POPS * sizeof(uint64_t)) == 0);
+    free(seen.far);
+    free(seen.close);
+    free(order[0]);
+    free(order[1]);
+}
+#endif
+
 static CU_TestInfo evq_tests[] = {
     { "min time tracks the earliest event", test_evq_min_time_tracks_the_earliest_event },
     { "equal times pop in key order", test_evq_equal_times_pop_in_key_order },
@@ -273,6 +336,9 @@ static CU_TestInfo evq_tests[] = {
     { "spread times and ties pop sorted", test_evq_spread_times_and_ties_pop_sorted },
     { "interleaved hold model keeps order", test_evq_interleaved_hold_model_keeps_order },
     { "calendar resizes up and down", test_evq_calendar_resizes_up_and_down },
+#if !defined(EVQ_CALENDAR) && !defined(EVQ_HEAP_ARITY)
+    { "near hook reports events before they pop", test_evq_near_hook_reports_events_before_they_pop },
+#endif
     CU_TEST_INFO_NULL
 };
 
