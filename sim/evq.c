@@ -29,7 +29,6 @@
  * 1.9x at 1,000,000). A small queue therefore uses the heap alone.
  */
 #include "evq.h"
-#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -220,7 +219,7 @@ static sim_err evq_append(evq *q, int i, const sim_event *ev)
     evq_bucket *b = &q->b[i];
     if (b->len == b->cap) {
         uint32_t cap = b->cap ? b->cap * 2 : 64;
-        sim_event *grown = mem_realloc(b->ev, cap, sizeof *grown);
+        sim_event *grown = realloc(b->ev, (size_t)cap * sizeof *grown);
         if (grown == NULL) {
             return SIM_ENOMEM;
         }

@@ -54,16 +54,3 @@ void *mem_zalloc(size_t count, size_t size)
     }
     return p;
 }
-
-void *mem_realloc(void *p, size_t count, size_t size)
-{
-    size_t bytes = mem_bytes(count, size);
-    if (bytes == 0) {
-        return NULL;
-    }
-    void *q = realloc(p, bytes);
-    if (q != NULL && bytes >= MEM_HUGE) {
-        mem_advise(q, bytes);
-    }
-    return q;
-}

@@ -26,7 +26,4 @@ void *mem_zalloc(size_t count, size_t size);
 /* Like mem_zalloc, but the contents are left undefined. */
 void *mem_alloc(size_t count, size_t size);
 
-/* realloc to count x size bytes; a grown array of MEM_HUGE or more is advised. */
-void *mem_realloc(void *p, size_t count, size_t size);
-
 #endif
