@@ -92,10 +92,19 @@ typedef void (*evq_near_fn)(void *ctx, const sim_event *ev, int close);
 
 #define EVQ_BUCKETS 65
 
+/* Bucket storage: fixed blocks of events, chained, recycled through a free list. */
+#define EVQ_BLOCK_EVENTS 127   /* 127 x 32 + 16 header bytes: 4,080 bytes */
+
+typedef struct evq_block {
+    struct evq_block *next;    /* the next block of the same bucket, or of the free list */
+    uint32_t len;              /* events used */
+    uint32_t pad_;
+    sim_event ev[EVQ_BLOCK_EVENTS];
+} evq_block;
+
 typedef struct evq_bucket {
-    sim_event *ev;     /* unordered events */
-    uint32_t len, cap;
-    sim_time min;      /* earliest time in the bucket (valid when len > 0) */
+    evq_block *head;   /* the block being filled first, then full ones; NULL if empty */
+    sim_time min;      /* earliest time in the bucket (valid when not empty) */
 } evq_bucket;
 
 /* Below this many expected pending events the heap alone is faster (it fits in cache). */
@@ -107,6 +116,8 @@ typedef struct evq {
     uint64_t used;                 /* bit b set: bucket b+1 is not empty */
     evq_heap now;                  /* events at time == last, by (src, seq) */
     evq_bucket b[EVQ_BUCKETS];     /* b[i], i >= 1: times whose top differing bit from last is i-1 */
+    evq_block *spare;              /* free blocks, kept for reuse (freed by evq_destroy) */
+    size_t nblocks;                /* blocks allocated */
     size_t len;                    /* events pending in all */
     evq_cal cal;                   /* the queue instead, when built with -DEVQ_CALENDAR */
     evq_near_fn near;              /* prefetch hook, or NULL (evq_set_near) */

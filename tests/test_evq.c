@@ -327,6 +327,43 @@ static void test_evq_near_hook_reports_events_before_they_pop(void)
     free(order[0]);
     free(order[1]);
 }
+/*
+ * Radix bucket blocks are recycled: a hold model with 20,000 pending events
+ * never holds more than one partly used block per bucket beyond the full
+ * ones, and draining and refilling the queue allocates nothing new.
+ */
+static void test_evq_bucket_blocks_are_recycled(void)
+{
+    enum { PENDING = 20000 };
+    evq q;
+    CU_ASSERT_EQUAL_FATAL(evq_init(&q, PENDING), SIM_OK);
+    uint32_t seq = 0;
+    for (; seq < PENDING; seq++) {
+        sim_event ev = { .time = (sim_time)(rng_at(7, seq) % 1000000), .src = 1, .seq = seq };
+        CU_ASSERT_EQUAL(evq_push(&q, &ev), SIM_OK);
+    }
+    size_t bound = PENDING / EVQ_BLOCK_EVENTS + EVQ_BUCKETS;
+    size_t most = 0;
+    for (uint32_t i = 0; i < 200000; i++) {
+        sim_event ev;
+        CU_ASSERT_EQUAL_FATAL(evq_pop(&q, &ev), 1);
+        sim_event nx = { .time = ev.time + 1 + (sim_time)(rng_at(8, seq) % 3000000), .src = 1,
+                         .seq = seq++ };
+        CU_ASSERT_EQUAL(evq_push(&q, &nx), SIM_OK);
+        most = q.nblocks > most ? q.nblocks : most;
+    }
+    CHECK_MSG(most <= bound, "%zu blocks for %d pending events (bound %zu)", most, PENDING, bound);
+    sim_event ev;
+    while (evq_pop(&q, &ev) == 1) {
+    }
+    size_t drained = q.nblocks;
+    for (uint32_t i = 0; i < PENDING; i++, seq++) {
+        sim_event e2 = { .time = ev.time + 1 + (sim_time)(rng_at(9, seq) % 1000000), .src = 1, .seq = seq };
+        CU_ASSERT_EQUAL(evq_push(&q, &e2), SIM_OK);
+    }
+    CU_ASSERT_EQUAL(q.nblocks, drained);
+    evq_destroy(&q);
+}
 #endif
 
 static CU_TestInfo evq_tests[] = {
@@ -338,6 +375,7 @@ static CU_TestInfo evq_tests[] = {
     { "calendar resizes up and down", test_evq_calendar_resizes_up_and_down },
 #if !defined(EVQ_CALENDAR) && !defined(EVQ_HEAP_ARITY)
     { "near hook reports events before they pop", test_evq_near_hook_reports_events_before_they_pop },
+    { "bucket blocks are recycled", test_evq_bucket_blocks_are_recycled },
 #endif
     CU_TEST_INFO_NULL
 };
