@@ -19,7 +19,9 @@
  *     contiguous thread segment v .. last[v], so moving a subtree is a few
  *     pointer splices along the path that changes, not a walk over the tree.
  *   - Potentials pi[] make every tree arc's reduced cost
- *     rc(e) = cost(e) + pi(src) - pi(dst) zero; pi(r) = 0.
+ *     rc(e) = cost(e) + pi(src) - pi(dst) zero. A pivot shifts the
+ *     potentials of the smaller side of the tree, so pi(r) may drift from 0
+ *     (kept below 2^56 by renormalising); ns_potential subtracts it.
  *   - Pricing is block search: scan arcs cyclically from where the last scan
  *     stopped, in blocks of B = ceil(sqrt(m)) arcs; after each block, if an
  *     arc with negative signed reduced cost was seen, the most negative one
@@ -39,18 +41,65 @@
  * so no tree repeats and the method terminates (AMO Thm 11.8).
  *
  * Warm start: after supplies, costs or capacities change, the old tree is
- * kept. Tree flows are recomputed bottom-up (reverse thread order); a tree
- * arc that would leave its bounds, or that would break strong feasibility,
- * is fixed at its bound and its subtree is rehung from the root through its
- * artificial arc carrying the difference. Then the thread is rebuilt and
- * potentials recomputed, O(n + m), and pivoting resumes from a tree that is
- * usually a few pivots from optimal.
+ * kept. Two repairs, chosen by what changed:
+ *
+ *   - Dual repair (ns_dual_repair), when the old basis is still dual
+ *     feasible: only supplies, finite capacities, or costs of nontree arcs
+ *     that keep their reduced cost's sign changed, and big M is unchanged;
+ *     and, on graphs of NS_DUAL_HANDOFF_N nodes or more, the supplies moved
+ *     by at most 1/40 of the total (a larger move is better served by the
+ *     primal repair: measured, see doc/solvers.md).
+ *     Reduced costs are then still right and only tree flows break. They are
+ *     recomputed for the new data, O(n + m), and every tree arc out of
+ *     [0, cap] goes on a list. Each dual pivot takes a listed arc out of the
+ *     tree at the bound it violates. That cuts the tree into S (its subtree)
+ *     and R (the rest, with the root); the entering arc is the nontree real
+ *     arc across the cut, oriented so that it can carry the excess the other
+ *     way, with the smallest signed reduced cost, so shifting the potentials
+ *     of S by that reduced cost keeps every arc dual feasible. The excess is
+ *     pushed around the entering arc's cycle (which may put other tree arcs
+ *     out of bounds: they are listed). If no arc qualifies, no flow can get
+ *     across the cut: MCF_INFEASIBLE. When the list is empty the tree is
+ *     primal and dual feasible, so optimal, with no big-M detour. Cost per
+ *     pivot: the ratio test scans only the smaller side of the cut and its
+ *     arcs (an adjacency built in ns_load), and the leaving arc is the listed
+ *     one whose smaller side is smallest.
+ *     Nontree artificial arcs are left out; so does the primal pricing, so
+ *     both solve the problem with those arcs deleted, which has the same
+ *     answer: a feasible problem has a solution without artificial flow,
+ *     and an optimum with artificial flow left means infeasible, as in the
+ *     cold start (big M exceeds any simple path's cost).
+ *   - Primal repair (ns_primal_start) otherwise, or when the dual repair
+ *     hands over (below): tree flows are recomputed bottom-up (reverse thread
+ *     order); a tree arc that would leave its bounds, or that would break
+ *     strong feasibility, is fixed at its bound and its subtree is rehung
+ *     from the root through its artificial arc carrying the difference. Then
+ *     the thread is rebuilt and potentials recomputed, O(n + m), and primal
+ *     pivoting resumes. Rehung subtrees move their potentials by about M,
+ *     and pivoting them back can cost as much as a cold solve.
+ *
+ * Why the dual repair terminates. The cost of the tree's basic solution
+ * (the dual objective) rises by (reduced cost of the entering arc) x
+ * (excess pushed) in each pivot, so no basis repeats across pivots with a
+ * nonzero reduced cost. A run of zero ones could cycle in theory; after
+ * NS_DUAL_BLAND of them in a row the leaving arc is the violated one of
+ * smallest index and ties in the ratio test go to the smallest index
+ * (Bland's rule, here for the dual simplex), which cannot cycle. And as a
+ * hard guarantee, independent of that argument, the repair makes at most
+ * n + m pivots before it hands over to the primal repair, which terminates
+ * by strong feasibility. On large graphs it hands over much earlier when
+ * pivots cascade (NS_DUAL_CASCADE): measured, the primal repair is then the
+ * cheaper finish. The dual repair leaves the tree optimal but not always
+ * strongly feasible; the next primal repair restores that.
  *
  * Complexity: O(m) per initialisation; each pivot costs O(B) to O(m) for
  * pricing, O(depth) for the ratio test and the tree splice, and O(size of
- * the moved subtree) for potentials. The number of pivots is not polynomially
- * bounded in theory; in practice it is a small multiple of n.
- * Memory: about 30 bytes per arc and 60 per node, all allocated in ns_alloc.
+ * the moved subtree) for potentials; a dual pivot costs O(smaller side of its
+ * cut + the arcs there) for the ratio test instead of pricing. The number of
+ * pivots is not polynomially bounded in theory; in practice it is a small
+ * multiple of n (cold) or of the number of changed nodes (dual repair).
+ * Memory: 78 bytes per arc (32 of them the dual repair's adjacency) and
+ * about 110 per node, all allocated in ns_alloc.
  */
 #include "netsimplex.h"
 
@@ -66,6 +115,18 @@ enum {
 
 enum { NS_MIN_BLOCK = 10 };
 
+/* One end of a real arc in the adjacency of the dual ratio test. The scan
+ * reads these sequentially; keeping the far end and the cost here, rather
+ * than looking up src/dst/cost by arc index, saves three cache misses per
+ * arc on large graphs. */
+typedef struct ns_slot {
+    uint32_t arc;           /* internal arc index */
+    uint32_t end;           /* far end node; NS_SLOT_IN set if the arc enters this node */
+    int64_t cost;           /* copy of cost[arc], kept in step by ns_set_cost */
+} ns_slot;
+
+#define NS_SLOT_IN (UINT32_C(1) << 31)
+
 struct ns {
     uint32_t max_n, max_m;  /* workspace size */
     uint32_t n, m;          /* current problem */
@@ -73,7 +134,11 @@ struct ns {
     uint32_t block_user;    /* block size asked for, 0 = default */
     uint32_t next_arc;      /* where the next pricing scan starts */
     int has_tree;           /* 1 when the tree arrays hold a valid basis */
+    int dual_ok;            /* 1 when that basis is dual feasible: no real arc prices out */
+    int infeasible;         /* 1 when the last ns_init proved infeasibility (dual repair) */
+    uint8_t stamp;          /* current value of mark[] for the side being scanned */
     uint64_t pivots;        /* pivots of the current solve */
+    double supply_moved;    /* sum of |supply changes| since the last ns_init */
     int64_t art_cost;       /* big M of the artificial arcs */
     int64_t cost_const;     /* sum over arcs of lower * cost */
 
@@ -104,6 +169,13 @@ struct ns {
     int32_t *stem_rev;      /* old rev[] of stem nodes */
     int32_t *stem_after;    /* old thread[last[]] of stem nodes */
     int64_t *bal;           /* net imbalance per subtree during repair */
+
+    /* Dual repair (warm start after supply changes), see ns_dual_repair. */
+    uint32_t *adj_first;    /* [n+2] real arcs at node v: adj[adj_first[v] .. adj_first[v+1]) */
+    ns_slot *adj;           /* [2m] both ends of every real arc except self-loops (ns_load) */
+    uint8_t *mark;          /* [n+1] == stamp for nodes on the side of the cut being scanned */
+    uint32_t *infeas;       /* [n] tree arcs that may be out of bounds, pruned lazily */
+    int8_t *listed;         /* [m+n] 1 while the arc is in infeas[]; all 0 between solves */
 };
 
 ns *ns_alloc(uint32_t n, uint32_t m)
@@ -138,12 +210,18 @@ ns *ns_alloc(uint32_t n, uint32_t m)
     w->stem_rev = malloc(nn * sizeof *w->stem_rev);
     w->stem_after = malloc(nn * sizeof *w->stem_after);
     w->bal = malloc(nn * sizeof *w->bal);
+    w->adj_first = malloc((nn + 1) * sizeof *w->adj_first);
+    w->adj = malloc((2 * (size_t)m + 1) * sizeof *w->adj);
+    w->mark = calloc(nn, sizeof *w->mark);
+    w->infeas = malloc(nn * sizeof *w->infeas);
+    w->listed = calloc(na, sizeof *w->listed);
     if (w->src == NULL || w->dst == NULL || w->cost == NULL || w->cap == NULL
         || w->flow == NULL || w->state == NULL || w->ext2int == NULL || w->lower == NULL
         || w->supply_in == NULL || w->supply == NULL || w->pi == NULL || w->parent == NULL
         || w->pred == NULL || w->dir == NULL || w->thread == NULL || w->rev == NULL
         || w->succ == NULL || w->last == NULL || w->stem == NULL || w->stem_rev == NULL
-        || w->stem_after == NULL || w->bal == NULL) {
+        || w->stem_after == NULL || w->bal == NULL || w->adj_first == NULL
+        || w->adj == NULL || w->mark == NULL || w->infeas == NULL || w->listed == NULL) {
         ns_free(w);
         return NULL;
     }
@@ -177,12 +255,44 @@ void ns_free(ns *w)
     free(w->stem_rev);
     free(w->stem_after);
     free(w->bal);
+    free(w->adj_first);
+    free(w->adj);
+    free(w->mark);
+    free(w->infeas);
+    free(w->listed);
     free(w);
 }
 
 /* Largest |value| we accept for costs, capacities and supplies: leaves room
  * for sums of a few of them and for the big-M potentials. */
 #define NS_DATA_MAX (INT64_C(1) << 52)
+
+/* Real arcs by end node, CSR, in O(n + m); self-loops never cross a cut. */
+static void ns_build_adjacency(ns *w)
+{
+    uint32_t n = w->n, m = w->m;
+    uint32_t *restrict first = w->adj_first;
+    for (uint32_t v = 0; v <= n + 1; v++) {
+        first[v] = 0;
+    }
+    for (uint32_t i = 0; i < m; i++) {
+        if (w->src[i] != w->dst[i]) {
+            first[w->src[i]]++;
+            first[w->dst[i]]++;
+        }
+    }
+    for (uint32_t v = 1; v <= n + 1; v++) {
+        first[v] += first[v - 1];
+    }
+    /* first[v] is now the end of v's range; filling backwards moves it to the start. */
+    for (uint32_t i = m; i-- > 0;) {
+        uint32_t a = w->src[i], b = w->dst[i];
+        if (a != b) {
+            w->adj[--first[a]] = (ns_slot){ .arc = i, .end = b, .cost = w->cost[i] };
+            w->adj[--first[b]] = (ns_slot){ .arc = i, .end = a | NS_SLOT_IN, .cost = w->cost[i] };
+        }
+    }
+}
 
 mcf_status ns_load(ns *w, const mcf_problem *p)
 {
@@ -211,6 +321,9 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
     w->n = n;
     w->m = m;
     w->has_tree = 0;
+    w->dual_ok = 0;
+    w->infeasible = 0;
+    w->supply_moved = 0;
     w->pivots = 0;
     w->next_arc = 0;
     w->block = w->block_user;
@@ -255,6 +368,7 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
         w->supply[p->head[e]] += lo;
         w->cost_const += lo * p->cost[e];
     }
+    ns_build_adjacency(w);
     return MCF_OPTIMAL;
 }
 
@@ -267,6 +381,7 @@ mcf_status ns_set_supply(ns *w, uint32_t v, int64_t supply)
         return MCF_ERANGE;
     }
     w->supply[v] += supply - w->supply_in[v];
+    w->supply_moved += fabs((double)(supply - w->supply_in[v]));
     w->supply_in[v] = supply;
     return MCF_OPTIMAL;
 }
@@ -282,6 +397,23 @@ mcf_status ns_set_cost(ns *w, uint32_t e, int64_t cost)
     uint32_t i = w->ext2int[e];
     w->cost_const += w->lower[e] * (cost - w->cost[i]);
     w->cost[i] = cost;
+    /* Keep the adjacency's copies of the cost: O(degree of the two ends). */
+    for (int end = 0; end < 2; end++) {
+        uint32_t v = end ? w->dst[i] : w->src[i];
+        for (uint32_t k = w->adj_first[v]; k < w->adj_first[v + 1]; k++) {
+            if (w->adj[k].arc == i) {
+                w->adj[k].cost = cost;
+            }
+        }
+    }
+    /* A nontree arc whose reduced cost keeps its sign leaves the basis dual
+     * feasible (the potentials do not depend on it); a tree arc moves them. */
+    if (w->dual_ok) {
+        int64_t rc = cost + w->pi[w->src[i]] - w->pi[w->dst[i]];
+        if (w->state[i] == NS_STATE_TREE || w->state[i] * rc < 0) {
+            w->dual_ok = 0;
+        }
+    }
     return MCF_OPTIMAL;
 }
 
@@ -293,13 +425,21 @@ mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap)
     if (cap != MCF_INF && cap > NS_DATA_MAX) {
         return MCF_ERANGE;
     }
-    w->cap[w->ext2int[e]] = (cap == MCF_INF) ? MCF_INF : cap - w->lower[e];
+    uint32_t i = w->ext2int[e];
+    /* A finite bound keeps the basis dual feasible (an arc at its upper bound
+     * just carries the new bound); an infinite one sends such an arc to its
+     * lower bound, where its reduced cost may have the wrong sign. */
+    if (cap == MCF_INF && w->state[i] == NS_STATE_UPPER) {
+        w->dual_ok = 0;
+    }
+    w->cap[i] = (cap == MCF_INF) ? MCF_INF : cap - w->lower[e];
     return MCF_OPTIMAL;
 }
 
 void ns_reset(ns *w)
 {
     w->has_tree = 0;
+    w->dual_ok = 0;
 }
 
 void ns_set_block_size(ns *w, uint32_t block)
@@ -386,110 +526,6 @@ static void ns_compute_potentials(ns *w)
         int32_t p = w->parent[v];
         w->pi[v] = (w->dir[v] > 0) ? w->pi[p] - w->cost[a] : w->pi[p] + w->cost[a];
     }
-}
-
-mcf_status ns_init(ns *w)
-{
-    uint32_t n = w->n, m = w->m;
-    int32_t root = (int32_t)n;
-
-    /* Big M: more than the cost of any simple path of real arcs. */
-    int64_t maxc = 0;
-    for (uint32_t i = 0; i < m; i++) {
-        int64_t c = w->cost[i] < 0 ? -w->cost[i] : w->cost[i];
-        if (c > maxc) {
-            maxc = c;
-        }
-    }
-    int64_t big;
-    if (__builtin_mul_overflow(maxc + 1, (int64_t)n + 1, &big) || big > NS_DATA_MAX * 8) {
-        return MCF_ERANGE;
-    }
-    w->art_cost = big;
-    for (uint32_t v = 0; v < n; v++) {
-        w->cost[m + v] = big;
-        w->cap[m + v] = MCF_INF;
-    }
-    w->parent[root] = -1;
-    w->pred[root] = UINT32_MAX;
-    w->dir[root] = 0;
-    w->pivots = 0;
-
-    if (!w->has_tree) {
-        /* Cold: every real arc at its lower bound, every node under the root. */
-        memset(w->state, NS_STATE_LOWER, m);
-        memset(w->flow, 0, (size_t)m * sizeof *w->flow);
-        for (uint32_t v = 0; v < n; v++) {
-            ns_set_artificial(w, v, 1, 0);
-        }
-        ns_rebuild_thread(w);
-    } else {
-        /* Warm: keep the nontree arcs at their bounds (clamped to new caps). */
-        for (uint32_t i = 0; i < m; i++) {
-            if (w->state[i] == NS_STATE_UPPER && w->cap[i] == MCF_INF) {
-                w->state[i] = NS_STATE_LOWER;
-            }
-            if (w->state[i] == NS_STATE_LOWER) {
-                w->flow[i] = 0;
-            } else if (w->state[i] == NS_STATE_UPPER) {
-                w->flow[i] = w->cap[i];
-            }
-        }
-        for (uint32_t v = 0; v < n; v++) {
-            if (w->pred[v] >= m) {
-                w->state[w->pred[v]] = NS_STATE_TREE;
-            } else {
-                w->state[m + v] = NS_STATE_LOWER;
-                w->flow[m + v] = 0;
-            }
-        }
-    }
-
-    /* Tree flows bottom-up with repair (see the file comment). */
-    int64_t *bal = w->bal;
-    for (uint32_t v = 0; v < n; v++) {
-        bal[v] = w->supply[v];
-    }
-    bal[root] = 0;
-    for (uint32_t i = 0; i < m; i++) {
-        if (w->state[i] == NS_STATE_UPPER) {
-            bal[w->src[i]] -= w->flow[i];
-            bal[w->dst[i]] += w->flow[i];
-        }
-    }
-    int cut = 0;
-    for (int32_t v = w->rev[root]; v != root; v = w->rev[v]) {
-        uint32_t a = w->pred[v];
-        int32_t p = w->parent[v];
-        if (a >= m) {
-            ns_set_artificial(w, (uint32_t)v, bal[v] >= 0, bal[v] >= 0 ? bal[v] : -bal[v]);
-            continue;
-        }
-        int64_t f = (w->dir[v] > 0) ? bal[v] : -bal[v];
-        int64_t c = w->cap[a];
-        int strong = (w->dir[v] > 0) ? (f < c || c == MCF_INF) : (f > 0);
-        if (f >= 0 && (c == MCF_INF || f <= c) && strong) {
-            w->flow[a] = f;
-            bal[p] += bal[v];
-            continue;
-        }
-        /* Fix the arc at its nearest bound, hang v from the root. */
-        int64_t fb = (f <= 0) ? 0 : (c != MCF_INF && f >= c) ? c : f;
-        w->flow[a] = fb;
-        w->state[a] = (fb == 0) ? NS_STATE_LOWER : NS_STATE_UPPER;
-        int64_t sent = (w->dir[v] > 0) ? fb : -fb;
-        bal[p] += sent;
-        int64_t r = bal[v] - sent;
-        ns_set_artificial(w, (uint32_t)v, r >= 0, r >= 0 ? r : -r);
-        cut++;
-    }
-    if (cut) {
-        ns_rebuild_thread(w);
-    }
-
-    ns_compute_potentials(w);
-    w->has_tree = 1;
-    return MCF_OPTIMAL;
 }
 
 /* Block search pricing: the entering arc or UINT32_MAX if none prices out. */
@@ -627,14 +663,493 @@ static void ns_update_tree(ns *w, uint32_t in_arc, int32_t u_in, int32_t v_in,
     }
 }
 
+/* The join (nearest common ancestor) of u and v: climb from the node with
+ * the smaller subtree until both walks meet. */
+static int32_t ns_join(const ns *w, int32_t u, int32_t v)
+{
+    const int32_t *restrict succ = w->succ;
+    const int32_t *restrict parent = w->parent;
+    while (u != v) {
+        if (succ[u] < succ[v]) {
+            u = parent[u];
+        } else {
+            v = parent[v];
+        }
+    }
+    return u;
+}
+
+/* The end of tree arc a farther from the root. */
+static int32_t ns_child(const ns *w, uint32_t a)
+{
+    return (w->pred[w->src[a]] == a) ? (int32_t)w->src[a] : (int32_t)w->dst[a];
+}
+
+/* How far tree arc a is outside [0, cap]: > 0 above cap, < 0 below 0, 0
+ * inside or not a tree arc. */
+static int64_t ns_violation(const ns *w, uint32_t a)
+{
+    int64_t f = w->flow[a], c = w->cap[a];
+    if (w->state[a] != NS_STATE_TREE) {
+        return 0;
+    }
+    if (f < 0) {
+        return f;
+    }
+    return (c != MCF_INF && f > c) ? f - c : 0;
+}
+
+/* Nodes on the smaller side of the cut made by removing tree arc a. */
+static uint32_t ns_cut_side(const ns *w, uint32_t a)
+{
+    int32_t below = w->succ[ns_child(w, a)];
+    int32_t above = (int32_t)w->n + 1 - below;
+    return (uint32_t)(below < above ? below : above);
+}
+
+/* Put tree arc a on the dual repair's list if it is out of bounds. Listed
+ * arcs are tree arcs (an arc leaves the tree only as the leaving arc, whose
+ * entry is dropped at the next selection), so the list holds at most n. */
+static void ns_list_if_violated(ns *w, uint32_t a, uint32_t *nlist)
+{
+    if (!w->listed[a] && ns_violation(w, a) != 0) {
+        w->listed[a] = 1;
+        w->infeas[(*nlist)++] = a;
+    }
+}
+
+/* Send val (signed: along the arc if > 0) over nontree arc `in` and back
+ * around its tree cycle, which peaks at `join`. When nlist is not NULL (dual
+ * repair), tree arcs pushed out of bounds are listed. */
+static void ns_augment(ns *w, uint32_t in, int64_t val, int32_t join, uint32_t *nlist)
+{
+    int64_t *restrict flow = w->flow;
+    const int32_t *restrict parent = w->parent;
+    const uint32_t *restrict pred = w->pred;
+    const int8_t *restrict dir = w->dir;
+    flow[in] += val;
+    for (int32_t u = (int32_t)w->src[in]; u != join; u = parent[u]) {
+        flow[pred[u]] -= dir[u] * val;
+        if (nlist != NULL) {
+            ns_list_if_violated(w, pred[u], nlist);
+        }
+    }
+    for (int32_t u = (int32_t)w->dst[in]; u != join; u = parent[u]) {
+        flow[pred[u]] += dir[u] * val;
+        if (nlist != NULL) {
+            ns_list_if_violated(w, pred[u], nlist);
+        }
+    }
+}
+
+/* Bound on |pi(root)| before the potentials are renormalised. Potentials
+ * relative to the root stay below 2^56 (big M is at most 2^55) and one
+ * shift below 2^58, so every |pi| stays below 2^59 and sums of two of them
+ * and a cost fit in int64. Data far from the limits never get here. */
+#define NS_PI_DRIFT (INT64_C(1) << 56)
+
+/* Second half of a pivot (primal or dual), after the flows moved: `in`
+ * replaces the tree arc above u_out, the subtree of u_out is rehung from v_in
+ * through u_in, and its potentials shift so that rc(in) becomes 0. Only
+ * differences of potentials matter, so when the subtree holds more than half
+ * the nodes the rest of the tree (a contiguous stretch of the cyclic thread
+ * too) shifts the other way instead: this pass is the largest single cost of
+ * a cold solve, and the smaller side is 20-25% less work on the benchmark
+ * families. pi(root) then drifts; ns_potential reports pi - pi(root). */
+static void ns_pivot_tree(ns *w, uint32_t in, int32_t u_in, int32_t v_in, int32_t u_out,
+                          int32_t join)
+{
+    ns_update_tree(w, in, u_in, v_in, u_out, join);
+    int64_t rc = w->cost[in] + w->pi[w->src[in]] - w->pi[w->dst[in]];
+    int64_t sigma = ((uint32_t)u_in == w->src[in]) ? -rc : rc;
+    int64_t *restrict pi = w->pi;
+    const int32_t *restrict thread = w->thread;
+    int32_t end = thread[w->last[u_in]];
+    if (2 * (int64_t)w->succ[u_in] <= (int64_t)w->n + 1) {
+        for (int32_t u = u_in; u != end; u = thread[u]) {
+            pi[u] += sigma;
+        }
+    } else {
+        for (int32_t u = end; u != u_in; u = thread[u]) {
+            pi[u] -= sigma;
+        }
+        int64_t drift = pi[w->n];
+        if (drift > NS_PI_DRIFT || drift < -NS_PI_DRIFT) {
+            for (uint32_t v = 0; v <= w->n; v++) {
+                pi[v] -= drift;
+            }
+        }
+    }
+    w->pivots++;
+}
+
+/* Dual ratio test for the tree arc above v, which is to leave. Removing it
+ * cuts the tree into S (the subtree of v) and R (the rest, with the root).
+ * need is +1 if the entering arc must raise the net flow from S to R, -1 if it
+ * must lower it. Eligible: nontree real arcs across the cut that can move
+ * that way; the one with the smallest signed reduced cost enters, so every
+ * other arc keeps its sign when the potentials of S shift. Ties: with `bland`
+ * the smallest index, else the first one met (the scan then stops at the
+ * first eligible arc of reduced cost 0). Only the smaller side is scanned:
+ * its nodes are marked, and an arc crosses when its far end is unmarked.
+ * O(smaller side + its arcs). Returns UINT32_MAX if no arc is eligible, else
+ * the arc, with *u_in its end in S. */
+static uint32_t ns_dual_entering(ns *w, int32_t v, int need, int bland, int32_t *u_in)
+{
+    const int8_t *restrict state = w->state;
+    const int64_t *restrict pi = w->pi;
+    const int32_t *restrict thread = w->thread;
+    const uint32_t *restrict first = w->adj_first;
+    const ns_slot *restrict adj = w->adj;
+    uint8_t *restrict mark = w->mark;
+
+    if (++w->stamp == 0) {
+        memset(mark, 0, (size_t)w->n + 1);      /* every 255 ratio tests */
+        w->stamp = 1;
+    }
+    uint8_t stamp = w->stamp;
+    int scan_s = w->succ[v] <= (int32_t)w->n + 1 - w->succ[v];
+    int32_t begin = scan_s ? v : thread[w->last[v]];
+    int32_t stop = scan_s ? thread[w->last[v]] : v;
+    for (int32_t u = begin; u != stop; u = thread[u]) {
+        mark[u] = stamp;
+    }
+    /* An arc can move the net flow S -> R by state * (+1 if it goes S -> R,
+     * -1 if R -> S); eligible arcs move it by `need`. So an arc leaving the
+     * scanned node is eligible with state want_out, an arc entering it with
+     * -want_out (and a tree arc, state 0, never). */
+    int8_t want_out = (int8_t)(scan_s ? need : -need);
+    int64_t best = INT64_MAX;
+    uint32_t in = UINT32_MAX;
+    int32_t end_s = -1;
+    for (int32_t u = begin; u != stop; u = thread[u]) {
+        int64_t pu = pi[u];
+        for (uint32_t k = first[u]; k < first[u + 1]; k++) {
+            const ns_slot *sl = &adj[k];
+            uint32_t e = sl->arc;
+            uint32_t other = sl->end & ~NS_SLOT_IN;
+            int entering = (sl->end & NS_SLOT_IN) != 0;
+            int8_t st = state[e];
+            if (st != (entering ? -want_out : want_out) || mark[other] == stamp) {
+                continue;
+            }
+            int64_t rc = entering ? sl->cost + pi[other] - pu : sl->cost + pu - pi[other];
+            rc *= st;
+            if (rc < best || (rc == best && bland && e < in)) {
+                best = rc;
+                in = e;
+                end_s = scan_s ? u : (int32_t)other;
+                if (rc == 0 && !bland) {
+                    goto done;
+                }
+            }
+        }
+    }
+done:
+    *u_in = end_s;
+    return in;
+}
+
+/* bal[v] = supply[v] less the net outflow of the nontree real arcs at their
+ * upper bound, which carry their (possibly new) capacity. */
+static void ns_balances(ns *w)
+{
+    uint32_t n = w->n, m = w->m;
+    int64_t *restrict bal = w->bal;
+    for (uint32_t v = 0; v < n; v++) {
+        bal[v] = w->supply[v];
+    }
+    bal[n] = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        if (w->state[i] == NS_STATE_UPPER) {
+            w->flow[i] = w->cap[i];
+            bal[w->src[i]] -= w->cap[i];
+            bal[w->dst[i]] += w->cap[i];
+        }
+    }
+}
+
+/* Run of degenerate dual pivots after which the leaving arc is chosen by
+ * Bland's rule (smallest index) instead of the smallest cut side. A macro so
+ * that a test build can force Bland's rule from the first pivot (-D...=0). */
+#ifndef NS_DUAL_BLAND
+#define NS_DUAL_BLAND 64
+#endif
+
+/* Cascades: a dual pivot pushes the violation of its leaving arc around the
+ * entering arc's cycle, which may put further tree arcs out of bounds. On
+ * graphs of at least NS_DUAL_HANDOFF_N nodes, once the repair has made more
+ * than NS_DUAL_CASCADE pivots per initially violated arc (plus
+ * NS_DUAL_SLACK), it hands over to the primal repair, which is then the
+ * cheaper way to finish (measured in doc/solvers.md). Macros for tests. */
+#ifndef NS_DUAL_CASCADE
+#define NS_DUAL_CASCADE 3
+#endif
+#ifndef NS_DUAL_SLACK
+#define NS_DUAL_SLACK 100
+#endif
+#ifndef NS_DUAL_HANDOFF_N
+#define NS_DUAL_HANDOFF_N 2048
+#endif
+
+/* Large changes: on graphs of at least NS_DUAL_HANDOFF_N nodes, if the
+ * supplies moved by more than 1 / NS_DUAL_MOVED_DIV of the total |supply|
+ * since the last solve, the old basis is far from the new optimum and the
+ * primal repair is used from the start (measured in doc/solvers.md). */
+#ifndef NS_DUAL_MOVED_DIV
+#define NS_DUAL_MOVED_DIV 40
+#endif
+
+/* 1 if the change since the last solve is small enough for the dual repair. */
+static int ns_small_change(const ns *w)
+{
+    if (w->n < NS_DUAL_HANDOFF_N) {
+        return 1;
+    }
+    double total = 0;
+    for (uint32_t v = 0; v < w->n; v++) {
+        total += fabs((double)w->supply_in[v]);
+    }
+    return w->supply_moved * NS_DUAL_MOVED_DIV <= total;
+}
+
+/* The next leaving arc of the dual repair: prune the list, then take the
+ * violated arc whose smaller cut side has the fewest nodes (ties: smallest
+ * index), as the ratio test scans that side; with `bland`, the smallest
+ * index. UINT32_MAX if none. O(list) per call. */
+static uint32_t ns_dual_leaving(ns *w, uint32_t *nlist, int bland)
+{
+    uint32_t out = UINT32_MAX, keep = 0;
+    uint32_t best = UINT32_MAX;
+    for (uint32_t k = 0; k < *nlist; k++) {
+        uint32_t a = w->infeas[k];
+        if (ns_violation(w, a) == 0) {
+            w->listed[a] = 0;
+            continue;
+        }
+        w->infeas[keep++] = a;
+        uint32_t c = ns_cut_side(w, a);
+        if (bland ? a < out : (c < best || (c == best && a < out))) {
+            out = a;
+            best = c;
+        }
+    }
+    *nlist = keep;
+    return out;
+}
+
+/* Warm start when the basis is still dual feasible (only supplies, finite
+ * capacities or the costs of nontree arcs changed; see the file comment).
+ * Tree flows are recomputed for the new data, then dual pivots run until no
+ * tree arc is out of bounds: a violated arc leaves at its violated bound,
+ * the arc from ns_dual_entering enters, the violation is pushed around the
+ * entering arc's cycle, and the potentials of the cut-off subtree shift by
+ * the entering arc's reduced cost. Returns MCF_OPTIMAL when no real
+ * violation is left (the tree is then optimal), MCF_INFEASIBLE when some cut
+ * cannot carry its supply, MCF_CONTINUE when the pivot budget is spent (the
+ * caller finishes with the primal repair). */
+static mcf_status ns_dual_repair(ns *w)
+{
+    int32_t root = (int32_t)w->n;
+    int64_t *restrict flow = w->flow;
+    int64_t *restrict bal = w->bal;
+    ns_balances(w);
+    for (int32_t v = w->rev[root]; v != root; v = w->rev[v]) {
+        uint32_t a = w->pred[v];
+        flow[a] = (w->dir[v] > 0) ? bal[v] : -bal[v];
+        bal[w->parent[v]] += bal[v];
+    }
+    uint32_t nlist = 0;
+    for (uint32_t v = 0; v < w->n; v++) {
+        ns_list_if_violated(w, w->pred[v], &nlist);
+    }
+    /* Pivot budget: the cascade limit on large graphs, n + m always (the
+     * hard guarantee of termination, see the file comment). */
+    uint64_t left = (uint64_t)w->n + w->m;
+    if (w->n >= NS_DUAL_HANDOFF_N && (uint64_t)NS_DUAL_CASCADE * nlist + NS_DUAL_SLACK < left) {
+        left = (uint64_t)NS_DUAL_CASCADE * nlist + NS_DUAL_SLACK;
+    }
+
+    uint32_t degenerate = 0;
+    int swept = 0;
+    mcf_status st = MCF_OPTIMAL;
+    for (;;) {
+        int bland = degenerate >= NS_DUAL_BLAND;
+        uint32_t out = ns_dual_leaving(w, &nlist, bland);
+        if (out == UINT32_MAX) {
+            /* Safety net, O(n) once per solve: the list bookkeeping is not
+             * what proves feasibility; a sweep of the tree arcs is. */
+            if (swept) {
+                break;
+            }
+            for (uint32_t v = 0; v < w->n; v++) {
+                ns_list_if_violated(w, w->pred[v], &nlist);
+            }
+            swept = 1;
+            continue;
+        }
+        if (left-- == 0) {
+            st = MCF_CONTINUE;
+            break;
+        }
+        int64_t amount = ns_violation(w, out);
+        int over = amount > 0;
+        amount = over ? amount : -amount;
+        int32_t v = ns_child(w, out);
+        int need = ((w->dir[v] > 0) == over) ? 1 : -1;
+        int32_t u_in;
+        uint32_t in = ns_dual_entering(w, v, need, bland, &u_in);
+        if (in == UINT32_MAX) {
+            st = MCF_INFEASIBLE;
+            break;
+        }
+        int64_t rc = w->state[in] * (w->cost[in] + w->pi[w->src[in]] - w->pi[w->dst[in]]);
+        degenerate = (rc == 0) ? degenerate + 1 : 0;
+        swept = 0;
+        int32_t v_in = (w->src[in] == (uint32_t)u_in) ? (int32_t)w->dst[in] : (int32_t)w->src[in];
+        int32_t join = ns_join(w, u_in, v_in);
+
+        /* The cycle of `in` crosses the cut only through `out`, the other
+         * way: pushing `amount` along `in` brings `out` exactly to its bound. */
+        int8_t in_state = w->state[in];
+        w->state[in] = NS_STATE_TREE;
+        ns_augment(w, in, in_state * amount, join, &nlist);
+        w->state[out] = over ? NS_STATE_UPPER : NS_STATE_LOWER;
+        ns_list_if_violated(w, in, &nlist);
+        ns_pivot_tree(w, in, u_in, v_in, v, join);
+    }
+    for (uint32_t k = 0; k < nlist; k++) {
+        w->listed[w->infeas[k]] = 0;
+    }
+    return st;
+}
+
+/* Cold start (artificial star) or primal warm start: the basis is made
+ * strongly feasible by the bottom-up repair of the file comment. */
+static void ns_primal_start(ns *w)
+{
+    uint32_t n = w->n, m = w->m;
+    int32_t root = (int32_t)n;
+    if (!w->has_tree) {
+        /* Cold: every real arc at its lower bound, every node under the root. */
+        memset(w->state, NS_STATE_LOWER, m);
+        memset(w->flow, 0, (size_t)m * sizeof *w->flow);
+        for (uint32_t v = 0; v < n; v++) {
+            ns_set_artificial(w, v, 1, 0);
+        }
+        ns_rebuild_thread(w);
+    } else {
+        /* Warm: keep the nontree arcs at their bounds (an infinite one at 0). */
+        for (uint32_t i = 0; i < m; i++) {
+            if (w->state[i] == NS_STATE_UPPER && w->cap[i] == MCF_INF) {
+                w->state[i] = NS_STATE_LOWER;
+            }
+            if (w->state[i] == NS_STATE_LOWER) {
+                w->flow[i] = 0;
+            }
+        }
+        for (uint32_t v = 0; v < n; v++) {
+            if (w->pred[v] >= m) {
+                w->state[w->pred[v]] = NS_STATE_TREE;
+            } else {
+                w->state[m + v] = NS_STATE_LOWER;
+                w->flow[m + v] = 0;
+            }
+        }
+    }
+
+    /* Tree flows bottom-up with repair (see the file comment). */
+    int64_t *bal = w->bal;
+    ns_balances(w);
+    int cut = 0;
+    for (int32_t v = w->rev[root]; v != root; v = w->rev[v]) {
+        uint32_t a = w->pred[v];
+        int32_t p = w->parent[v];
+        if (a >= m) {
+            ns_set_artificial(w, (uint32_t)v, bal[v] >= 0, bal[v] >= 0 ? bal[v] : -bal[v]);
+            continue;
+        }
+        int64_t f = (w->dir[v] > 0) ? bal[v] : -bal[v];
+        int64_t c = w->cap[a];
+        int strong = (w->dir[v] > 0) ? (f < c || c == MCF_INF) : (f > 0);
+        if (f >= 0 && (c == MCF_INF || f <= c) && strong) {
+            w->flow[a] = f;
+            bal[p] += bal[v];
+            continue;
+        }
+        /* Fix the arc at its nearest bound, hang v from the root. */
+        int64_t fb = (f <= 0) ? 0 : (c != MCF_INF && f >= c) ? c : f;
+        w->flow[a] = fb;
+        w->state[a] = (fb == 0) ? NS_STATE_LOWER : NS_STATE_UPPER;
+        int64_t sent = (w->dir[v] > 0) ? fb : -fb;
+        bal[p] += sent;
+        int64_t r = bal[v] - sent;
+        ns_set_artificial(w, (uint32_t)v, r >= 0, r >= 0 ? r : -r);
+        cut++;
+    }
+    if (cut) {
+        ns_rebuild_thread(w);
+    }
+    ns_compute_potentials(w);
+    w->has_tree = 1;
+}
+
+mcf_status ns_init(ns *w)
+{
+    uint32_t n = w->n, m = w->m;
+    int32_t root = (int32_t)n;
+
+    /* Big M: more than the cost of any simple path of real arcs. */
+    int64_t maxc = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        int64_t c = w->cost[i] < 0 ? -w->cost[i] : w->cost[i];
+        if (c > maxc) {
+            maxc = c;
+        }
+    }
+    int64_t big;
+    if (__builtin_mul_overflow(maxc + 1, (int64_t)n + 1, &big) || big > NS_DATA_MAX * 8) {
+        return MCF_ERANGE;
+    }
+    w->pivots = 0;
+    w->infeasible = 0;
+    int small = ns_small_change(w);
+    w->supply_moved = 0;
+
+    /* A dual feasible basis keeps its big M if that is still big enough:
+     * changing M would move the potentials under artificial tree arcs. */
+    if (w->has_tree && w->dual_ok && big <= w->art_cost && small) {
+        mcf_status st = ns_dual_repair(w);
+        if (st != MCF_CONTINUE) {
+            w->infeasible = (st == MCF_INFEASIBLE);
+            return st;
+        }
+    }
+    w->dual_ok = 0;
+    w->art_cost = big;
+    for (uint32_t v = 0; v < n; v++) {
+        w->cost[m + v] = big;
+        w->cap[m + v] = MCF_INF;
+    }
+    w->parent[root] = -1;
+    w->pred[root] = UINT32_MAX;
+    w->dir[root] = 0;
+    ns_primal_start(w);
+    return MCF_OPTIMAL;
+}
+
 mcf_status ns_iterate(ns *w)
 {
+    if (w->infeasible) {
+        return MCF_INFEASIBLE;
+    }
     uint32_t in = ns_find_entering(w);
     if (in == UINT32_MAX) {
+        w->dual_ok = 1;     /* nothing prices out: the basis is dual feasible */
         return MCF_OPTIMAL;
     }
+    w->dual_ok = 0;
     int32_t *restrict parent = w->parent;
-    const int32_t *restrict succ = w->succ;
     const uint32_t *restrict pred = w->pred;
     const int8_t *restrict dir = w->dir;
     int64_t *restrict flow = w->flow;
@@ -649,22 +1164,14 @@ mcf_status ns_iterate(ns *w)
         first = (int32_t)w->dst[in];
         second = (int32_t)w->src[in];
     }
-    int32_t u = first, v = second;
-    while (u != v) {
-        if (succ[u] < succ[v]) {
-            u = parent[u];
-        } else {
-            v = parent[v];
-        }
-    }
-    int32_t join = u;
+    int32_t join = ns_join(w, first, second);
 
     /* Ratio test: the last blocking arc in cycle order from the join. Flow
      * runs join -> ... -> first -> second -> ... -> join. */
     int64_t delta = cap[in];
     int32_t u_out = -1;
     int side = 0;
-    for (u = first; u != join; u = parent[u]) {
+    for (int32_t u = first; u != join; u = parent[u]) {
         uint32_t a = pred[u];
         int64_t d = (dir[u] < 0) ? (cap[a] == MCF_INF ? MCF_INF : cap[a] - flow[a]) : flow[a];
         if (d < delta) {
@@ -673,7 +1180,7 @@ mcf_status ns_iterate(ns *w)
             side = 1;
         }
     }
-    for (u = second; u != join; u = parent[u]) {
+    for (int32_t u = second; u != join; u = parent[u]) {
         uint32_t a = pred[u];
         int64_t d = (dir[u] > 0) ? (cap[a] == MCF_INF ? MCF_INF : cap[a] - flow[a]) : flow[a];
         if (d <= delta) {
@@ -685,46 +1192,29 @@ mcf_status ns_iterate(ns *w)
     if (delta == MCF_INF) {
         return MCF_UNBOUNDED;
     }
-
-    /* Augment. */
     if (delta > 0) {
-        int64_t val = w->state[in] * delta;
-        flow[in] += val;
-        for (u = (int32_t)w->src[in]; u != join; u = parent[u]) {
-            flow[pred[u]] -= dir[u] * val;
-        }
-        for (u = (int32_t)w->dst[in]; u != join; u = parent[u]) {
-            flow[pred[u]] += dir[u] * val;
-        }
+        ns_augment(w, in, w->state[in] * delta, join, NULL);
     }
-    w->pivots++;
     if (side == 0) {
         /* The entering arc blocks itself: it jumps to its other bound. */
         w->state[in] = (int8_t)-w->state[in];
+        w->pivots++;
         return MCF_CONTINUE;
     }
     uint32_t out_arc = pred[u_out];
     w->state[in] = NS_STATE_TREE;
     w->state[out_arc] = (flow[out_arc] == 0) ? NS_STATE_LOWER : NS_STATE_UPPER;
-
     int32_t u_in = (side == 1) ? first : second;
     int32_t v_in = (side == 1) ? second : first;
-    ns_update_tree(w, in, u_in, v_in, u_out, join);
-
-    /* Shift the potentials of the moved subtree so rc(in) becomes 0. */
-    int64_t rc = w->cost[in] + w->pi[w->src[in]] - w->pi[w->dst[in]];
-    int64_t sigma = ((uint32_t)u_in == w->src[in]) ? -rc : rc;
-    int64_t *restrict pi = w->pi;
-    const int32_t *restrict thread = w->thread;
-    int32_t end = thread[w->last[u_in]];
-    for (u = u_in; u != end; u = thread[u]) {
-        pi[u] += sigma;
-    }
+    ns_pivot_tree(w, in, u_in, v_in, u_out, join);
     return MCF_CONTINUE;
 }
 
 mcf_status ns_test(const ns *w)
 {
+    if (w->infeasible) {
+        return MCF_INFEASIBLE;
+    }
     for (uint32_t v = 0; v < w->n; v++) {
         if (w->flow[w->m + v] > 0) {
             return MCF_INFEASIBLE;
@@ -755,7 +1245,7 @@ int64_t ns_flow(const ns *w, uint32_t e)
 
 int64_t ns_potential(const ns *w, uint32_t v)
 {
-    return w->pi[v];
+    return w->pi[v] - w->pi[w->n];
 }
 
 mcf_status ns_total_cost(const ns *w, int64_t *cost)

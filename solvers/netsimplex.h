@@ -1,5 +1,6 @@
 /*
- * netsimplex.h -- primal network simplex for min-cost flow (int64 data).
+ * netsimplex.h -- network simplex for min-cost flow (int64 data): primal,
+ * with a dual repair for warm starts.
  *
  * Usage, GSL style (INITIALIZE / ITERATE / TEST) or in one call:
  *
@@ -9,6 +10,7 @@
  *     ns_flow(w, e); ns_potential(w, v); ns_total_cost(w, &c);
  *     ns_set_supply(w, v, s); ns_set_cost(w, e, c);   then ns_solve again:
  *                                            warm start from the last tree
+ *                                            (supply-only changes: dual pivots)
  *     ns_free(w);
  *
  * The pivot loop allocates nothing. Potentials pi satisfy, at optimum,
@@ -32,31 +34,43 @@ ns *ns_alloc(uint32_t n, uint32_t m);
 void ns_free(ns *w);
 
 /* Copy problem p (p->n, p->m within the workspace size) into w and forget any
- * previous tree (the next solve is cold). MCF_EINPUT on bad indices or
- * lower > cap, MCF_ERANGE if costs/supplies are too large for exact arithmetic. */
+ * previous tree (the next solve is cold); O(n + m). MCF_EINPUT on bad indices
+ * or lower > cap, MCF_ERANGE if costs/supplies are too large for exact arithmetic. */
 mcf_status ns_load(ns *w, const mcf_problem *p) MCF_MUST_CHECK;
 
-/* Change one node's supply (keeps the tree: the next solve is warm). */
+/* Change one node's supply (keeps the tree: the next solve is warm, and as
+ * reduced costs do not change it repairs the tree by dual pivots). */
 mcf_status ns_set_supply(ns *w, uint32_t v, int64_t supply) MCF_MUST_CHECK;
 
-/* Change one arc's cost (keeps the tree: the next solve is warm). */
+/* Change one arc's cost (keeps the tree: the next solve is warm; a tree arc,
+ * or a nontree arc whose reduced cost changes sign, makes it a primal one).
+ * O(degree of the arc's ends), to update the dual repair's adjacency. */
 mcf_status ns_set_cost(ns *w, uint32_t e, int64_t cost) MCF_MUST_CHECK;
 
-/* Change one arc's upper bound (keeps the tree: the next solve is warm). */
+/* Change one arc's upper bound (keeps the tree: the next solve is warm; an
+ * infinite bound on an arc at its upper bound makes it a primal one). */
 mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap) MCF_MUST_CHECK;
 
 /* Forget the tree: the next solve starts from the artificial star (cold). */
 void ns_reset(ns *w);
 
-/* INITIALIZE: build a strongly feasible tree (cold star, or the last tree repaired). */
+/* INITIALIZE: build a strongly feasible tree (cold star, or the last tree
+ * repaired). When the last optimal tree is still dual feasible (changes to
+ * supplies, finite capacities, signs kept), the repair is by dual pivots and
+ * ends at an optimal tree (the first ns_iterate returns MCF_OPTIMAL) or
+ * with MCF_INFEASIBLE, proved. On graphs of 2048 nodes or more, a supply
+ * change of over 1/40 of the total supply, or dual pivots that cascade, use
+ * the primal repair instead. MCF_ERANGE if big M overflows. */
 mcf_status ns_init(ns *w) MCF_MUST_CHECK;
 
 /* ITERATE: one pivot. MCF_CONTINUE after a pivot, MCF_OPTIMAL when no arc
- * prices out (go to ns_test), MCF_UNBOUNDED on an infinite negative cycle. */
+ * prices out (go to ns_test), MCF_UNBOUNDED on an infinite negative cycle,
+ * MCF_INFEASIBLE if ns_init proved infeasibility. */
 mcf_status ns_iterate(ns *w) MCF_MUST_CHECK;
 
 /* TEST: after ns_iterate returned MCF_OPTIMAL, MCF_OPTIMAL if the flow is
- * feasible for the real arcs, MCF_INFEASIBLE if artificial flow remains. */
+ * feasible for the real arcs, MCF_INFEASIBLE if artificial flow remains (or
+ * ns_init proved infeasibility). */
 mcf_status ns_test(const ns *w) MCF_MUST_CHECK;
 
 /* ns_init, ns_iterate until done, ns_test. */
@@ -71,7 +85,7 @@ int64_t ns_potential(const ns *w, uint32_t v);
 /* Total cost sum cost*flow into *cost; MCF_ERANGE on int64 overflow. */
 mcf_status ns_total_cost(const ns *w, int64_t *cost) MCF_MUST_CHECK;
 
-/* Pivots done by the last solve (degenerate ones included). */
+/* Pivots done by the last solve (degenerate and dual repair ones included). */
 uint64_t ns_pivots(const ns *w);
 
 /* Pricing block size (0 = default, ceil(sqrt(m)) but at least 10). */

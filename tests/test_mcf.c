@@ -4,10 +4,15 @@
  * small random graphs with lower bounds, zero-cost cycles, parallel arcs,
  * self-loops and isolated nodes; its flows are feasible and its potentials
  * satisfy complementary slackness; infeasible and unbounded problems are
- * detected; warm starts match cold starts; obligation clearing is checked by
- * hand and against an LP; every malformed DIMACS file in tests/dimacs/bad
- * gets its expected one-line error; `solve` prints cost and flows.
- * All instances are seeded (splitmix64); the whole suite takes a few seconds.
+ * detected; warm starts match cold starts, and warm re-solves after supply
+ * changes (the dual repair: feasible, infeasible and back, on generated
+ * families and random graphs, with the hand-over to the primal repair on
+ * larger graphs) match cold solves and GLPK, with their flows and duals
+ * checked; costs near the big-M limit scale the optimum exactly; obligation
+ * clearing is checked by hand and against an LP; every malformed DIMACS file
+ * in tests/dimacs/bad gets its expected one-line error; `solve` prints cost
+ * and flows. All instances are seeded (splitmix64); the suite takes a few
+ * seconds.
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -24,7 +29,38 @@
 #include "netsimplex.h"
 #include "test_util.h"
 
-/* Solve p with the network simplex and check flows and duals; returns the status. */
+/* The generated benchmark families (mcf_gen_preset names). */
+static const char *const test_mcf_fams[] = { "netgen-sqrt", "netgen-n16", "transport", "grid" };
+enum { TEST_MCF_NFAMS = 4 };
+
+/* Check a solved workspace against p: the flow meets conservation and the
+ * bounds, its cost is the reported one, and the potentials satisfy
+ * complementary slackness on every arc. The cost goes to *cost. */
+static void test_mcf_check_solution(const ns *w, const mcf_problem *p, int64_t *cost)
+{
+    int64_t *flow = malloc(((size_t)p->m + 1) * sizeof *flow);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
+    for (uint32_t e = 0; e < p->m; e++) {
+        flow[e] = ns_flow(w, e);
+    }
+    int64_t c1 = 0, c2 = 0;
+    CU_ASSERT_EQUAL(ns_total_cost(w, &c1), MCF_OPTIMAL);
+    mcf_status fs = mcf_check_flow(p, flow, &c2);
+    CHECK_MSG(fs == MCF_OPTIMAL, "flow is not feasible (%s)", mcf_status_name(fs));
+    CHECK_MSG(c1 == c2, "reported cost %" PRId64 ", flow costs %" PRId64, c1, c2);
+    int slack_bad = 0;
+    for (uint32_t e = 0; e < p->m; e++) {
+        int64_t rc = p->cost[e] + ns_potential(w, p->tail[e]) - ns_potential(w, p->head[e]);
+        if ((flow[e] < p->cap[e] && rc < 0) || (flow[e] > p->lower[e] && rc > 0)) {
+            slack_bad++;
+        }
+    }
+    CHECK_MSG(slack_bad == 0, "%d arcs violate complementary slackness", slack_bad);
+    *cost = c1;
+    free(flow);
+}
+
+/* Solve p cold with the network simplex and check flows and duals; returns the status. */
 static mcf_status test_mcf_solve_checked(const mcf_problem *p, int64_t *cost)
 {
     ns *w = ns_alloc(p->n, p->m);
@@ -32,26 +68,7 @@ static mcf_status test_mcf_solve_checked(const mcf_problem *p, int64_t *cost)
     CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
     mcf_status st = ns_solve(w);
     if (st == MCF_OPTIMAL) {
-        int64_t *flow = malloc(((size_t)p->m + 1) * sizeof *flow);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(flow);
-        for (uint32_t e = 0; e < p->m; e++) {
-            flow[e] = ns_flow(w, e);
-        }
-        int64_t c1 = 0, c2 = 0;
-        CU_ASSERT_EQUAL(ns_total_cost(w, &c1), MCF_OPTIMAL);
-        mcf_status fs = mcf_check_flow(p, flow, &c2);
-        CHECK_MSG(fs == MCF_OPTIMAL, "flow is not feasible (%s)", mcf_status_name(fs));
-        CHECK_MSG(c1 == c2, "reported cost %" PRId64 ", flow costs %" PRId64, c1, c2);
-        int slack_bad = 0;
-        for (uint32_t e = 0; e < p->m; e++) {
-            int64_t rc = p->cost[e] + ns_potential(w, p->tail[e]) - ns_potential(w, p->head[e]);
-            if ((flow[e] < p->cap[e] && rc < 0) || (flow[e] > p->lower[e] && rc > 0)) {
-                slack_bad++;
-            }
-        }
-        CHECK_MSG(slack_bad == 0, "%d arcs violate complementary slackness", slack_bad);
-        *cost = c1;
-        free(flow);
+        test_mcf_check_solution(w, p, cost);
     }
     ns_free(w);
     return st;
@@ -60,24 +77,26 @@ static mcf_status test_mcf_solve_checked(const mcf_problem *p, int64_t *cost)
 /* Generated families, small sizes: ours == okalg == LP simplex. */
 static void test_mcf_generated_families_agree_with_glpk(void)
 {
-    static const char *const fams[] = { "netgen-sqrt", "netgen-n16", "transport", "grid" };
     static const uint32_t sizes[] = { 64, 300 };
-    for (int f = 0; f < 4; f++) {
+    for (int f = 0; f < TEST_MCF_NFAMS; f++) {
         for (int s = 0; s < 2; s++) {
             for (uint64_t seed = 1; seed <= 3; seed++) {
                 mcf_gen_params prm;
                 mcf_problem *p = NULL;
-                CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fams[f], sizes[s], seed * 2385, &prm), MCF_OPTIMAL);
+                CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(test_mcf_fams[f], sizes[s], seed * 2385, &prm),
+                                      MCF_OPTIMAL);
                 CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
                 int64_t ours = -1, ok = -2, lp = -3;
                 mcf_status st = test_mcf_solve_checked(p, &ours);
                 mcf_status so = mcf_glpk_okalg(p, &ok);
                 mcf_status sl = mcf_glpk_lp(p, &lp);
                 CHECK_MSG(st == MCF_OPTIMAL && so == MCF_OPTIMAL && sl == MCF_OPTIMAL,
-                          "%s n=%u seed=%" PRIu64 ": status ours %s, okalg %s, lp %s", fams[f],
-                          sizes[s], seed, mcf_status_name(st), mcf_status_name(so), mcf_status_name(sl));
+                          "%s n=%u seed=%" PRIu64 ": status ours %s, okalg %s, lp %s",
+                          test_mcf_fams[f], sizes[s], seed, mcf_status_name(st),
+                          mcf_status_name(so), mcf_status_name(sl));
                 CHECK_MSG(ours == ok && ours == lp, "%s n=%u seed=%" PRIu64 ": cost ours %" PRId64
-                          ", okalg %" PRId64 ", lp %" PRId64, fams[f], sizes[s], seed, ours, ok, lp);
+                          ", okalg %" PRId64 ", lp %" PRId64, test_mcf_fams[f], sizes[s], seed,
+                          ours, ok, lp);
                 mcf_problem_free(p);
             }
         }
@@ -215,20 +234,27 @@ static void test_mcf_unbounded_problems_are_detected(void)
     mcf_problem_free(p);
 }
 
+/* A generated instance of family `fam` in *out, loaded into a new workspace
+ * and solved cold (optimal: the generator makes feasible instances). */
+static ns *test_mcf_family_solved(const char *fam, uint32_t n, uint64_t seed, mcf_problem **out)
+{
+    mcf_gen_params prm;
+    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fam, n, seed, &prm), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, out), MCF_OPTIMAL);
+    ns *w = ns_alloc((*out)->n, (*out)->m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, *out), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(ns_solve(w), MCF_OPTIMAL);
+    return w;
+}
+
 /* Re-solve after changes: warm result == cold result, several rounds. */
 static void test_mcf_warm_start_matches_cold_start(void)
 {
-    static const char *const fams[] = { "netgen-sqrt", "netgen-n16", "transport", "grid" };
     uint64_t rs = 77;
-    for (int f = 0; f < 4; f++) {
-        mcf_gen_params prm;
+    for (int f = 0; f < TEST_MCF_NFAMS; f++) {
         mcf_problem *p = NULL;
-        CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fams[f], 400, 11, &prm), MCF_OPTIMAL);
-        CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
-        ns *w = ns_alloc(p->n, p->m);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-        CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
-        CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+        ns *w = test_mcf_family_solved(test_mcf_fams[f], 400, 11, &p);
         for (int round = 0; round < 6; round++) {
             /* Round kinds: supplies, costs, capacities, all three. */
             int kind = round % 4;
@@ -258,11 +284,11 @@ static void test_mcf_warm_start_matches_cold_start(void)
                 CU_ASSERT_EQUAL(ns_total_cost(w, &cw), MCF_OPTIMAL);
             }
             mcf_status cold = test_mcf_solve_checked(p, &cc);
-            CHECK_MSG(warm == cold, "%s round %d: warm %s, cold %s", fams[f], round,
+            CHECK_MSG(warm == cold, "%s round %d: warm %s, cold %s", test_mcf_fams[f], round,
                       mcf_status_name(warm), mcf_status_name(cold));
             if (warm == MCF_OPTIMAL && cold == MCF_OPTIMAL) {
-                CHECK_MSG(cw == cc, "%s round %d: warm cost %" PRId64 ", cold %" PRId64, fams[f],
-                          round, cw, cc);
+                CHECK_MSG(cw == cc, "%s round %d: warm cost %" PRId64 ", cold %" PRId64,
+                          test_mcf_fams[f], round, cw, cc);
             }
         }
         ns_free(w);
@@ -296,6 +322,389 @@ static void test_mcf_init_iterate_test_steps_match_solve(void)
     CU_ASSERT_EQUAL(c1, c2);
     ns_free(w);
     mcf_problem_free(p);
+}
+
+/* Solve w (loaded, maybe warm) in GSL steps; *primal counts ns_iterate pivots. */
+static mcf_status test_mcf_step_solve(ns *w, uint64_t *primal)
+{
+    *primal = 0;
+    mcf_status st = ns_init(w);
+    if (st != MCF_OPTIMAL) {
+        return st;
+    }
+    while ((st = ns_iterate(w)) == MCF_CONTINUE) {
+        (*primal)++;
+    }
+    return (st == MCF_OPTIMAL) ? ns_test(w) : st;
+}
+
+/* A warm result (status `warm`, solution in w) against a cold solve of p and
+ * GLPK (the LP always, okalg when `okalg`); the warm flow and duals are checked. */
+static void test_mcf_compare_warm(const ns *w, mcf_status warm, const mcf_problem *p, int okalg,
+                                  const char *what, int round)
+{
+    int64_t cw = -1, cc = -2, lp = -3, ok = -4;
+    if (warm == MCF_OPTIMAL) {
+        test_mcf_check_solution(w, p, &cw);
+    }
+    mcf_status cold = test_mcf_solve_checked(p, &cc);
+    mcf_status sl = mcf_glpk_lp(p, &lp);
+    mcf_status so = okalg ? mcf_glpk_okalg(p, &ok) : sl;
+    if (!okalg) {
+        ok = lp;
+    }
+    /* Infeasible with a negative cycle of infinite capacity: the big-M
+     * simplex meets the cycle and says unbounded, GLPK says infeasible. */
+    if (cold == MCF_UNBOUNDED && sl == MCF_INFEASIBLE && so == MCF_INFEASIBLE) {
+        sl = so = MCF_UNBOUNDED;
+    }
+    CHECK_MSG(warm == cold && warm == sl && warm == so, "%s round %d: warm %s, cold %s, lp %s, "
+              "okalg %s", what, round, mcf_status_name(warm), mcf_status_name(cold),
+              mcf_status_name(sl), mcf_status_name(so));
+    if (warm == MCF_OPTIMAL && cold == MCF_OPTIMAL && sl == MCF_OPTIMAL && so == MCF_OPTIMAL) {
+        CHECK_MSG(cw == cc && cw == lp && cw == ok, "%s round %d: cost warm %" PRId64 ", cold %"
+                  PRId64 ", lp %" PRId64 ", okalg %" PRId64, what, round, cw, cc, lp, ok);
+    }
+}
+
+/* Set node v's supply in p and w. */
+static void test_mcf_supply(ns *w, mcf_problem *p, uint32_t v, int64_t s)
+{
+    p->supply[v] = s;
+    CU_ASSERT_EQUAL(ns_set_supply(w, v, s), MCF_OPTIMAL);
+}
+
+/* A supply change that keeps the problem feasible: pick an arc with room in
+ * the current optimal flow and move d units of supply between its ends, as
+ * if d more (or less) flowed on it. */
+static void test_mcf_feasible_move(ns *w, mcf_problem *p, uint64_t *rs)
+{
+    if (p->m == 0) {
+        return;
+    }
+    uint32_t e = (uint32_t)mcf_gen_range(rs, 0, p->m - 1);
+    int64_t f = ns_flow(w, e);
+    int64_t up = (p->cap[e] == MCF_INF) ? 50 : p->cap[e] - f;
+    int64_t down = f - p->lower[e];
+    uint32_t a = p->tail[e], b = p->head[e];
+    if (up <= 0 && down <= 0) {
+        return;
+    }
+    int64_t d = (up > 0 && (down <= 0 || mcf_gen_range(rs, 0, 1))) ? mcf_gen_range(rs, 1, up)
+                                                                    : -mcf_gen_range(rs, 1, down);
+    test_mcf_supply(w, p, a, p->supply[a] + d);
+    test_mcf_supply(w, p, b, p->supply[b] - d);
+}
+
+/* Generated families: rounds of supply-only changes on 1-2% of the nodes
+ * (feasible ones along arcs with room, random ones that often make the
+ * problem infeasible, and a return to the last feasible supplies). Every warm
+ * re-solve is a dual repair: ns_init ends at the optimum (no primal pivot)
+ * or proves infeasibility; it agrees with a cold solve, okalg and the LP. */
+static void test_mcf_warm_supply_changes_on_families_match_cold_and_glpk(void)
+{
+    uint64_t rs = 6421;
+    int infeasible = 0, optimal = 0;
+    for (int f = 0; f < TEST_MCF_NFAMS; f++) {
+        mcf_problem *p = NULL;
+        ns *w = test_mcf_family_solved(test_mcf_fams[f], 400, 23, &p);
+        int64_t *good = malloc(p->n * sizeof *good);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+        memcpy(good, p->supply, p->n * sizeof *good);
+        for (int round = 0; round < 9; round++) {
+            if (round % 3 == 0) {
+                for (int k = 0; k < 4; k++) {
+                    test_mcf_feasible_move(w, p, &rs);
+                }
+            } else if (round % 3 == 1) {
+                for (int k = 0; k < 2; k++) {
+                    uint32_t a = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                    uint32_t b = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                    int64_t d = mcf_gen_range(&rs, 1, 3000);
+                    test_mcf_supply(w, p, a, p->supply[a] + d);
+                    test_mcf_supply(w, p, b, p->supply[b] - d);
+                }
+            } else {
+                for (uint32_t v = 0; v < p->n; v++) {
+                    if (p->supply[v] != good[v]) {
+                        test_mcf_supply(w, p, v, good[v]);
+                    }
+                }
+            }
+            uint64_t primal = 0;
+            mcf_status warm = test_mcf_step_solve(w, &primal);
+            CHECK_MSG(primal == 0, "%s round %d: %" PRIu64 " primal pivots after the dual repair",
+                      test_mcf_fams[f], round, primal);
+            test_mcf_compare_warm(w, warm, p, 1, test_mcf_fams[f], round);
+            if (warm == MCF_OPTIMAL) {
+                memcpy(good, p->supply, p->n * sizeof *good);
+            }
+            infeasible += warm == MCF_INFEASIBLE;
+            optimal += warm == MCF_OPTIMAL;
+        }
+        ns_free(w);
+        free(good);
+        mcf_problem_free(p);
+    }
+    CHECK_MSG(infeasible >= 3 && optimal >= 12, "%d infeasible, %d optimal", infeasible, optimal);
+}
+
+/* A supply change like the benchmark's: from a random sink, walk back along
+ * arcs carrying flow to a source and cancel d units of that path, so the
+ * sink's demand and the source's supply both drop by d (still feasible). */
+static void test_mcf_path_move(ns *w, mcf_problem *p, uint64_t *rs)
+{
+    uint32_t t = 0, path[256], len = 0;
+    for (int tries = 0; tries < 1000 && p->supply[t] >= 0; tries++) {
+        t = (uint32_t)mcf_gen_range(rs, 0, p->n - 1);
+    }
+    int64_t bott = -p->supply[t];
+    uint32_t v = t;
+    while (p->supply[v] <= 0) {
+        uint32_t best = UINT32_MAX;
+        int64_t most = 0;
+        for (uint32_t e = 0; e < p->m; e++) {
+            int64_t f = (p->head[e] == v) ? ns_flow(w, e) - p->lower[e] : 0;
+            if (f > most) {
+                most = f;
+                best = e;
+            }
+        }
+        for (uint32_t k = 0; k < len && best != UINT32_MAX; k++) {
+            best = (path[k] == best) ? UINT32_MAX : best;
+        }
+        if (best == UINT32_MAX || len == 256) {
+            return;
+        }
+        path[len++] = best;
+        bott = (most < bott) ? most : bott;
+        v = p->tail[best];
+    }
+    bott = (p->supply[v] < bott) ? p->supply[v] : bott;
+    if (bott > 0) {
+        int64_t d = mcf_gen_range(rs, 1, bott);
+        test_mcf_supply(w, p, v, p->supply[v] - d);
+        test_mcf_supply(w, p, t, p->supply[t] + d);
+    }
+}
+
+/* Larger graphs (3000 nodes), where a large or cascading supply change
+ * goes to the primal repair: warm re-solves after 3% path changes, then
+ * after a round of cost changes, match a checked cold solve. Both endings
+ * (dual repair finished; primal repair used, seen as primal pivots after
+ * ns_init) must occur, so both paths are covered. */
+static void test_mcf_warm_supply_changes_on_large_graphs_match_cold(void)
+{
+    uint64_t rs = 99;
+    int finished = 0, handed = 0;
+    for (int f = 0; f < TEST_MCF_NFAMS; f++) {
+        mcf_problem *p = NULL;
+        ns *w = test_mcf_family_solved(test_mcf_fams[f], 3000, 5, &p);
+        for (int round = 0; round < 5; round++) {
+            if (round < 4) {
+                for (uint32_t k = 0; k < 3 * p->n / 200; k++) {
+                    test_mcf_path_move(w, p, &rs);
+                }
+            } else {
+                for (uint32_t k = 0; k < p->m / 100; k++) {
+                    uint32_t e = (uint32_t)mcf_gen_range(&rs, 0, p->m - 1);
+                    p->cost[e] = mcf_gen_range(&rs, 1, 10000);
+                    CU_ASSERT_EQUAL(ns_set_cost(w, e, p->cost[e]), MCF_OPTIMAL);
+                }
+            }
+            uint64_t primal = 0;
+            mcf_status warm = test_mcf_step_solve(w, &primal);
+            if (round < 4) {
+                finished += primal == 0;
+                handed += primal > 0;
+            }
+            int64_t cw = -1, cc = -2;
+            if (warm == MCF_OPTIMAL) {
+                test_mcf_check_solution(w, p, &cw);
+            }
+            mcf_status cold = test_mcf_solve_checked(p, &cc);
+            CHECK_MSG(warm == MCF_OPTIMAL && cold == MCF_OPTIMAL && cw == cc,
+                      "%s round %d: warm %s %" PRId64 ", cold %s %" PRId64, test_mcf_fams[f], round,
+                      mcf_status_name(warm), cw, mcf_status_name(cold), cc);
+        }
+        ns_free(w);
+        mcf_problem_free(p);
+    }
+    CHECK_MSG(finished > 0 && handed > 0, "dual repair finished %d times, handed over %d times",
+              finished, handed);
+}
+
+/* Small random graphs (lower bounds, parallel arcs, self-loops, zero-cost
+ * cycles), eight warm rounds each: feasible and random supply moves, an
+ * unbalanced supply, a return to the last feasible supplies, new finite
+ * capacities, new costs, an infinite capacity on a negative arc. Warm ==
+ * cold == GLPK LP in status and cost, warm flows and duals checked; supply
+ * and finite capacity rounds need no primal pivot after the dual repair. */
+static void test_mcf_warm_resolves_of_random_graphs_match_cold_and_glpk(void)
+{
+    uint64_t rs = 31337;
+    int seen[4] = { 0 };        /* optimal, infeasible, unbounded, proved by ns_init */
+    for (int i = 0; i < 300; i++) {
+        mcf_problem *p = test_mcf_random(&rs, 1);
+        int64_t *good = malloc(((size_t)p->n + 1) * sizeof *good);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+        memcpy(good, p->supply, p->n * sizeof *good);
+        ns *w = ns_alloc(p->n, p->m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+        CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+        mcf_status last = ns_solve(w);
+        for (int round = 0; round < 8; round++) {
+            int kind = (int)mcf_gen_range(&rs, 0, 9);
+            int dual = last != MCF_UNBOUNDED;       /* ns_init will repair by dual pivots */
+            if (kind <= 2) {
+                int moves = (int)mcf_gen_range(&rs, 1, 3);
+                for (int k = 0; k < moves && last == MCF_OPTIMAL; k++) {
+                    test_mcf_feasible_move(w, p, &rs);
+                }
+            } else if (kind <= 4) {
+                uint32_t a = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                uint32_t b = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                int64_t d = mcf_gen_range(&rs, 1, 15);
+                test_mcf_supply(w, p, a, p->supply[a] + d);
+                test_mcf_supply(w, p, b, p->supply[b] - d);
+            } else if (kind == 5) {
+                uint32_t a = (uint32_t)mcf_gen_range(&rs, 0, p->n - 1);
+                test_mcf_supply(w, p, a, p->supply[a] + mcf_gen_range(&rs, 1, 5));
+            } else if (kind == 6) {
+                for (uint32_t v = 0; v < p->n; v++) {
+                    if (p->supply[v] != good[v]) {
+                        test_mcf_supply(w, p, v, good[v]);
+                    }
+                }
+            } else if (kind == 7 && p->m > 0) {
+                for (int k = 0; k < 3; k++) {
+                    uint32_t e = (uint32_t)mcf_gen_range(&rs, 0, p->m - 1);
+                    p->cap[e] = p->lower[e] + mcf_gen_range(&rs, 0, 12);
+                    CU_ASSERT_EQUAL(ns_set_capacity(w, e, p->cap[e]), MCF_OPTIMAL);
+                }
+            } else if (kind == 8 && p->m > 0) {
+                dual = 0;
+                for (int k = 0; k < 3; k++) {
+                    uint32_t e = (uint32_t)mcf_gen_range(&rs, 0, p->m - 1);
+                    p->cost[e] = mcf_gen_range(&rs, -6, 25);
+                    CU_ASSERT_EQUAL(ns_set_cost(w, e, p->cost[e]), MCF_OPTIMAL);
+                }
+            } else if (p->m > 0) {
+                dual = 0;
+                uint32_t e = (uint32_t)mcf_gen_range(&rs, 0, p->m - 1);
+                p->cap[e] = MCF_INF;
+                p->cost[e] = -mcf_gen_range(&rs, 1, 6);
+                CU_ASSERT_EQUAL(ns_set_capacity(w, e, MCF_INF), MCF_OPTIMAL);
+                CU_ASSERT_EQUAL(ns_set_cost(w, e, p->cost[e]), MCF_OPTIMAL);
+            }
+            uint64_t primal = 0;
+            mcf_status init = ns_init(w);
+            mcf_status warm = init;
+            if (init == MCF_OPTIMAL) {
+                while ((warm = ns_iterate(w)) == MCF_CONTINUE) {
+                    primal++;
+                }
+                warm = (warm == MCF_OPTIMAL) ? ns_test(w) : warm;
+            }
+            CHECK_MSG(!dual || primal == 0, "instance %d round %d (kind %d): %" PRIu64
+                      " primal pivots after the dual repair", i, round, kind, primal);
+            test_mcf_compare_warm(w, warm, p, 0, "random", i * 100 + round);
+            if (warm == MCF_OPTIMAL) {
+                memcpy(good, p->supply, p->n * sizeof *good);
+            }
+            seen[warm == MCF_OPTIMAL ? 0 : warm == MCF_INFEASIBLE ? 1 : 2]++;
+            seen[3] += init == MCF_INFEASIBLE;
+            last = warm;
+        }
+        ns_free(w);
+        free(good);
+        mcf_problem_free(p);
+    }
+    CHECK_MSG(seen[0] > 300 && seen[1] > 100 && seen[2] > 10 && seen[3] > 50,
+              "optimal %d, infeasible %d, unbounded %d, infeasible in ns_init %d", seen[0],
+              seen[1], seen[2], seen[3]);
+}
+
+/* The dual repair by hand: 0 -> 1 -> 2 with capacities 10 and 4. Asking for
+ * 5 units is proved infeasible by ns_init itself (the cut {2} cannot take
+ * them); ns_iterate and ns_test then say so too; 3 units are optimal again
+ * without a primal pivot. */
+static void test_mcf_dual_repair_proves_infeasibility_and_recovers(void)
+{
+    mcf_problem *p = mcf_problem_new(3, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    p->tail[0] = 0; p->head[0] = 1; p->cap[0] = 10; p->cost[0] = 3;
+    p->tail[1] = 1; p->head[1] = 2; p->cap[1] = 4; p->cost[1] = 2;
+    p->supply[0] = 4; p->supply[2] = -4;
+    ns *w = ns_alloc(3, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+    test_mcf_supply(w, p, 0, 5);
+    test_mcf_supply(w, p, 2, -5);
+    CU_ASSERT_EQUAL(ns_init(w), MCF_INFEASIBLE);
+    CU_ASSERT_EQUAL(ns_iterate(w), MCF_INFEASIBLE);
+    CU_ASSERT_EQUAL(ns_test(w), MCF_INFEASIBLE);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_INFEASIBLE);
+    test_mcf_supply(w, p, 0, 3);
+    test_mcf_supply(w, p, 2, -3);
+    CU_ASSERT_EQUAL(ns_init(w), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_iterate(w), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_test(w), MCF_OPTIMAL);
+    int64_t c = -1;
+    test_mcf_check_solution(w, p, &c);
+    CU_ASSERT_EQUAL(c, 3 * 5);
+    /* Unbalanced supplies: infeasible, warm or cold. */
+    test_mcf_supply(w, p, 1, 2);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_INFEASIBLE);
+    CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &c), MCF_INFEASIBLE);
+    test_mcf_supply(w, p, 1, 0);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_total_cost(w, &c), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(c, 3 * 5);
+    ns_free(w);
+    mcf_problem_free(p);
+}
+
+/* Costs scaled by 2^32 (big M near its 2^55 limit): the optimum is exactly
+ * 2^32 times the unscaled one, cold and warm, and the solution checks. The
+ * large reduced costs make pi(root) drift past its bound, so the potentials
+ * are renormalised along the way. */
+static void test_mcf_huge_costs_scale_the_optimum_exactly(void)
+{
+    static const char *const fams[] = { "netgen-sqrt", "grid" };
+    const int64_t scale = INT64_C(1) << 32;
+    uint64_t rs = 5;
+    for (int f = 0; f < 2; f++) {
+        mcf_gen_params prm;
+        mcf_problem *p = NULL;
+        CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fams[f], 400, 3, &prm), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+        ns *w = ns_alloc(p->n, p->m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+        for (int round = 0; round < 3; round++) {
+            int64_t small = -1, big = -2;
+            CU_ASSERT_EQUAL(test_mcf_solve_checked(p, &small), MCF_OPTIMAL);
+            for (uint32_t e = 0; e < p->m; e++) {
+                p->cost[e] *= scale;
+            }
+            if (round == 0) {
+                CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+            }
+            CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);      /* cold, then warm */
+            test_mcf_check_solution(w, p, &big);
+            CHECK_MSG(big == small * scale, "%s round %d: cost %" PRId64 ", want %" PRId64
+                      " * 2^32", fams[f], round, big, small);
+            for (uint32_t e = 0; e < p->m; e++) {
+                p->cost[e] /= scale;
+            }
+            for (int k = 0; k < 6; k++) {
+                test_mcf_feasible_move(w, p, &rs);
+            }
+        }
+        ns_free(w);
+        mcf_problem_free(p);
+    }
 }
 
 static void test_mcf_clearing_triangle_by_hand(void)
@@ -520,6 +929,15 @@ static CU_TestInfo mcf_tests[] = {
     { "unbounded problems are detected", test_mcf_unbounded_problems_are_detected },
     { "warm start matches cold start", test_mcf_warm_start_matches_cold_start },
     { "init iterate test steps match solve", test_mcf_init_iterate_test_steps_match_solve },
+    { "warm supply changes on families match cold and glpk",
+      test_mcf_warm_supply_changes_on_families_match_cold_and_glpk },
+    { "warm supply changes on large graphs match cold",
+      test_mcf_warm_supply_changes_on_large_graphs_match_cold },
+    { "warm resolves of random graphs match cold and glpk",
+      test_mcf_warm_resolves_of_random_graphs_match_cold_and_glpk },
+    { "dual repair proves infeasibility and recovers",
+      test_mcf_dual_repair_proves_infeasibility_and_recovers },
+    { "huge costs scale the optimum exactly", test_mcf_huge_costs_scale_the_optimum_exactly },
     { "clearing triangle by hand", test_mcf_clearing_triangle_by_hand },
     { "clearing random matches glpk lp", test_mcf_clearing_random_matches_glpk_lp },
     { "malformed dimacs corpus gives expected errors", test_mcf_malformed_dimacs_corpus_gives_expected_errors },

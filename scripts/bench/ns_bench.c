@@ -138,6 +138,7 @@ int main(int argc, char **argv)
         st = ns_solve(w);
         t1 = bench_cpu();
         int64_t wcost = 0;
+        uint64_t warm_piv = ns_pivots(w);
         if (st == MCF_OPTIMAL && ns_total_cost(w, &wcost) != MCF_OPTIMAL) {
             st = MCF_ERANGE;
         }
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
             st2 = MCF_ERANGE;
         }
         printf("warm cost %" PRId64 " solve_s %.4f pivots %" PRIu64 " cold_s %.4f cold_pivots %" PRIu64
-               " cold2_s %.4f same %d status %s\n", wcost, t1 - t0, ns_pivots(w), cold, cold_piv,
+               " cold2_s %.4f same %d status %s\n", wcost, t1 - t0, warm_piv, cold, cold_piv,
                t3 - t2, wcost == ccost && st2 == st, mcf_status_name(st));
     } else {
         printf("ns cost %" PRId64 " solve_s %.4f pivots %" PRIu64 " status %s\n", cost, t1 - t0,
