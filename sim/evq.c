@@ -339,12 +339,14 @@ int evq_pop(evq *q, sim_event *out)
     if (q->len == 0) {
         return 0;
     }
-    if (!q->heap_only && q->now.len == 0 && evq_redistribute(q) != SIM_OK) {
-        return -1;
+    if (!q->heap_only) {
+        if (q->now.len == 0 && evq_redistribute(q) != SIM_OK) {
+            return -1;
+        }
+        evq_adapt_near(q);   /* only the bucket path files events as near */
     }
     evq_heap_pop(&q->now, out);
     q->len--;
-    evq_adapt_near(q);
     return 1;
 }
 

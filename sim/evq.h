@@ -137,9 +137,7 @@ typedef struct evq {
  * may be reported more than once as it moves nearer. The hook must not
  * touch the queue. Other builds never call it.
  */
-#ifndef EVQ_NEAR_EVENTS
 #define EVQ_NEAR_EVENTS 64
-#endif
 void evq_set_near(evq *q, evq_near_fn fn, void *ctx);
 
 /* An empty queue; cap is a hint of how many events will be pending (< EVQ_SMALL: heap only). */

@@ -290,7 +290,8 @@ mcf_status dimacs_read_file(const char *path, mcf_problem **out, char *err, size
     *out = NULL;
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        return dimacs_fail(err, err_len, MCF_EIO, "%s: %s", path, strerror(errno));
+        /* A file that cannot be opened is bad input (exit 2), as for `mycosim run`. */
+        return dimacs_fail(err, err_len, MCF_EINPUT, "%s: %s", path, strerror(errno));
     }
     mcf_status st = dimacs_read(f, path, out, err, err_len);
     fclose(f);

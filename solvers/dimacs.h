@@ -24,7 +24,7 @@
 mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out,
                        char *err, size_t err_len) MCF_MUST_CHECK;
 
-/* Open and read path; as dimacs_read, MCF_EIO with "path: strerror" if it cannot be opened. */
+/* Open and read path; as dimacs_read, MCF_EINPUT with "path: strerror" if it cannot be opened. */
 mcf_status dimacs_read_file(const char *path, mcf_problem **out,
                             char *err, size_t err_len) MCF_MUST_CHECK;
 

@@ -808,6 +808,34 @@ static void test_mcf_malformed_dimacs_corpus_gives_expected_errors(void)
     CHECK_MSG(files >= 20, "only %d corpus files", files);
 }
 
+/*
+ * Write text to path (unless NULL), run `mycosim solve path` and return its
+ * exit status, with the first line of its output (from_err = 0) or of its
+ * error stream (from_err = 1) in line.
+ */
+static int test_mcf_solve_text(const char *path, const char *text, int from_err,
+                               char *line, size_t len)
+{
+    if (text != NULL) {
+        FILE *f = fopen(path, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        fputs(text, f);
+        fclose(f);
+    }
+    FILE *out = tmpfile(), *errf = tmpfile();
+    CU_ASSERT_FATAL(out != NULL && errf != NULL);
+    int rc = dimacs_solve_main(path, 0, out, errf);
+    FILE *from = from_err ? errf : out;
+    rewind(from);
+    line[0] = '\0';
+    if (fgets(line, (int)len, from) == NULL) {
+        line[0] = '\0';
+    }
+    fclose(out);
+    fclose(errf);
+    return rc;
+}
+
 static void test_mcf_dimacs_round_trip_and_solve_output(void)
 {
     mcf_gen_params prm;
@@ -864,37 +892,16 @@ static void test_mcf_dimacs_round_trip_and_solve_output(void)
     fclose(out);
     fclose(errf);
 
-    /* Infeasible: "infeasible", exit 1. Malformed: exit 2, "mycosim: path:line: ...". */
-    f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs("p min 2 1\nn 1 5\nn 2 -5\na 1 2 0 3 1\n", f);
-    fclose(f);
-    out = tmpfile();
-    errf = tmpfile();
-    CU_ASSERT_EQUAL(dimacs_solve_main(path, 0, out, errf), 1);
-    rewind(out);
-    char line[256] = "";
-    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, out));
+    /* Infeasible: "infeasible", exit 1. Malformed or missing: exit 2, "mycosim: path[:line]: ...". */
+    char line[256], want[600];
+    CU_ASSERT_EQUAL(test_mcf_solve_text(path, "p min 2 1\nn 1 5\nn 2 -5\na 1 2 0 3 1\n", 0,
+                                        line, sizeof line), 1);
     CU_ASSERT_STRING_EQUAL(line, "infeasible\n");
-    fclose(out);
-    fclose(errf);
-    f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs("p min 2 1\na 1 3 0 3 1\n", f);
-    fclose(f);
-    out = tmpfile();
-    errf = tmpfile();
-    CU_ASSERT_EQUAL(dimacs_solve_main(path, 0, out, errf), 2);
-    rewind(errf);
-    line[0] = '\0';
-    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, errf));
-    char want[600];
+    CU_ASSERT_EQUAL(test_mcf_solve_text(path, "p min 2 1\na 1 3 0 3 1\n", 1, line, sizeof line), 2);
     snprintf(want, sizeof want, "mycosim: %s:2: arc head '3' is not in 1..2\n", path);
     CHECK_MSG(strcmp(line, want) == 0, "got '%s', want '%s'", line, want);
-    fclose(out);
-    fclose(errf);
-    CU_ASSERT_EQUAL(dimacs_solve_main("/nonexistent/x.min", 0, stdout, errf = tmpfile()), 1);
-    fclose(errf);
+    CU_ASSERT_EQUAL(test_mcf_solve_text("/nonexistent/x.min", NULL, 1, line, sizeof line), 2);
+    CHECK_MSG(strncmp(line, "mycosim: /nonexistent/x.min: ", 29) == 0, "got '%s'", line);
     unlink(path);
     mcf_problem_free(p);
     mcf_problem_free(q);
