@@ -64,19 +64,28 @@
  *     pivot: the ratio test scans only the smaller side of the cut and its
  *     arcs (an adjacency built in ns_load), and the leaving arc is the listed
  *     one whose smaller side is smallest.
- *     Nontree artificial arcs are left out; so does the primal pricing, so
- *     both solve the problem with those arcs deleted, which has the same
- *     answer: a feasible problem has a solution without artificial flow,
- *     and an optimum with artificial flow left means infeasible, as in the
- *     cold start (big M exceeds any simple path's cost).
+ *     Nontree artificial arcs are left out (so does the primal pricing), and
+ *     a tree artificial arc counts as out of bounds when it carries flow
+ *     (its capacity is taken as 0): the dual repair solves the real
+ *     problem, whatever the artificial arcs cost, and ends at a flow with
+ *     no artificial part or with a cut that proves infeasibility.
  *   - Primal repair (ns_primal_start) otherwise, or when the dual repair
  *     hands over (below): tree flows are recomputed bottom-up (reverse thread
  *     order); a tree arc that would leave its bounds, or that would break
  *     strong feasibility, is fixed at its bound and its subtree is rehung
  *     from the root through its artificial arc carrying the difference. Then
  *     the thread is rebuilt and potentials recomputed, O(n + m), and primal
- *     pivoting resumes. Rehung subtrees move their potentials by about M,
- *     and pivoting them back can cost as much as a cold solve.
+ *     pivoting resumes. Soft artificial costs (ns_soft_artificial): every
+ *     tree artificial arc costs what keeps its subtree's old potentials,
+ *     plus a penalty of max |cost| + 1 per unit if it carries flow, so only
+ *     the rehung subtrees move, and by that penalty rather than by about
+ *     big M (which made pivoting them back cost up to a cold solve: soft
+ *     costs take 35-45% fewer pivots on netgen-sqrt and grid). A soft
+ *     optimum proves nothing about artificial flow, and a cycle of infinite
+ *     capacity through two soft artificial arcs is not a real one: in both
+ *     cases every artificial arc goes back to big M (ns_harden_artificial,
+ *     at most once per solve) and pivoting goes on, so OPTIMAL, INFEASIBLE
+ *     and UNBOUNDED keep their cold-start meaning.
  *
  * Why the dual repair terminates. The cost of the tree's basic solution
  * (the dual objective) rises by (reduced cost of the entering arc) x
@@ -88,7 +97,9 @@
  * hard guarantee, independent of that argument, the repair makes at most
  * n + m pivots before it hands over to the primal repair, which terminates
  * by strong feasibility. On large graphs it hands over much earlier when
- * pivots cascade (NS_DUAL_CASCADE): measured, the primal repair is then the
+ * pivots cascade (NS_DUAL_CASCADE) or when its ratio tests scan wide cuts
+ * (on average more than (n + m) / NS_DUAL_WIDE slots per pivot, after
+ * NS_DUAL_WIDE_AFTER pivots): measured, the primal repair is then the
  * cheaper finish. The dual repair leaves the tree optimal but not always
  * strongly feasible; the next primal repair restores that.
  *
@@ -138,8 +149,11 @@ struct ns {
     int infeasible;         /* 1 when the last ns_init proved infeasibility (dual repair) */
     uint8_t stamp;          /* current value of mark[] for the side being scanned */
     uint64_t pivots;        /* pivots of the current solve */
+    uint64_t dual_work;     /* adjacency slots + nodes scanned by the dual ratio tests */
     double supply_moved;    /* sum of |supply changes| since the last ns_init */
     int64_t art_cost;       /* big M of the artificial arcs */
+    int64_t art_soft;       /* penalty of a rehung subtree's artificial arc (warm primal repair) */
+    int art_mixed;          /* 1 when some artificial arc costs less than big M (soft) */
     int64_t cost_const;     /* sum over arcs of lower * cost */
 
     /* Arcs, internal order: 0..m-1 real (interleaved), m..m+n-1 artificial. */
@@ -686,10 +700,11 @@ static int32_t ns_child(const ns *w, uint32_t a)
 }
 
 /* How far tree arc a is outside [0, cap]: > 0 above cap, < 0 below 0, 0
- * inside or not a tree arc. */
+ * inside or not a tree arc. An artificial arc's cap counts as 0 here (the
+ * dual repair solves the real problem, see the file comment). */
 static int64_t ns_violation(const ns *w, uint32_t a)
 {
-    int64_t f = w->flow[a], c = w->cap[a];
+    int64_t f = w->flow[a], c = (a < w->m) ? w->cap[a] : 0;
     if (w->state[a] != NS_STATE_TREE) {
         return 0;
     }
@@ -822,8 +837,10 @@ static uint32_t ns_dual_entering(ns *w, int32_t v, int need, int bland, int32_t 
     int64_t best = INT64_MAX;
     uint32_t in = UINT32_MAX;
     int32_t end_s = -1;
+    uint64_t work = 0;
     for (int32_t u = begin; u != stop; u = thread[u]) {
         int64_t pu = pi[u];
+        work += first[u + 1] - first[u] + 1;
         for (uint32_t k = first[u]; k < first[u + 1]; k++) {
             const ns_slot *sl = &adj[k];
             uint32_t e = sl->arc;
@@ -846,6 +863,7 @@ static uint32_t ns_dual_entering(ns *w, int32_t v, int need, int bland, int32_t 
         }
     }
 done:
+    w->dual_work += work;
     *u_in = end_s;
     return in;
 }
@@ -874,6 +892,19 @@ static void ns_balances(ns *w)
  * that a test build can force Bland's rule from the first pivot (-D...=0). */
 #ifndef NS_DUAL_BLAND
 #define NS_DUAL_BLAND 64
+#endif
+
+/* Wide cuts: after NS_DUAL_WIDE_AFTER dual pivots on a large graph, if the
+ * ratio tests scanned on average more than (n + m) / NS_DUAL_WIDE adjacency
+ * slots per pivot, each dual pivot costs more than the few primal pivots
+ * that repair a cut subtree, and the repair hands over (measured on the
+ * four benchmark families, doc/solvers.md: netgen-sqrt and grid have wide
+ * cuts, netgen-n16 and transport narrow ones). Macros for tests. */
+#ifndef NS_DUAL_WIDE
+#define NS_DUAL_WIDE 128
+#endif
+#ifndef NS_DUAL_WIDE_AFTER
+#define NS_DUAL_WIDE_AFTER 16
 #endif
 
 /* Cascades: a dual pivot pushes the violation of its leaving arc around the
@@ -988,7 +1019,8 @@ static mcf_status ns_dual_repair(ns *w)
             swept = 1;
             continue;
         }
-        if (left-- == 0) {
+        if (left-- == 0 || (w->n >= NS_DUAL_HANDOFF_N && w->pivots >= NS_DUAL_WIDE_AFTER
+                            && w->dual_work * NS_DUAL_WIDE > w->pivots * (w->n + w->m))) {
             st = MCF_CONTINUE;
             break;
         }
@@ -1014,7 +1046,7 @@ static mcf_status ns_dual_repair(ns *w)
         int8_t in_state = w->state[in];
         w->state[in] = NS_STATE_TREE;
         ns_augment(w, in, in_state * amount, join, &nlist);
-        w->state[out] = over ? NS_STATE_UPPER : NS_STATE_LOWER;
+        w->state[out] = (over && out < w->m) ? NS_STATE_UPPER : NS_STATE_LOWER;
         ns_list_if_violated(w, in, &nlist);
         ns_pivot_tree(w, in, u_in, v_in, v, join);
     }
@@ -1024,9 +1056,56 @@ static mcf_status ns_dual_repair(ns *w)
     return st;
 }
 
+/* Soft artificial costs for the warm primal repair (see the file comment):
+ * every tree artificial arc gets the cost that keeps its subtree's old
+ * potentials, plus the penalty art_soft if it carries flow, so that only the
+ * rehung subtrees move, and by art_soft rather than by about big M. Reads
+ * the old potentials, so runs before ns_compute_potentials. */
+static void ns_soft_artificial(ns *w)
+{
+    uint32_t n = w->n, m = w->m;
+    int64_t big = w->art_cost, pr = w->pi[n];
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t a = w->pred[v];
+        if (a < m) {
+            continue;
+        }
+        int64_t d = w->pi[v] - pr;
+        int64_t c = (w->dir[v] > 0) ? -d : d;
+        if (w->flow[a] > 0) {
+            c += w->art_soft;
+        }
+        w->cost[a] = c > big ? big : c < -big ? -big : c;
+    }
+    w->art_mixed = 1;
+}
+
+/* Back to big M on every artificial arc, with the potentials that go with
+ * it: a soft optimum that still has artificial flow proves nothing. */
+static void ns_harden_artificial(ns *w)
+{
+    for (uint32_t v = 0; v < w->n; v++) {
+        w->cost[w->m + v] = w->art_cost;
+    }
+    w->art_mixed = 0;
+    ns_compute_potentials(w);
+}
+
+/* 1 if some artificial arc carries flow. */
+static int ns_artificial_flow(const ns *w)
+{
+    for (uint32_t v = 0; v < w->n; v++) {
+        if (w->flow[w->m + v] > 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Cold start (artificial star) or primal warm start: the basis is made
- * strongly feasible by the bottom-up repair of the file comment. */
-static void ns_primal_start(ns *w)
+ * strongly feasible by the bottom-up repair of the file comment; with
+ * `soft`, artificial arcs get soft costs (ns_soft_artificial). */
+static void ns_primal_start(ns *w, int soft)
 {
     uint32_t n = w->n, m = w->m;
     int32_t root = (int32_t)n;
@@ -1090,6 +1169,9 @@ static void ns_primal_start(ns *w)
     if (cut) {
         ns_rebuild_thread(w);
     }
+    if (soft) {
+        ns_soft_artificial(w);
+    }
     ns_compute_potentials(w);
     w->has_tree = 1;
 }
@@ -1112,6 +1194,7 @@ mcf_status ns_init(ns *w)
         return MCF_ERANGE;
     }
     w->pivots = 0;
+    w->dual_work = 0;
     w->infeasible = 0;
     int small = ns_small_change(w);
     w->supply_moved = 0;
@@ -1127,6 +1210,8 @@ mcf_status ns_init(ns *w)
     }
     w->dual_ok = 0;
     w->art_cost = big;
+    w->art_soft = maxc + 1;
+    w->art_mixed = 0;
     for (uint32_t v = 0; v < n; v++) {
         w->cost[m + v] = big;
         w->cap[m + v] = MCF_INF;
@@ -1134,7 +1219,7 @@ mcf_status ns_init(ns *w)
     w->parent[root] = -1;
     w->pred[root] = UINT32_MAX;
     w->dir[root] = 0;
-    ns_primal_start(w);
+    ns_primal_start(w, w->has_tree);
     return MCF_OPTIMAL;
 }
 
@@ -1146,6 +1231,11 @@ mcf_status ns_iterate(ns *w)
     uint32_t in = ns_find_entering(w);
     if (in == UINT32_MAX) {
         w->dual_ok = 1;     /* nothing prices out: the basis is dual feasible */
+        if (w->art_mixed && ns_artificial_flow(w)) {
+            ns_harden_artificial(w);
+            w->dual_ok = 0;
+            return MCF_CONTINUE;
+        }
         return MCF_OPTIMAL;
     }
     w->dual_ok = 0;
@@ -1190,6 +1280,12 @@ mcf_status ns_iterate(ns *w)
         }
     }
     if (delta == MCF_INF) {
+        if (w->art_mixed) {
+            /* The cycle may run through two soft artificial arcs: it is only
+             * a real one if it still prices out under big M. */
+            ns_harden_artificial(w);
+            return MCF_CONTINUE;
+        }
         return MCF_UNBOUNDED;
     }
     if (delta > 0) {

@@ -63,7 +63,8 @@ int main(int argc, char **argv)
     if (st == MCF_OPTIMAL && ns_total_cost(w, &cost) != MCF_OPTIMAL) {
         st = MCF_ERANGE;
     }
-    if (strcmp(mode, "warm") == 0 && st == MCF_OPTIMAL) {
+    int any = strcmp(mode, "warm-any") == 0;
+    if ((any || strcmp(mode, "warm") == 0) && st == MCF_OPTIMAL) {
         double cold = t1 - t0;
         uint64_t cold_piv = ns_pivots(w);
         /* 1% of the nodes get a supply change, feasibly: take a sink, walk its
@@ -98,10 +99,11 @@ int main(int argc, char **argv)
             int tries = 0;
             do {
                 t = (uint32_t)(mcf_gen_next(&rs) % p->n);
-            } while (p->supply[t] >= 0 && ++tries < 1000000);
+            } while ((any ? first[t] == first[t + 1] : p->supply[t] >= 0) && ++tries < 1000000);
             uint32_t v = t, len = 0;
-            int64_t bott = -p->supply[t];
-            while (p->supply[v] <= 0 && len < p->n) {
+            int64_t bott = any ? INT64_MAX : -p->supply[t];
+            uint32_t stop = any ? (uint32_t)mcf_gen_range(&rs, 1, 64) : UINT32_MAX;
+            while ((p->supply[v] <= 0 || (any && v == t)) && len < p->n && len < stop) {
                 uint32_t best = UINT32_MAX;
                 for (uint32_t k = first[v]; k < first[v + 1]; k++) {
                     if (fl[in[k]] > 0 && (best == UINT32_MAX || fl[in[k]] > fl[best])) {
@@ -115,10 +117,12 @@ int main(int argc, char **argv)
                 bott = fl[best] < bott ? fl[best] : bott;
                 v = p->tail[best];
             }
-            if (p->supply[v] <= 0 || bott <= 0) {
+            if (any ? len == 0 || bott == INT64_MAX : p->supply[v] <= 0 || bott <= 0) {
                 continue;
             }
-            bott = p->supply[v] < bott ? p->supply[v] : bott;
+            if (!any) {
+                bott = p->supply[v] < bott ? p->supply[v] : bott;
+            }
             int64_t d = mcf_gen_range(&rs, 1, bott);
             for (uint32_t k = 0; k < len; k++) {
                 fl[path[k]] -= d;
