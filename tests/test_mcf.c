@@ -667,6 +667,42 @@ static void test_mcf_dual_repair_proves_infeasibility_and_recovers(void)
     mcf_problem_free(p);
 }
 
+/* Soft artificial costs by hand: 0 -> 1 -> ... -> 11 (cost 100 per arc)
+ * and a direct 0 -> 11 of cost 1 and capacity 5. After 5 units become 10
+ * and a tree arc's cost changes (so the repair is primal, with soft
+ * artificial costs), the 5 extra units must take the chain (1101 per unit),
+ * dearer than the soft penalty (2 x 102 through the root): the soft optimum
+ * keeps artificial flow, and only with big M restored does the solver find
+ * the chain. Warm == cold == GLPK: 5 x 1 + 5 x 1101. */
+static void test_mcf_soft_artificial_costs_give_way_to_big_m(void)
+{
+    mcf_problem *p = mcf_problem_new(12, 12);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    for (uint32_t e = 0; e < 11; e++) {
+        p->tail[e] = e; p->head[e] = e + 1; p->cap[e] = 1000; p->cost[e] = 100;
+    }
+    p->tail[11] = 0; p->head[11] = 11; p->cap[11] = 5; p->cost[11] = 1;
+    p->supply[0] = 5; p->supply[11] = -5;
+    ns *w = ns_alloc(12, 12);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+    test_mcf_supply(w, p, 0, 10);
+    test_mcf_supply(w, p, 11, -10);
+    for (uint32_t e = 0; e < 11; e++) {     /* the tree arc among them makes it primal */
+        p->cost[e] = (e == 10) ? 101 : 100;
+        CU_ASSERT_EQUAL(ns_set_cost(w, e, p->cost[e]), MCF_OPTIMAL);
+    }
+    mcf_status warm = ns_solve(w);
+    CU_ASSERT_EQUAL(warm, MCF_OPTIMAL);
+    int64_t c = -1;
+    CU_ASSERT_EQUAL(ns_total_cost(w, &c), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(c, 5 * 1 + 5 * 1101);
+    test_mcf_compare_warm(w, warm, p, 1, "soft chain", 0);
+    ns_free(w);
+    mcf_problem_free(p);
+}
+
 /* Costs scaled by 2^32 (big M near its 2^55 limit): the optimum is exactly
  * 2^32 times the unscaled one, cold and warm, and the solution checks. The
  * large reduced costs make pi(root) drift past its bound, so the potentials
@@ -945,6 +981,8 @@ static CU_TestInfo mcf_tests[] = {
       test_mcf_warm_resolves_of_random_graphs_match_cold_and_glpk },
     { "dual repair proves infeasibility and recovers",
       test_mcf_dual_repair_proves_infeasibility_and_recovers },
+    { "soft artificial costs give way to big M",
+      test_mcf_soft_artificial_costs_give_way_to_big_m },
     { "huge costs scale the optimum exactly", test_mcf_huge_costs_scale_the_optimum_exactly },
     { "clearing triangle by hand", test_mcf_clearing_triangle_by_hand },
     { "clearing random matches glpk lp", test_mcf_clearing_random_matches_glpk_lp },
