@@ -37,10 +37,18 @@ median() {
     echo "$(printf '%s\n' "${t[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') $cost"
 }
 
+# "warm_s cold/warm" of one warm re-solve (ns_bench modes warm-any, warm)
+warm_ratio() {
+    local wl
+    wl=$("$OUT/ns_bench" "$1" "$2")
+    echo "$wl" | grep -q "same 1" || echo "WARM MISMATCH on $1 ($2): $wl" >&2
+    echo "$wl" | awk '{printf "%s %.1f\n", $5, ($5 > 0) ? $9 / $5 : 0}'
+}
+
 echo "machine: $(lscpu | grep 'Model name' | sed 's/.*: *//'), nproc $(nproc), $(date -u +%Y-%m-%d)"
 echo
-echo "| family | nodes | arcs | ours NS s | LEMON NS s | LEMON CS s | GLPK okalg s | ours/LEMON NS | ours/LEMON CS | warm s | cold/warm |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| family | nodes | arcs | ours NS s | LEMON NS s | LEMON CS s | GLPK okalg s | ours/LEMON NS | ours/LEMON CS | warm s | cold/warm | warm s, sources/sinks | cold/warm, sources/sinks |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $SIZES; do
     for fam in $FAMILIES; do
         f="$OUT/$fam-$n.min"
@@ -54,13 +62,10 @@ for n in $SIZES; do
             glpk=$("$OUT/ns_bench" "$f" okalg | awk '{print $5}')
         fi
         [ "$c1" = "$c2" ] && [ "$c1" = "$c3" ] || echo "COST MISMATCH on $f: ours $c1 LEMON $c2 $c3" >&2
-        wl=$("$OUT/ns_bench" "$f" warm)
-        warm=$(echo "$wl" | awk '{print $5}')
-        cold=$(echo "$wl" | awk '{print $9}')
-        echo "$wl" | grep -q "same 1" || echo "WARM MISMATCH on $f: $wl" >&2
+        read -r warm r3 < <(warm_ratio "$f" warm-any)
+        read -r warm_ss r4 < <(warm_ratio "$f" warm)
         r1=$(awk -v a="$ours" -v b="$lns" 'BEGIN {printf "%.2f", a / b}')
         r2=$(awk -v a="$ours" -v b="$lcs" 'BEGIN {printf "%.2f", a / b}')
-        r3=$(awk -v a="$cold" -v b="$warm" 'BEGIN {printf "%.1f", (b > 0) ? a / b : 0}')
-        echo "| $fam | $n | $arcs | $ours | $lns | $lcs | $glpk | $r1 | $r2 | $warm | $r3 |"
+        echo "| $fam | $n | $arcs | $ours | $lns | $lcs | $glpk | $r1 | $r2 | $warm | $r3 | $warm_ss | $r4 |"
     done
 done

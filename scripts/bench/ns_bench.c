@@ -4,10 +4,20 @@
  *     <solver> cost <C> solve_s <T> pivots <P>
  * where T is process CPU time of the solve only (reading excluded).
  *
- *     ns_bench FILE.min [ns|okalg|warm]
+ *     ns_bench FILE.min [ns|okalg|warm|warm-any]
  *
- * "warm" solves cold, changes 1% of the supplies (moving demand between
- * random sink pairs, so totals stay balanced), and times the re-solve.
+ * The warm modes solve cold, change the supplies of 1% of the nodes, and
+ * time the re-solve (then check it against a cold solve of the new data).
+ * Each change cancels d units of the optimal flow along a path of flow
+ * carrying arcs, walked back from a node t to a node v: t's supply rises by
+ * d and v's falls by d, so the new problem stays feasible and balanced.
+ *   warm-any: t is any node with inflow and the walk stops after 1..64 arcs
+ *             (or at a source): 1% of the supply vector's entries change,
+ *             at nodes anywhere in the graph, the literal reading.
+ *   warm:     t is a sink and the walk goes back to a source, so only the
+ *             nodes that already have a supply or demand change (a stress
+ *             case: on netgen-sqrt there are fewer of them than changes,
+ *             and 7-27% of all supply moves).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -32,7 +42,7 @@ int main(int argc, char **argv)
     char err[512];
     mcf_problem *p = NULL;
     if (argc < 2) {
-        fprintf(stderr, "usage: ns_bench FILE.min [ns|okalg|warm]\n");
+        fprintf(stderr, "usage: ns_bench FILE.min [ns|okalg|warm|warm-any]\n");
         return 2;
     }
     const char *mode = argc > 2 ? argv[2] : "ns";
@@ -67,10 +77,9 @@ int main(int argc, char **argv)
     if ((any || strcmp(mode, "warm") == 0) && st == MCF_OPTIMAL) {
         double cold = t1 - t0;
         uint64_t cold_piv = ns_pivots(w);
-        /* 1% of the nodes get a supply change, feasibly: take a sink, walk its
-         * optimal flow back to a source (the flow is acyclic: costs are
-         * positive) and cancel d units of that path, so both the sink's demand
-         * and the source's supply drop by d. */
+        /* n / 200 path cancellations, 1% of the nodes (see the file comment):
+         * the optimal flow is acyclic (costs are positive), so walking back
+         * along the in-arc of largest flow reaches a source. */
         uint64_t rs = 2385;
         uint32_t changes = p->n / 200;
         int64_t *fl = malloc(p->m * sizeof *fl);
