@@ -703,6 +703,54 @@ static void test_mcf_soft_artificial_costs_give_way_to_big_m(void)
     mcf_problem_free(p);
 }
 
+/* A supply move, then one arc turns uncapacitated with a negative cost, on
+ * tiny random graphs: the warm primal repair (soft artificial costs) meets
+ * cycles of infinite capacity through the root over two soft artificial
+ * arcs, which are not real ones. Warm must agree with a cold solve of the new
+ * data, OPTIMAL (cost included) as well as UNBOUNDED; without the return to
+ * big M on such a cycle, the first instances already report UNBOUNDED. */
+static void test_mcf_warm_after_negative_uncapacitated_arc_matches_cold(void)
+{
+    uint64_t rs = 7;
+    int seen[2] = { 0 };
+    for (int i = 0; i < 3000; i++) {
+        uint32_t n = (uint32_t)mcf_gen_range(&rs, 2, 8);
+        uint32_t m = (uint32_t)mcf_gen_range(&rs, 1, 2 * n);
+        mcf_problem *p = mcf_problem_new(n, m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        for (uint32_t e = 0; e < m; e++) {
+            p->tail[e] = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
+            p->head[e] = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
+            p->cap[e] = mcf_gen_range(&rs, 0, 6);
+            p->cost[e] = mcf_gen_range(&rs, -3, 10);
+        }
+        for (uint32_t e = 0; e < m; e++) {
+            int64_t f = mcf_gen_range(&rs, 0, p->cap[e]);
+            p->supply[p->tail[e]] += f;
+            p->supply[p->head[e]] -= f;
+        }
+        ns *w = ns_alloc(n, m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+        CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL_FATAL(ns_solve(w), MCF_OPTIMAL);
+        uint32_t a = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
+        uint32_t b = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
+        int64_t d = mcf_gen_range(&rs, 0, 5);
+        test_mcf_supply(w, p, a, p->supply[a] + d);
+        test_mcf_supply(w, p, b, p->supply[b] - d);
+        p->cap[0] = MCF_INF;
+        p->cost[0] = -mcf_gen_range(&rs, 1, 12);
+        CU_ASSERT_EQUAL(ns_set_capacity(w, 0, MCF_INF), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL(ns_set_cost(w, 0, p->cost[0]), MCF_OPTIMAL);
+        mcf_status warm = ns_solve(w);
+        test_mcf_compare_warm(w, warm, p, 0, "negative uncapacitated arc", i);
+        seen[warm == MCF_UNBOUNDED] += (warm == MCF_OPTIMAL || warm == MCF_UNBOUNDED);
+        ns_free(w);
+        mcf_problem_free(p);
+    }
+    CHECK_MSG(seen[0] > 300 && seen[1] > 300, "optimal %d, unbounded %d", seen[0], seen[1]);
+}
+
 /* Costs scaled by 2^32 (big M near its 2^55 limit): the optimum is exactly
  * 2^32 times the unscaled one, cold and warm, and the solution checks. The
  * large reduced costs make pi(root) drift past its bound, so the potentials
@@ -983,6 +1031,8 @@ static CU_TestInfo mcf_tests[] = {
       test_mcf_dual_repair_proves_infeasibility_and_recovers },
     { "soft artificial costs give way to big M",
       test_mcf_soft_artificial_costs_give_way_to_big_m },
+    { "warm after a negative uncapacitated arc matches cold",
+      test_mcf_warm_after_negative_uncapacitated_arc_matches_cold },
     { "huge costs scale the optimum exactly", test_mcf_huge_costs_scale_the_optimum_exactly },
     { "clearing triangle by hand", test_mcf_clearing_triangle_by_hand },
     { "clearing random matches glpk lp", test_mcf_clearing_random_matches_glpk_lp },
