@@ -4,7 +4,8 @@
 #   make test    install, build, run every CUnit suite (ends with CUnit's summary)
 #   make bench   release build, engine benchmark suite, rewrites doc/performance.md
 #                (BENCH=quick: under a minute, prints the tables only)
-#   make bench-mcf  min-cost flow solver against LEMON and GLPK (table for doc/solvers.md and doc/performance.md; SIZES="8192 65536" for the quick rows)
+#   make bench-mcf  min-cost flow solver against LEMON and GLPK (table for doc/solvers.md
+#                and doc/performance.md; SIZES="8192 65536" for the quick rows)
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).

@@ -703,31 +703,22 @@ static void test_mcf_soft_artificial_costs_give_way_to_big_m(void)
     mcf_problem_free(p);
 }
 
-/* A supply move, then one arc turns uncapacitated with a negative cost, on
- * tiny random graphs: the warm primal repair (soft artificial costs) meets
+/* A supply move, then arc 0 turns uncapacitated with a negative cost, on the
+ * small random graphs: the warm primal repair (soft artificial costs) meets
  * cycles of infinite capacity through the root over two soft artificial
  * arcs, which are not real ones. Warm must agree with a cold solve of the new
- * data, OPTIMAL (cost included) as well as UNBOUNDED; without the return to
- * big M on such a cycle, the first instances already report UNBOUNDED. */
+ * data and GLPK, status and cost; without the return to big M on such a
+ * cycle, 7 of the 3000 say UNBOUNDED (1 optimal, 6 infeasible). */
 static void test_mcf_warm_after_negative_uncapacitated_arc_matches_cold(void)
 {
     uint64_t rs = 7;
     int seen[2] = { 0 };
     for (int i = 0; i < 3000; i++) {
-        uint32_t n = (uint32_t)mcf_gen_range(&rs, 2, 8);
-        uint32_t m = (uint32_t)mcf_gen_range(&rs, 1, 2 * n);
-        mcf_problem *p = mcf_problem_new(n, m);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-        for (uint32_t e = 0; e < m; e++) {
-            p->tail[e] = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
-            p->head[e] = (uint32_t)mcf_gen_range(&rs, 0, n - 1);
-            p->cap[e] = mcf_gen_range(&rs, 0, 6);
-            p->cost[e] = mcf_gen_range(&rs, -3, 10);
-        }
-        for (uint32_t e = 0; e < m; e++) {
-            int64_t f = mcf_gen_range(&rs, 0, p->cap[e]);
-            p->supply[p->tail[e]] += f;
-            p->supply[p->head[e]] -= f;
+        mcf_problem *p = test_mcf_random(&rs, 1);
+        uint32_t n = p->n, m = p->m;
+        if (m == 0) {
+            mcf_problem_free(p);
+            continue;
         }
         ns *w = ns_alloc(n, m);
         CU_ASSERT_PTR_NOT_NULL_FATAL(w);
@@ -744,7 +735,11 @@ static void test_mcf_warm_after_negative_uncapacitated_arc_matches_cold(void)
         CU_ASSERT_EQUAL(ns_set_cost(w, 0, p->cost[0]), MCF_OPTIMAL);
         mcf_status warm = ns_solve(w);
         test_mcf_compare_warm(w, warm, p, 0, "negative uncapacitated arc", i);
-        seen[warm == MCF_UNBOUNDED] += (warm == MCF_OPTIMAL || warm == MCF_UNBOUNDED);
+        if (warm == MCF_OPTIMAL) {
+            seen[0]++;
+        } else if (warm == MCF_UNBOUNDED) {
+            seen[1]++;
+        }
         ns_free(w);
         mcf_problem_free(p);
     }
