@@ -154,6 +154,8 @@ struct ns {
     int64_t art_cost;       /* big M of the artificial arcs */
     int64_t art_soft;       /* penalty of a rehung subtree's artificial arc (warm primal repair) */
     int art_mixed;          /* 1 when some artificial arc costs less than big M (soft) */
+    int64_t weak_user;      /* ns_set_weak_pivots, -1 = default (n) */
+    uint64_t weak_left;     /* pivots left before strong feasibility is restored, 0 = it holds */
     int64_t cost_const;     /* sum over arcs of lower * cost */
 
     /* Arcs, internal order: 0..m-1 real (interleaved), m..m+n-1 artificial. */
@@ -202,6 +204,7 @@ ns *ns_alloc(uint32_t n, uint32_t m)
     size_t nn = (size_t)n + 2;
     w->max_n = n;
     w->max_m = m;
+    w->weak_user = -1;
     w->src = malloc(na * sizeof *w->src);
     w->dst = malloc(na * sizeof *w->dst);
     w->cost = malloc(na * sizeof *w->cost);
@@ -341,6 +344,7 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
     w->pivots = 0;
     w->next_arc = 0;
     w->block = w->block_user;
+    w->weak_left = 0;
     if (w->block == 0) {
         w->block = (uint32_t)ceil(sqrt((double)m));
         if (w->block < NS_MIN_BLOCK) {
@@ -454,6 +458,11 @@ void ns_reset(ns *w)
 {
     w->has_tree = 0;
     w->dual_ok = 0;
+}
+
+void ns_set_weak_pivots(ns *w, int64_t pivots)
+{
+    w->weak_user = pivots;
 }
 
 void ns_set_block_size(ns *w, uint32_t block)
@@ -1061,7 +1070,7 @@ static mcf_status ns_dual_repair(ns *w)
  * potentials, plus the penalty art_soft if it carries flow, so that only the
  * rehung subtrees move, and by art_soft rather than by about big M. Reads
  * the old potentials, so runs before ns_compute_potentials. */
-static void ns_soft_artificial(ns *w)
+static void ns_soft_artificial(ns *w, int penalize)
 {
     uint32_t n = w->n, m = w->m;
     int64_t big = w->art_cost, pr = w->pi[n];
@@ -1072,7 +1081,7 @@ static void ns_soft_artificial(ns *w)
         }
         int64_t d = w->pi[v] - pr;
         int64_t c = (w->dir[v] > 0) ? -d : d;
-        if (w->flow[a] > 0) {
+        if (penalize && w->flow[a] > 0) {
             c += w->art_soft;
         }
         w->cost[a] = c > big ? big : c < -big ? -big : c;
@@ -1102,10 +1111,17 @@ static int ns_artificial_flow(const ns *w)
     return 0;
 }
 
-/* Cold start (artificial star) or primal warm start: the basis is made
- * strongly feasible by the bottom-up repair of the file comment; with
- * `soft`, artificial arcs get soft costs (ns_soft_artificial). */
-static void ns_primal_start(ns *w, int soft)
+/* What ns_primal_start does besides the bounds repair (flags). */
+enum {
+    NS_START_SOFT = 1,      /* soft artificial costs (ns_soft_artificial) */
+    NS_START_PENALTY = 2,   /* ... with the penalty on artificial flow */
+    NS_START_STRONG = 4     /* cut tree arcs that break strong feasibility */
+};
+
+/* Cold start (artificial star) or primal warm start: the bottom-up repair of
+ * the file comment puts every tree arc within its bounds and, with
+ * NS_START_STRONG, makes the tree strongly feasible. */
+static void ns_primal_start(ns *w, int flags)
 {
     uint32_t n = w->n, m = w->m;
     int32_t root = (int32_t)n;
@@ -1150,7 +1166,8 @@ static void ns_primal_start(ns *w, int soft)
         }
         int64_t f = (w->dir[v] > 0) ? bal[v] : -bal[v];
         int64_t c = w->cap[a];
-        int strong = (w->dir[v] > 0) ? (f < c || c == MCF_INF) : (f > 0);
+        int strong = !(flags & NS_START_STRONG)
+                     || ((w->dir[v] > 0) ? (f < c || c == MCF_INF) : (f > 0));
         if (f >= 0 && (c == MCF_INF || f <= c) && strong) {
             w->flow[a] = f;
             bal[p] += bal[v];
@@ -1169,8 +1186,8 @@ static void ns_primal_start(ns *w, int soft)
     if (cut) {
         ns_rebuild_thread(w);
     }
-    if (soft) {
-        ns_soft_artificial(w);
+    if (flags & NS_START_SOFT) {
+        ns_soft_artificial(w, (flags & NS_START_PENALTY) != 0);
     }
     ns_compute_potentials(w);
     w->has_tree = 1;
@@ -1196,6 +1213,7 @@ mcf_status ns_init(ns *w)
     w->pivots = 0;
     w->dual_work = 0;
     w->infeasible = 0;
+    w->weak_left = 0;
     int small = ns_small_change(w);
     w->supply_moved = 0;
 
@@ -1219,7 +1237,14 @@ mcf_status ns_init(ns *w)
     w->parent[root] = -1;
     w->pred[root] = UINT32_MAX;
     w->dir[root] = 0;
-    ns_primal_start(w, w->has_tree);
+    if (!w->has_tree) {
+        ns_primal_start(w, NS_START_STRONG);
+        return MCF_OPTIMAL;
+    }
+    /* Warm: strong feasibility is restored only if pivoting takes long
+     * (see the file comment). */
+    w->weak_left = (w->weak_user >= 0) ? (uint64_t)w->weak_user : n;
+    ns_primal_start(w, NS_START_SOFT | NS_START_PENALTY | (w->weak_left ? 0 : NS_START_STRONG));
     return MCF_OPTIMAL;
 }
 
@@ -1227,6 +1252,11 @@ mcf_status ns_iterate(ns *w)
 {
     if (w->infeasible) {
         return MCF_INFEASIBLE;
+    }
+    if (w->weak_left > 0 && --w->weak_left == 0) {
+        /* Same costs and potentials; subtrees behind arcs that break strong
+         * feasibility hang from the root with no flow, so it cannot cycle. */
+        ns_primal_start(w, NS_START_STRONG | (w->art_mixed ? NS_START_SOFT : 0));
     }
     uint32_t in = ns_find_entering(w);
     if (in == UINT32_MAX) {

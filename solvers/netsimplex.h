@@ -89,6 +89,11 @@ mcf_status ns_total_cost(const ns *w, int64_t *cost) MCF_MUST_CHECK;
 /* Pivots done by the last solve (degenerate and dual repair ones included). */
 uint64_t ns_pivots(const ns *w);
 
+/* Pivots a warm primal repair may make from a tree that is not strongly
+ * feasible before it makes it so (-1 = default, n; 0 = from the start; see
+ * netsimplex.c). A tuning and testing knob: any value gives the same optimum. */
+void ns_set_weak_pivots(ns *w, int64_t pivots);
+
 /* Pricing block size (0 = default, ceil(sqrt(m)) but at least 10). */
 void ns_set_block_size(ns *w, uint32_t block);
 
