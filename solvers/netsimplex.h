@@ -54,8 +54,8 @@ mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap) MCF_MUST_CHECK;
 /* Forget the tree: the next solve starts from the artificial star (cold). */
 void ns_reset(ns *w);
 
-/* INITIALIZE: build a strongly feasible tree (cold star, or the last tree
- * repaired). When the last optimal tree is still dual feasible (changes to
+/* INITIALIZE: build a feasible tree (cold star, strongly feasible; or the
+ * last tree repaired, made strongly feasible if its pivots run long). When the last optimal tree is still dual feasible (changes to
  * supplies, finite capacities, signs kept), the repair is by dual pivots and
  * ends at an optimal tree (the first ns_iterate returns MCF_OPTIMAL) or
  * with MCF_INFEASIBLE, proved. On graphs of 2048 nodes or more, a supply
