@@ -91,12 +91,11 @@
  *     it carries flow, so only the rehung subtrees move, and by that penalty
  *     rather than by about big M (which made pivoting them back cost up to a
  *     cold solve: soft costs take 35-45% fewer pivots on netgen-sqrt and
- *     grid). A soft
- *     optimum proves nothing about artificial flow, and a cycle of infinite
- *     capacity through two soft artificial arcs is not a real one: in both
- *     cases every artificial arc goes back to big M (ns_harden_artificial,
- *     at most once per solve) and pivoting goes on, so OPTIMAL, INFEASIBLE
- *     and UNBOUNDED keep their cold-start meaning.
+ *     grid). A soft optimum proves nothing about artificial flow, and a
+ *     cycle of infinite capacity through two soft artificial arcs is not a
+ *     real one: in both cases every artificial arc goes back to big M
+ *     (ns_harden_artificial, at most once per solve) and pivoting goes on,
+ *     so OPTIMAL, INFEASIBLE and UNBOUNDED keep their cold-start meaning.
  *
  * Why the dual repair terminates. The cost of the tree's basic solution
  * (the dual objective) rises by (reduced cost of the entering arc) x
@@ -166,7 +165,7 @@ struct ns {
     int64_t art_soft;       /* penalty of a rehung subtree's artificial arc (warm primal repair) */
     int art_mixed;          /* 1 when some artificial arc costs less than big M (soft) */
     int64_t weak_user;      /* ns_set_weak_pivots, -1 = default (n) */
-    uint64_t weak_left;     /* pivots left before strong feasibility is restored, 0 = it holds */
+    uint64_t weak_until;    /* pivot count at which strong feasibility is restored, UINT64_MAX = it holds */
     int64_t cost_const;     /* sum over arcs of lower * cost */
 
     /* Arcs, internal order: 0..m-1 real (interleaved), m..m+n-1 artificial. */
@@ -216,6 +215,7 @@ ns *ns_alloc(uint32_t n, uint32_t m)
     w->max_n = n;
     w->max_m = m;
     w->weak_user = -1;
+    w->weak_until = UINT64_MAX;
     w->src = malloc(na * sizeof *w->src);
     w->dst = malloc(na * sizeof *w->dst);
     w->cost = malloc(na * sizeof *w->cost);
@@ -355,7 +355,6 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
     w->pivots = 0;
     w->next_arc = 0;
     w->block = w->block_user;
-    w->weak_left = 0;
     if (w->block == 0) {
         w->block = (uint32_t)ceil(sqrt((double)m));
         if (w->block < NS_MIN_BLOCK) {
@@ -1224,7 +1223,7 @@ mcf_status ns_init(ns *w)
     w->pivots = 0;
     w->dual_work = 0;
     w->infeasible = 0;
-    w->weak_left = 0;
+    w->weak_until = UINT64_MAX;
     int small = ns_small_change(w);
     w->supply_moved = 0;
 
@@ -1254,8 +1253,9 @@ mcf_status ns_init(ns *w)
     }
     /* Warm: strong feasibility is restored only if pivoting takes long
      * (see the file comment). */
-    w->weak_left = (w->weak_user >= 0) ? (uint64_t)w->weak_user : n;
-    ns_primal_start(w, NS_START_SOFT | NS_START_PENALTY | (w->weak_left ? 0 : NS_START_STRONG));
+    uint64_t weak = (w->weak_user >= 0) ? (uint64_t)w->weak_user : n;
+    w->weak_until = weak ? w->pivots + weak : UINT64_MAX;
+    ns_primal_start(w, NS_START_SOFT | NS_START_PENALTY | (weak ? 0 : NS_START_STRONG));
     return MCF_OPTIMAL;
 }
 
@@ -1264,10 +1264,11 @@ mcf_status ns_iterate(ns *w)
     if (w->infeasible) {
         return MCF_INFEASIBLE;
     }
-    if (w->weak_left > 0 && --w->weak_left == 0) {
+    if (w->pivots >= w->weak_until) {
         /* Same costs and potentials; subtrees behind arcs that break strong
          * feasibility hang from the root with no flow, so it cannot cycle. */
         ns_primal_start(w, NS_START_STRONG | (w->art_mixed ? NS_START_SOFT : 0));
+        w->weak_until = UINT64_MAX;
     }
     uint32_t in = ns_find_entering(w);
     if (in == UINT32_MAX) {

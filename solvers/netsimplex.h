@@ -55,13 +55,14 @@ mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap) MCF_MUST_CHECK;
 void ns_reset(ns *w);
 
 /* INITIALIZE: build a feasible tree (cold star, strongly feasible; or the
- * last tree repaired, made strongly feasible if its pivots run long). When the last optimal tree is still dual feasible (changes to
- * supplies, finite capacities, signs kept), the repair is by dual pivots and
- * ends at an optimal tree (the first ns_iterate returns MCF_OPTIMAL) or
- * with MCF_INFEASIBLE, proved. On graphs of 2048 nodes or more, a supply
- * change of over 1/40 of the total supply, or dual pivots that cascade or
- * scan wide cuts, use the primal repair instead (soft artificial costs: only
- * the cut-off subtrees move). MCF_ERANGE if big M overflows. */
+ * last tree repaired, made strongly feasible if its pivots run long). When
+ * the last optimal tree is still dual feasible (changes to supplies, finite
+ * capacities, signs kept), the repair is by dual pivots and ends at an
+ * optimal tree (the first ns_iterate returns MCF_OPTIMAL) or with
+ * MCF_INFEASIBLE, proved. On graphs of 2048 nodes or more, a supply change
+ * of over 1/40 of the total supply, or dual pivots that cascade or scan wide
+ * cuts, use the primal repair instead (soft artificial costs: only the
+ * cut-off subtrees move). MCF_ERANGE if big M overflows. */
 mcf_status ns_init(ns *w) MCF_MUST_CHECK;
 
 /* ITERATE: one pivot. MCF_CONTINUE after a pivot, MCF_OPTIMAL when no arc
