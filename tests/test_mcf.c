@@ -540,6 +540,11 @@ static void test_mcf_warm_supply_changes_on_large_graphs_match_cold(void)
  * after 1 and after 3 pivots (in the middle of the repair). */
 static const int64_t test_mcf_weak[4] = { -1, 0, 1, 3 };
 
+/* Pricing blocks, by instance: the default (sqrt(m), NS_WARM_BLOCK times
+ * that in a warm primal repair), one arc (the first that prices out
+ * enters), and 5 arcs. */
+static const uint32_t test_mcf_block[3] = { 0, 1, 5 };
+
 /* Small random graphs (lower bounds, parallel arcs, self-loops, zero-cost
  * cycles), eight warm rounds each: feasible and random supply moves, an
  * unbalanced supply, a return to the last feasible supplies, new finite
@@ -547,7 +552,7 @@ static const int64_t test_mcf_weak[4] = { -1, 0, 1, 3 };
  * cold == GLPK LP in status and cost, warm flows and duals checked; supply
  * and finite capacity rounds need no primal pivot after the dual repair.
  * The primal repair's budget without strong feasibility cycles through
- * test_mcf_weak. */
+ * test_mcf_weak, the pricing block through test_mcf_block. */
 static void test_mcf_warm_resolves_of_random_graphs_match_cold_and_glpk(void)
 {
     uint64_t rs = 31337;
@@ -560,6 +565,7 @@ static void test_mcf_warm_resolves_of_random_graphs_match_cold_and_glpk(void)
         ns *w = ns_alloc(p->n, p->m);
         CU_ASSERT_PTR_NOT_NULL_FATAL(w);
         ns_set_weak_pivots(w, test_mcf_weak[i % 4]);
+        ns_set_block_size(w, test_mcf_block[(i / 4) % 3]);
         CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
         mcf_status last = ns_solve(w);
         for (int round = 0; round < 8; round++) {
