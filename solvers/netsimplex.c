@@ -23,8 +23,8 @@
  *     potentials of the smaller side of the tree, so pi(r) may drift from 0
  *     (kept below 2^56 by renormalising); ns_potential subtracts it.
  *   - Pricing is block search: scan arcs cyclically from where the last scan
- *     stopped, in blocks of B = ceil(sqrt(m)) arcs (4B in a warm primal
- *     repair, see NS_WARM_BLOCK); after each block, if an arc with negative
+ *     stopped, in blocks of B = ceil(sqrt(m)) arcs (B/2 on a graph of
+ *     large diameter, 4B in a warm primal repair: see NS_WARM_HALVES); after each block, if an arc with negative
  *     signed reduced cost was seen, the most negative one in the scanned
  *     blocks enters. Arcs are stored in an interleaved order
  *     (arc k of the input goes to a strided slot) so that a block samples the
@@ -135,13 +135,21 @@ enum {
     NS_STATE_LOWER = 1      /* nontree arc at its lower bound */
 };
 
-/* Pricing block: ceil(sqrt(m)) arcs, at least NS_MIN_BLOCK, as LEMON; a
- * warm primal repair uses NS_WARM_BLOCK times that. It starts near the
- * optimum, where few arcs price out and a pivot is dear (the rehung
- * subtrees move far), so a better entering arc is worth a longer scan:
- * measured in doc/solvers.md (warm pivots 40-60% fewer, time 10-45% less,
- * except the grid family after large moves). */
-enum { NS_MIN_BLOCK = 10, NS_WARM_BLOCK = 4 };
+/* Pricing block, in half blocks of ceil(sqrt(m)) arcs (at least
+ * NS_MIN_BLOCK arcs): LEMON's sqrt(m) for a cold solve, half that on a deep
+ * graph, and 4 times that in a warm primal repair. On a graph of
+ * large diameter (a grid) a longer scan finds arcs whose pivot cycles are
+ * long, so a shorter one is cheaper (cycles 262 -> 209 nodes per pivot at
+ * 64k, 20-25% less time). A warm repair starts near the optimum, where few
+ * arcs price out and a pivot is dear (the rehung subtrees move far), so a
+ * better entering arc is worth a longer scan. Measured in doc/solvers.md. */
+enum { NS_MIN_BLOCK = 10, NS_COLD_HALVES = 2, NS_DEEP_HALVES = 1, NS_WARM_HALVES = 8 };
+
+/* A graph is deep when a breadth-first search from its first node with an
+ * arc reaches a depth of more than NS_DEEP_LOG times log2(n): a grid of n
+ * nodes has depth about sqrt(n), a random graph with 8 arcs per node about
+ * log8(n) (255 against 6 at 64k nodes). */
+enum { NS_DEEP_LOG = 2 };
 
 /* One end of a real arc in the adjacency of the dual ratio test. The scan
  * reads these sequentially; keeping the far end and the cost here, rather
@@ -171,6 +179,7 @@ struct ns {
     int64_t art_cost;       /* big M of the artificial arcs */
     int64_t art_soft;       /* penalty of a rehung subtree's artificial arc (warm primal repair) */
     int art_mixed;          /* 1 when some artificial arc costs less than big M (soft) */
+    int deep;               /* 1 when the graph's diameter is large (ns_graph_depth) */
     int64_t weak_user;      /* ns_set_weak_pivots, -1 = default (n) */
     uint64_t weak_until;    /* pivot count at which strong feasibility is restored, UINT64_MAX = it holds */
     int64_t cost_const;     /* sum over arcs of lower * cost */
@@ -329,6 +338,42 @@ static void ns_build_adjacency(ns *w)
     }
 }
 
+/* 1 if the graph is deep (NS_DEEP_LOG): a breadth-first search over the
+ * adjacency, O(n + m), with the tree arrays as scratch (ns_load runs
+ * before any tree exists): stem is the queue, succ the depth. */
+static int ns_graph_depth_is_deep(ns *w)
+{
+    uint32_t n = w->n;
+    const uint32_t *first = w->adj_first;
+    int32_t *queue = w->stem, *depth = w->succ;
+    uint32_t s = 0;
+    while (s < n && first[s] == first[s + 1]) {
+        s++;
+    }
+    if (s == n) {
+        return 0;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        depth[v] = -1;
+    }
+    uint32_t head = 0, tail = 0;
+    int32_t max = 0;
+    queue[tail++] = (int32_t)s;
+    depth[s] = 0;
+    while (head < tail) {
+        int32_t u = queue[head++];
+        max = depth[u];
+        for (uint32_t k = first[u]; k < first[u + 1]; k++) {
+            uint32_t v = w->adj[k].end & ~NS_SLOT_IN;
+            if (depth[v] < 0) {
+                depth[v] = depth[u] + 1;
+                queue[tail++] = (int32_t)v;
+            }
+        }
+    }
+    return (double)max > NS_DEEP_LOG * log2((double)n + 1);
+}
+
 mcf_status ns_load(ns *w, const mcf_problem *p)
 {
     uint32_t n = p->n, m = p->m;
@@ -397,6 +442,7 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
         w->cost_const += lo * p->cost[e];
     }
     ns_build_adjacency(w);
+    w->deep = ns_graph_depth_is_deep(w);
     return MCF_OPTIMAL;
 }
 
@@ -483,15 +529,15 @@ void ns_set_block_size(ns *w, uint32_t block)
     }
 }
 
-/* The pricing block for the next pivots: the user's, or the default times
- * `factor` (1 cold, NS_WARM_BLOCK warm), never more than m. */
-static void ns_pick_block(ns *w, uint32_t factor)
+/* The pricing block for the next pivots: the user's, or `halves` half
+ * blocks of ceil(sqrt(m)) arcs, never more than m. */
+static void ns_pick_block(ns *w, uint32_t halves)
 {
     if (w->block_user > 0) {
         w->block = w->block_user;
         return;
     }
-    uint64_t b = (uint64_t)ceil(sqrt((double)w->m)) * factor;
+    uint64_t b = (uint64_t)ceil(sqrt((double)w->m)) * halves / 2;
     if (b > w->m) {
         b = w->m;
     }
@@ -1263,11 +1309,11 @@ mcf_status ns_init(ns *w)
     w->pred[root] = UINT32_MAX;
     w->dir[root] = 0;
     if (!w->has_tree) {
-        ns_pick_block(w, 1);
+        ns_pick_block(w, w->deep ? NS_DEEP_HALVES : NS_COLD_HALVES);
         ns_primal_start(w, NS_START_STRONG);
         return MCF_OPTIMAL;
     }
-    ns_pick_block(w, NS_WARM_BLOCK);
+    ns_pick_block(w, NS_WARM_HALVES);
     /* Warm: strong feasibility is restored only if pivoting takes long
      * (see the file comment). */
     uint64_t weak = (w->weak_user >= 0) ? (uint64_t)w->weak_user : n;

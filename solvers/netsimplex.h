@@ -96,8 +96,9 @@ uint64_t ns_pivots(const ns *w);
 void ns_set_weak_pivots(ns *w, int64_t pivots);
 
 /* Pricing block size in arcs, for every later solve (0 = default:
- * ceil(sqrt(m)) but at least 10, and 4 times that in a warm primal repair).
- * A tuning and testing knob: any value gives the same optimum. */
+ * ceil(sqrt(m)) but at least 10; half that in a cold solve on a graph of
+ * large diameter, 4 times that in a warm primal repair). A tuning and
+ * testing knob: any value gives the same optimum. */
 void ns_set_block_size(ns *w, uint32_t block);
 
 #endif

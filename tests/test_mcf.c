@@ -540,9 +540,9 @@ static void test_mcf_warm_supply_changes_on_large_graphs_match_cold(void)
  * after 1 and after 3 pivots (in the middle of the repair). */
 static const int64_t test_mcf_weak[4] = { -1, 0, 1, 3 };
 
-/* Pricing blocks, by instance: the default (sqrt(m), NS_WARM_BLOCK times
- * that in a warm primal repair), one arc (the first that prices out
- * enters), and 5 arcs. */
+/* Pricing blocks, by instance: the default (sqrt(m), half that on a deep
+ * graph, 4 times that in a warm primal repair), one arc (the first that
+ * prices out enters), and 5 arcs. */
 static const uint32_t test_mcf_block[3] = { 0, 1, 5 };
 
 /* Small random graphs (lower bounds, parallel arcs, self-loops, zero-cost
