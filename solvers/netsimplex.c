@@ -23,10 +23,11 @@
  *     potentials of the smaller side of the tree, so pi(r) may drift from 0
  *     (kept below 2^56 by renormalising); ns_potential subtracts it.
  *   - Pricing is block search: scan arcs cyclically from where the last scan
- *     stopped, in blocks of B = ceil(sqrt(m)) arcs (B/2 on a graph of
- *     large diameter, 4B in a warm primal repair: see NS_WARM_HALVES); after each block, if an arc with negative
- *     signed reduced cost was seen, the most negative one in the scanned
- *     blocks enters. Arcs are stored in an interleaved order
+ *     stopped, in blocks of B = ceil(sqrt(m)) arcs (B/2 in a cold solve
+ *     on a graph of large diameter, 4B in a warm primal repair: see
+ *     NS_WARM_HALVES); after each block, if an arc with negative signed
+ *     reduced cost was seen, the most negative one in the scanned blocks
+ *     enters. Arcs are stored in an interleaved order
  *     (arc k of the input goes to a strided slot) so that a block samples the
  *     whole graph rather than a few nodes' out-arcs.
  *   - The ratio test walks the cycle from both ends of the entering arc up to
@@ -179,7 +180,7 @@ struct ns {
     int64_t art_cost;       /* big M of the artificial arcs */
     int64_t art_soft;       /* penalty of a rehung subtree's artificial arc (warm primal repair) */
     int art_mixed;          /* 1 when some artificial arc costs less than big M (soft) */
-    int deep;               /* 1 when the graph's diameter is large (ns_graph_depth) */
+    int deep;               /* 1 when the graph's diameter is large (ns_graph_depth_is_deep) */
     int64_t weak_user;      /* ns_set_weak_pivots, -1 = default (n) */
     uint64_t weak_until;    /* pivot count at which strong feasibility is restored, UINT64_MAX = it holds */
     int64_t cost_const;     /* sum over arcs of lower * cost */
@@ -523,10 +524,7 @@ void ns_set_weak_pivots(ns *w, int64_t pivots)
 
 void ns_set_block_size(ns *w, uint32_t block)
 {
-    w->block_user = block;
-    if (block > 0) {
-        w->block = block;
-    }
+    w->block_user = block;      /* ns_pick_block applies it at the next ns_init */
 }
 
 /* The pricing block for the next pivots: the user's, or `halves` half

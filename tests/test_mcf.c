@@ -11,11 +11,13 @@
  * checked; costs near the big-M limit scale the optimum exactly; obligation
  * clearing is checked by hand and against an LP; every malformed DIMACS file
  * in tests/dimacs/bad gets its expected one-line error; `solve` prints cost
- * and flows. All instances are seeded (splitmix64); the suite takes a few
- * seconds.
+ * and flows; the default pricing block follows the graph (deep or not) and
+ * the start (cold or warm). All instances are seeded (splitmix64); the
+ * suite takes a few seconds.
  */
 #include <dirent.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,16 @@ static mcf_status test_mcf_solve_checked(const mcf_problem *p, int64_t *cost)
     return st;
 }
 
+/* A generated instance of family `fam` (mcf_gen_preset names). */
+static mcf_problem *test_mcf_generated(const char *fam, uint32_t n, uint64_t seed)
+{
+    mcf_gen_params prm;
+    mcf_problem *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fam, n, seed, &prm), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+    return p;
+}
+
 /* Generated families, small sizes: ours == okalg == LP simplex. */
 static void test_mcf_generated_families_agree_with_glpk(void)
 {
@@ -81,11 +93,7 @@ static void test_mcf_generated_families_agree_with_glpk(void)
     for (int f = 0; f < TEST_MCF_NFAMS; f++) {
         for (int s = 0; s < 2; s++) {
             for (uint64_t seed = 1; seed <= 3; seed++) {
-                mcf_gen_params prm;
-                mcf_problem *p = NULL;
-                CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(test_mcf_fams[f], sizes[s], seed * 2385, &prm),
-                                      MCF_OPTIMAL);
-                CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+                mcf_problem *p = test_mcf_generated(test_mcf_fams[f], sizes[s], seed * 2385);
                 int64_t ours = -1, ok = -2, lp = -3;
                 mcf_status st = test_mcf_solve_checked(p, &ours);
                 mcf_status so = mcf_glpk_okalg(p, &ok);
@@ -238,9 +246,7 @@ static void test_mcf_unbounded_problems_are_detected(void)
  * and solved cold (optimal: the generator makes feasible instances). */
 static ns *test_mcf_family_solved(const char *fam, uint32_t n, uint64_t seed, mcf_problem **out)
 {
-    mcf_gen_params prm;
-    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fam, n, seed, &prm), MCF_OPTIMAL);
-    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, out), MCF_OPTIMAL);
+    *out = test_mcf_generated(fam, n, seed);
     ns *w = ns_alloc((*out)->n, (*out)->m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     CU_ASSERT_EQUAL_FATAL(ns_load(w, *out), MCF_OPTIMAL);
@@ -299,10 +305,7 @@ static void test_mcf_warm_start_matches_cold_start(void)
 /* GSL-style stepping gives the same optimum as ns_solve. */
 static void test_mcf_init_iterate_test_steps_match_solve(void)
 {
-    mcf_gen_params prm;
-    mcf_problem *p = NULL;
-    CU_ASSERT_EQUAL_FATAL(mcf_gen_preset("grid", 100, 5, &prm), MCF_OPTIMAL);
-    CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+    mcf_problem *p = test_mcf_generated("grid", 100, 5);
     ns *w = ns_alloc(p->n, p->m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
@@ -762,6 +765,57 @@ static void test_mcf_warm_after_negative_uncapacitated_arc_matches_cold(void)
     CHECK_MSG(seen[0] > 300 && seen[1] > 300, "optimal %d, unbounded %d", seen[0], seen[1]);
 }
 
+/* Load p into a fresh workspace with pricing block `block` (0 = default),
+ * solve cold, and return it; its pivot count is in ns_pivots. */
+static ns *test_mcf_solved_with_block(const mcf_problem *p, uint32_t block)
+{
+    ns *w = ns_alloc(p->n, p->m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    ns_set_block_size(w, block);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL_FATAL(ns_solve(w), MCF_OPTIMAL);
+    return w;
+}
+
+/* The default pricing block, seen through the pivots it produces (pivots
+ * are a deterministic function of the block): a cold solve takes the same
+ * pivots as one with the block given explicitly as sqrt(m)/2 on the grid (a
+ * deep graph) and sqrt(m) on netgen-sqrt, and different ones with the other
+ * family's block; after cost changes (a warm primal repair) the default
+ * takes the same pivots as an explicit 4 sqrt(m). */
+static void test_mcf_default_pricing_block_follows_graph_and_start(void)
+{
+    static const char *const fams[] = { "grid", "netgen-sqrt" };
+    uint64_t rs = 5;
+    for (int f = 0; f < 2; f++) {
+        mcf_problem *p = test_mcf_generated(fams[f], 2500, 3);
+        uint32_t sq = (uint32_t)ceil(sqrt((double)p->m));
+        uint32_t own = (f == 0) ? sq / 2 : sq, other = (f == 0) ? sq : sq / 2;
+        ns *w = test_mcf_solved_with_block(p, 0);
+        ns *same = test_mcf_solved_with_block(p, own);
+        ns *diff = test_mcf_solved_with_block(p, other);
+        CHECK_MSG(ns_pivots(w) == ns_pivots(same) && ns_pivots(w) != ns_pivots(diff),
+                  "%s cold pivots: default %" PRIu64 ", block %u %" PRIu64 ", block %u %" PRIu64,
+                  fams[f], ns_pivots(w), own, ns_pivots(same), other, ns_pivots(diff));
+        for (int k = 0; k < 20; k++) {
+            uint32_t e = (uint32_t)mcf_gen_range(&rs, 0, p->m - 1);
+            p->cost[e] = mcf_gen_range(&rs, 1, 10000);
+            CU_ASSERT_EQUAL(ns_set_cost(w, e, p->cost[e]), MCF_OPTIMAL);
+            CU_ASSERT_EQUAL(ns_set_cost(same, e, p->cost[e]), MCF_OPTIMAL);
+        }
+        ns_set_block_size(same, 4 * sq);
+        CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+        CU_ASSERT_EQUAL(ns_solve(same), MCF_OPTIMAL);
+        CHECK_MSG(ns_pivots(w) == ns_pivots(same) && ns_pivots(w) > 0,
+                  "%s warm pivots: default %" PRIu64 ", block %u %" PRIu64, fams[f],
+                  ns_pivots(w), 4 * sq, ns_pivots(same));
+        ns_free(w);
+        ns_free(same);
+        ns_free(diff);
+        mcf_problem_free(p);
+    }
+}
+
 /* Costs scaled by 2^32 (big M near its 2^55 limit): the optimum is exactly
  * 2^32 times the unscaled one, cold and warm, and the solution checks. The
  * large reduced costs make pi(root) drift past its bound, so the potentials
@@ -772,10 +826,7 @@ static void test_mcf_huge_costs_scale_the_optimum_exactly(void)
     const int64_t scale = INT64_C(1) << 32;
     uint64_t rs = 5;
     for (int f = 0; f < 2; f++) {
-        mcf_gen_params prm;
-        mcf_problem *p = NULL;
-        CU_ASSERT_EQUAL_FATAL(mcf_gen_preset(fams[f], 400, 3, &prm), MCF_OPTIMAL);
-        CU_ASSERT_EQUAL_FATAL(mcf_gen(&prm, &p), MCF_OPTIMAL);
+        mcf_problem *p = test_mcf_generated(fams[f], 400, 3);
         ns *w = ns_alloc(p->n, p->m);
         CU_ASSERT_PTR_NOT_NULL_FATAL(w);
         for (int round = 0; round < 3; round++) {
@@ -1044,6 +1095,8 @@ static CU_TestInfo mcf_tests[] = {
       test_mcf_soft_artificial_costs_give_way_to_big_m },
     { "warm after a negative uncapacitated arc matches cold",
       test_mcf_warm_after_negative_uncapacitated_arc_matches_cold },
+    { "default pricing block follows graph and start",
+      test_mcf_default_pricing_block_follows_graph_and_start },
     { "huge costs scale the optimum exactly", test_mcf_huge_costs_scale_the_optimum_exactly },
     { "clearing triangle by hand", test_mcf_clearing_triangle_by_hand },
     { "clearing random matches glpk lp", test_mcf_clearing_random_matches_glpk_lp },
