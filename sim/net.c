@@ -151,7 +151,8 @@ void sim_send(sim_run *run, uint32_t src, uint32_t dst, uint8_t kind, uint64_t d
 void sim_post(sim_run *run, uint32_t src, uint32_t dst, sim_time delay_ns, uint8_t kind, uint64_t data)
 {
     SIM_ASSERT(src < run->n && dst < run->n);
-    net_transmit(run, src, dst, delay_ns < 1 ? 1 : delay_ns, 0, kind, data);
+    delay_ns = delay_ns < 1 ? 1 : delay_ns > SIM_DELAY_CLAMP ? SIM_DELAY_CLAMP : delay_ns;
+    net_transmit(run, src, dst, delay_ns, 0, kind, data);
 }
 
 int net_admit(sim_run *run, const sim_event *ev)

@@ -41,7 +41,14 @@ volatile sig_atomic_t run_stop_signal = 0;
 
 sim_time sim_time_from_s(double seconds)
 {
-    return (sim_time)llround(seconds * (double)SIM_NS_PER_S);
+    double ns = seconds * (double)SIM_NS_PER_S;
+    if (!(ns < (double)SIM_DELAY_CLAMP)) {
+        return SIM_DELAY_CLAMP;          /* also NaN: a delay that never ends */
+    }
+    if (ns < -(double)SIM_DELAY_CLAMP) {
+        return -SIM_DELAY_CLAMP;
+    }
+    return (sim_time)llround(ns);
 }
 
 double sim_time_to_s(sim_time t)
@@ -188,7 +195,8 @@ void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uin
 
 void sim_timer(sim_run *run, uint32_t node, sim_time delay_ns, uint8_t kind, uint64_t data)
 {
-    sim_timer_at(run, node, run->now + (delay_ns > 0 ? delay_ns : 0), kind, data);
+    delay_ns = delay_ns < 0 ? 0 : delay_ns > SIM_DELAY_CLAMP ? SIM_DELAY_CLAMP : delay_ns;
+    sim_timer_at(run, node, run->now + delay_ns, kind, data);
 }
 
 /* --- Outputs ----------------------------------------------------------------- */

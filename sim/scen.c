@@ -48,6 +48,7 @@
 #define SCEN_ACTION_MT "mycosim.action"
 #define SCEN_UNBOUNDED 1e15
 #define SCEN_LITERAL_INSTRUCTIONS 100000L
+#define SCEN_SET_MAX 480            /* bytes of one --set value */
 #define SCEN_PATTERN_COST 1e9
 
 /* --- Core block parameters ------------------------------------------------------ */
@@ -146,6 +147,7 @@ struct scen {
     uint32_t captimeline, capevery, capmodels;
     int in_callback;         /* action constructors collect into pending */
     int pending_ref;         /* Lua table of actions made in this callback */
+    int made_ref;            /* Lua table of actions made by the chunk: each must reach at() */
     const scen_hooks *hooks;
     sim_time now;            /* callback time */
     sim_err hook_err;        /* error returned by a hook */
@@ -321,12 +323,35 @@ static void scen_check_range(lua_State *L, const char *ctx, const sim_param *p, 
     }
 }
 
+/* A finite number: NaN and infinities are refused wherever a number is read. */
 static double scen_number(lua_State *L, int idx, const char *ctx, const char *key)
 {
     if (lua_type(L, idx) != LUA_TNUMBER) {
         scen_raise(L, "%s.%s: expected number, got %s", ctx, key, luaL_typename(L, idx));
     }
-    return lua_tonumber(L, idx);
+    double v = lua_tonumber(L, idx);
+    if (!isfinite(v)) {
+        scen_raise(L, "%s.%s: expected a finite number, got %s", ctx, key,
+                   isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    }
+    return v;
+}
+
+/*
+ * Seconds to integer nanoseconds for a time the scenario names: range
+ * [0, SIM_TIME_LIMIT_S] checked before the conversion, and a positive time
+ * must not round to 0 ns (every(1e-12) would never let time advance).
+ */
+static sim_time scen_time_ns(lua_State *L, const char *ctx, const char *key, double v)
+{
+    if (!(v >= 0 && v <= SIM_TIME_LIMIT_S)) {
+        scen_raise(L, "%s.%s: must be in [0, %g] seconds, got %g", ctx, key, SIM_TIME_LIMIT_S, v);
+    }
+    sim_time ns = sim_time_from_s(v);
+    if (v > 0 && ns == 0) {
+        scen_raise(L, "%s.%s: %g s is below the 1 ns resolution of simulated time", ctx, key, v);
+    }
+    return ns;
 }
 
 static int64_t scen_integer(lua_State *L, int idx, const char *ctx, const char *key)
@@ -386,6 +411,25 @@ static lua_Integer scen_list_len(lua_State *L, int idx, const char *ctx, const c
     return n;
 }
 
+static int scen_cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : (a > b);
+}
+
+/* Sort ids and drop repeats: a node list is a set (fail { nodes = {1, 1} } fails node 1 once). */
+static uint32_t scen_node_set(uint32_t *ids, uint32_t n)
+{
+    qsort(ids, n, sizeof *ids, scen_cmp_u32);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (k == 0 || ids[k - 1] != ids[i]) {
+            ids[k++] = ids[i];
+        }
+    }
+    return k;
+}
+
 static void scen_read_nodes(lua_State *L, int idx, const char *ctx, const char *key, sim_nodeset *out)
 {
     scen *s = scen_of(L);
@@ -416,7 +460,7 @@ static void scen_read_nodes(lua_State *L, int idx, const char *ctx, const char *
         ids[i - 1] = (uint32_t)v;
         lua_pop(L, 1);
     }
-    out->count = (uint32_t)n;
+    out->count = scen_node_set(ids, (uint32_t)n);
     out->ids = ids;
 }
 
@@ -465,17 +509,17 @@ static void scen_only_keys(lua_State *L, int idx, const char *ctx, const char *c
     }
 }
 
-/* A required positive number field of a nested table. */
+/* A required number field of a nested table, in (min, max] if open, else [min, max]. */
 static double scen_field_num(lua_State *L, int idx, const char *ctx, const char *key, double min,
-                             int open)
+                             int open, double max)
 {
     lua_getfield(L, idx, key);
     if (lua_isnil(L, -1)) {
         scen_raise(L, "%s.%s: required", ctx, key);
     }
     double v = scen_number(L, -1, ctx, key);
-    if (open ? v <= min : v < min) {
-        scen_raise(L, "%s.%s: must be %s %g, got %g", ctx, key, open ? ">" : ">=", min, v);
+    if ((open ? v <= min : v < min) || v > max) {
+        scen_raise(L, "%s.%s: must be in %s%g, %g], got %g", ctx, key, open ? "(" : "[", min, max, v);
     }
     lua_pop(L, 1);
     return v;
@@ -501,8 +545,8 @@ static void scen_read_dist(lua_State *L, int idx, const char *ctx, const char *k
         static const char *const pd[] = { "per_distance", "base", "dist" };
         scen_only_keys(L, idx, sub, pd, 3);
         d->kind = SIM_DIST_PER_DISTANCE;
-        d->a = scen_field_num(L, idx, sub, "per_distance", 0, 0);
-        d->b = scen_field_num(L, idx, sub, "base", 0, 0);
+        d->a = scen_field_num(L, idx, sub, "per_distance", 0, 0, SIM_TIME_LIMIT_S);
+        d->b = scen_field_num(L, idx, sub, "base", 0, 0, SIM_TIME_LIMIT_S);
         if (d->a == 0 && d->b == 0) {
             scen_raise(L, "%s: latency must be > 0 (per_distance and base are both 0)", sub);
         }
@@ -511,28 +555,34 @@ static void scen_read_dist(lua_State *L, int idx, const char *ctx, const char *k
     scen_only_keys(L, idx, sub, keysets[kind], keysets[kind][2] ? 3 : 2);
     d->kind = (sim_dist_kind)kind;
     d->b = 0;
+    /*
+     * Times are bounded by SIM_TIME_LIMIT_S; shape parameters only need to
+     * be finite, since a draw beyond the limit is clamped (sim_time_from_s)
+     * and then never delivered, as its true value would not be either.
+     */
+    const double T = SIM_TIME_LIMIT_S, any = 1e300;
     switch (kind) {
     case SIM_DIST_CONSTANT:
-        d->a = scen_field_num(L, idx, sub, "value", 0, 1);
+        d->a = scen_field_num(L, idx, sub, "value", 0, 1, T);
         break;
     case SIM_DIST_UNIFORM:
-        d->a = scen_field_num(L, idx, sub, "min", 0, 0);
-        d->b = scen_field_num(L, idx, sub, "max", d->a, 1);
+        d->a = scen_field_num(L, idx, sub, "min", 0, 0, T);
+        d->b = scen_field_num(L, idx, sub, "max", d->a, 1, T);
         break;
     case SIM_DIST_EXPONENTIAL:
-        d->a = scen_field_num(L, idx, sub, "mean", 0, 1);
+        d->a = scen_field_num(L, idx, sub, "mean", 0, 1, T);
         break;
     case SIM_DIST_NORMAL:
-        d->a = scen_field_num(L, idx, sub, "mean", 0, 1);
-        d->b = scen_field_num(L, idx, sub, "sd", 0, 0);
+        d->a = scen_field_num(L, idx, sub, "mean", 0, 1, T);
+        d->b = scen_field_num(L, idx, sub, "sd", 0, 0, T);
         break;
     case SIM_DIST_LOGNORMAL:
-        d->a = scen_field_num(L, idx, sub, "median", 0, 1);
-        d->b = scen_field_num(L, idx, sub, "sigma", 0, 0);
+        d->a = scen_field_num(L, idx, sub, "median", 0, 1, T);
+        d->b = scen_field_num(L, idx, sub, "sigma", 0, 0, 1e3);
         break;
     default:
-        d->a = scen_field_num(L, idx, sub, "scale", 0, 1);
-        d->b = scen_field_num(L, idx, sub, "shape", 0, 1);
+        d->a = scen_field_num(L, idx, sub, "scale", 0, 1, T);
+        d->b = scen_field_num(L, idx, sub, "shape", 0, 1, any);
     }
 }
 
@@ -591,7 +641,7 @@ static void scen_read_value(lua_State *L, int idx, const char *ctx, const sim_pa
     case SIM_PT_TIME:
         v = scen_number(L, idx, ctx, p->key);
         scen_check_range(L, ctx, p, v);
-        *(sim_time *)(void *)f = sim_time_from_s(v);
+        *(sim_time *)(void *)f = scen_time_ns(L, ctx, p->key, v);
         break;
     case SIM_PT_BOOL:
         if (!lua_isboolean(L, idx)) {
@@ -602,12 +652,18 @@ static void scen_read_value(lua_State *L, int idx, const char *ctx, const sim_pa
     case SIM_PT_ENUM:
         *(int *)(void *)f = scen_enum(L, idx, ctx, p->key, p->choices);
         break;
-    case SIM_PT_STR:
+    case SIM_PT_STR: {
         if (lua_type(L, idx) != LUA_TSTRING) {
             scen_raise(L, "%s.%s: expected string, got %s", ctx, p->key, luaL_typename(L, idx));
         }
-        *(const char **)(void *)f = scen_strdup(scen_of(L), lua_tostring(L, idx));
+        size_t len;
+        const char *str = lua_tolstring(L, idx, &len);
+        if (strlen(str) != len) {
+            scen_raise(L, "%s.%s: the string contains a NUL byte", ctx, p->key);
+        }
+        *(const char **)(void *)f = scen_strdup(scen_of(L), str);
         break;
+    }
     case SIM_PT_NODES:
         scen_read_nodes(L, idx, ctx, p->key, (sim_nodeset *)(void *)f);
         break;
@@ -649,23 +705,34 @@ static void scen_read_table(lua_State *L, int idx, const char *ctx, const sim_pa
 
 /* --- --set overrides ------------------------------------------------------------------- */
 
-/* Evaluate a --set value as a Lua literal (a bare word is a string); pushes it. */
+/*
+ * Evaluate a --set value as one Lua literal (a bare word is a string); pushes
+ * it. Several values ("2,3") or none are errors, not a silent first value.
+ */
 static void scen_push_literal(lua_State *L, const char *value)
 {
-    char chunk[512];
+    char chunk[SCEN_SET_MAX + 8];
+    if (strlen(value) > SCEN_SET_MAX) {
+        scen_raise(L, "the value is longer than %d bytes", SCEN_SET_MAX);
+    }
     snprintf(chunk, sizeof chunk, "return %s", value);
     int top = lua_gettop(L);
     scen *s = scen_of(L);
     long budget = s->budget;
     s->budget = SCEN_LITERAL_INSTRUCTIONS;   /* a literal is tiny; its own small budget */
-    int ok = 0;
+    int ok = 0, count = 1;
     if (luaL_loadbufferx(L, chunk, strlen(chunk), "=--set", "t") == LUA_OK) {
         lua_newtable(L);
         lua_setupvalue(L, -2, 1);            /* empty _ENV: no globals */
-        ok = lua_pcall(L, 0, 1, 0) == LUA_OK && !lua_isnil(L, -1);
+        ok = lua_pcall(L, 0, LUA_MULTRET, 0) == LUA_OK;
+        count = ok ? lua_gettop(L) - top : 1;
+        ok = ok && count == 1 && !lua_isnil(L, -1);
     }
     s->budget = budget;
     s->limit_msg[0] = '\0';                 /* a runaway literal is just not a literal */
+    if (count != 1) {
+        scen_raise(L, "the value is %d Lua values; give one (a list is {a, b})", count);
+    }
     if (ok) {
         return;
     }
@@ -682,7 +749,9 @@ static void scen_apply_sets(lua_State *L, int idx, const char *block)
             continue;
         }
         s->sets[i].used = 1;
+        s->override = s->sets[i].text;
         scen_push_literal(L, s->sets[i].value);
+        s->override = NULL;
         lua_setfield(L, idx, s->sets[i].key);
     }
 }
@@ -811,8 +880,14 @@ static int scen_block_scenario(lua_State *L)
         s->cfg.scenario.name = scen_basename(s, s->path);
     }
     const char *name = s->cfg.scenario.name;
-    if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL) {
-        scen_raise(L, "scenario.name: must be a plain folder name (not empty, no '/', no leading '.'), got '%s'", name);
+    int control = 0;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        control |= *c < 32 || *c == 127;
+    }
+    if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL || control
+        || strlen(name) > 200) {
+        scen_raise(L, "scenario.name: must be a plain folder name (not empty, at most 200 bytes, "
+                   "no '/', no leading '.', no control characters), got '%s'", name);
     }
     if (s->seed_override < 0) {
         scen_seed_lua(s, s->cfg.scenario.seed);
@@ -894,14 +969,15 @@ static scen_action *scen_new_action(lua_State *L, act_kind kind)
     return sa;
 }
 
-/* Inside a callback, remember the action so it can be applied when the callback returns. */
+/*
+ * Remember the action on top of the stack: inside a callback so it can be
+ * applied when the callback returns; in the chunk so that one never given to
+ * at() (a bare heal {}) is reported instead of silently doing nothing.
+ */
 static void scen_track_pending(lua_State *L)
 {
     scen *s = scen_of(L);
-    if (!s->in_callback) {
-        return;
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->pending_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->in_callback ? s->pending_ref : s->made_ref);
     lua_pushvalue(L, -2);
     lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
     lua_pop(L, 1);
@@ -929,12 +1005,13 @@ static void scen_read_region(lua_State *L, int idx, const char *ctx, sim_action 
     } else {
         static const char *const keys[] = { "x", "y", "r" };
         scen_only_keys(L, r, sub, keys, 3);
-        a->rx = scen_field_num(L, r, sub, "x", -1e9, 0);
-        a->ry = scen_field_num(L, r, sub, "y", -1e9, 0);
-        a->rr = scen_field_num(L, r, sub, "r", 0, 1);
+        a->rx = scen_field_num(L, r, sub, "x", -1e9, 0, 1e9);
+        a->ry = scen_field_num(L, r, sub, "y", -1e9, 0, 1e9);
+        a->rr = scen_field_num(L, r, sub, "r", 0, 1, 1e9);
     }
-    if (a->rr <= 0) {
-        scen_raise(L, "%s.region.r: must be > 0, got %g", ctx, a->rr);
+    if (!(a->rr > 0 && a->rr <= 1e9) || fabs(a->rx) > 1e9 || fabs(a->ry) > 1e9) {
+        scen_raise(L, "%s.region: x and y must be in [-1e9, 1e9] and r in (0, 1e9], got {%g, %g, %g}",
+                   ctx, a->rx, a->ry, a->rr);
     }
     lua_pop(L, 1);
 }
@@ -1197,10 +1274,7 @@ static int scen_at(lua_State *L)
         scen_raise(L, "at: expected an action such as fail{...} as argument 2, got %s",
                    luaL_typename(L, 2));
     }
-    if (t < 0 || !isfinite(t)) {
-        scen_raise(L, "at: time must be >= 0, got %g", t);
-    }
-    sim_time ns = sim_time_from_s(t);
+    sim_time ns = scen_time_ns(L, "at", "time", t);
     if (s->in_callback) {
         if (ns < s->now) {
             scen_raise(L, "at: time %g is in the past (now %g)", t, sim_time_to_s(s->now));
@@ -1212,6 +1286,7 @@ static int scen_at(lua_State *L)
         }
         return 0;
     }
+    sa->consumed = 1;
     sim_at *e = scen_push_slot(L, &s->cfg.timeline, &s->cfg.ntimeline, &s->captimeline, sizeof *e);
     e->time = ns;
     e->action = sa->a;
@@ -1226,9 +1301,10 @@ static int scen_every(lua_State *L)
         scen_raise(L, "every: cannot be called inside a callback");
     }
     double dt = scen_number(L, 1, "every", "interval");
-    if (!(dt > 0) || !isfinite(dt)) {
+    if (!(dt > 0)) {
         scen_raise(L, "every: interval must be > 0, got %g", dt);
     }
+    sim_time period = scen_time_ns(L, "every", "interval", dt);
     if (lua_type(L, 2) != LUA_TFUNCTION) {
         scen_raise(L, "every: expected a function as argument 2, got %s", luaL_typename(L, 2));
     }
@@ -1236,7 +1312,7 @@ static int scen_every(lua_State *L)
     lua_pushvalue(L, 2);
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);
     *ev = (sim_every){
-        .period = sim_time_from_s(dt), .fn_ref = ref, .file = s->path, .line = scen_line(L)
+        .period = period, .fn_ref = ref, .file = s->path, .line = scen_line(L)
     };
     return 0;
 }
@@ -1683,6 +1759,26 @@ static void scen_error_line(lua_State *L, int status, const scen *s, char *msg, 
     msg[strcspn(msg, "\n")] = '\0';
 }
 
+/* Every action the chunk made went to at(): a bare `heal {}` is a mistake, not a no-op. */
+static void scen_check_scheduled(lua_State *L)
+{
+    scen *s = scen_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->made_ref);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        const scen_action *sa = lua_touserdata(L, -1);
+        if (sa != NULL && !sa->consumed) {
+            luaL_error(L, "%s:%d: %s{} is made but never scheduled; write at(t, %s{...}) or call it "
+                       "inside every()", s->path, sa->a.line, act_name(sa->a.kind), act_name(sa->a.kind));
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    luaL_unref(L, LUA_REGISTRYINDEX, s->made_ref);
+    s->made_ref = LUA_NOREF;
+}
+
 static int scen_pmain(lua_State *L)
 {
     scen *s = scen_of(L);
@@ -1695,7 +1791,10 @@ static int scen_pmain(lua_State *L)
     }
     scen_make_env(L);
     lua_setupvalue(L, -2, 1);
+    lua_newtable(L);
+    s->made_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_call(L, 0, 0);
+    scen_check_scheduled(L);
     if (s->links_at.line == 0) {
         /* links{} is optional: run it empty, so defaults and --set links.* apply. */
         lua_pushcfunction(L, scen_block_links);
@@ -1734,6 +1833,7 @@ sim_err scen_load(const char *path, const char *const *sets, uint32_t nsets, int
     s->seed_override = seed;
     s->budget = SCEN_CHUNK_INSTRUCTIONS;
     s->pending_ref = LUA_NOREF;
+    s->made_ref = LUA_NOREF;
     s->cfg.path = s->path;
     char *dir = scen_dirname(path);
     s->cfg.base_dir = dir ? scen_strdup(s, dir) : ".";
@@ -1876,10 +1976,14 @@ sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *h
 
 /* --- The resolved configuration as Lua ------------------------------------------------------- */
 
-/* Shortest of %.15g and %.17g that reads back as the same double. */
+/* Shortest of %.15g and %.17g that reads back as the same double; non-finite as Lua expressions. */
 static void scen_put_num(FILE *f, double v)
 {
     char buf[40];
+    if (!isfinite(v)) {
+        fputs(isnan(v) ? "(0/0)" : v > 0 ? "math.huge" : "-math.huge", f);
+        return;
+    }
     if (v == floor(v) && fabs(v) < 9007199254740992.0) {
         fprintf(f, "%.0f", v);
         return;
@@ -1891,14 +1995,19 @@ static void scen_put_num(FILE *f, double v)
     fputs(buf, f);
 }
 
+/* A Lua string literal that reads back as str: quotes, backslashes and control bytes escaped. */
 static void scen_put_string(FILE *f, const char *str)
 {
     fputc('"', f);
-    for (; *str; str++) {
-        if (*str == '"' || *str == '\\') {
+    for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+        if (*c == '"' || *c == '\\') {
             fputc('\\', f);
+            fputc(*c, f);
+        } else if (*c < 32 || *c == 127) {
+            fprintf(f, "\\%03u", (unsigned)*c);
+        } else {
+            fputc(*c, f);
         }
-        fputc(*str, f);
     }
     fputc('"', f);
 }

@@ -38,7 +38,17 @@ typedef int64_t sim_time;
 #define SIM_NS_PER_S 1000000000LL
 #define SIM_TIME_MAX INT64_MAX
 
-/* Seconds (a Lua number) to nanoseconds, rounded to nearest. */
+/*
+ * Every time an input can name (duration, action times, periods, latency
+ * parameters) is at most SIM_TIME_LIMIT_S seconds (about 31.7 years), so
+ * that now + delay stays far below INT64_MAX ns. Drawn delays are clamped
+ * to SIM_DELAY_CLAMP, beyond any run's end: a message that far off is never
+ * delivered, exactly as if its delay had been drawn larger.
+ */
+#define SIM_TIME_LIMIT_S 1e9
+#define SIM_DELAY_CLAMP 4000000000000000000LL   /* 4e9 s in ns */
+
+/* Seconds to nanoseconds, rounded to nearest; saturates at +-SIM_DELAY_CLAMP, NaN gives the clamp. */
 sim_time sim_time_from_s(double seconds);
 /* Nanoseconds to seconds, for CSV rows and Lua. */
 double sim_time_to_s(sim_time t);

@@ -4,18 +4,34 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+int trace_create(const char *path)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(path, flags, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(path) == 0) {
+        fd = open(path, flags, 0666);   /* a stale temporary (or a planted link) is gone */
+    }
+    return fd;
+}
+
 sim_err trace_open(trace_file *t, const char *dir, const char *name, char *msg, size_t len)
 {
     snprintf(t->path, sizeof t->path, "%s/%s", dir, name);
     snprintf(t->tmp, sizeof t->tmp, "%s.tmp", t->path);
-    t->f = fopen(t->tmp, "w");
+    int fd = trace_create(t->tmp);
+    t->f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (t->f == NULL) {
         snprintf(msg, len, "cannot write %s: %s", t->tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(t->tmp);
+        }
         return SIM_EIO;
     }
     return SIM_OK;
@@ -59,12 +75,13 @@ void trace_num(FILE *f, double v)
 
 void trace_time(FILE *f, sim_time t)
 {
+    uint64_t u = (uint64_t)t;
     if (t < 0) {
         fputc('-', f);
-        t = -t;
+        u = 0 - u;                       /* exact even for INT64_MIN */
     }
-    long long whole = (long long)(t / SIM_NS_PER_S);
-    long long frac = (long long)(t % SIM_NS_PER_S);
+    long long whole = (long long)(u / SIM_NS_PER_S);
+    long long frac = (long long)(u % SIM_NS_PER_S);
     if (frac == 0) {
         fprintf(f, "%lld", whole);
         return;

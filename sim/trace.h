@@ -20,7 +20,13 @@ typedef struct trace_file {
     char tmp[1040];     /* temporary name */
 } trace_file;
 
-/* Open dir/name for writing through a temporary; SIM_EIO with a message. */
+/*
+ * Create path exclusively (O_EXCL | O_NOFOLLOW): a file or symbolic link
+ * already there is removed first, never written through. Returns the fd or -1.
+ */
+int trace_create(const char *path);
+
+/* Open dir/name for writing through a temporary (made by trace_create); SIM_EIO with a message. */
 sim_err trace_open(trace_file *t, const char *dir, const char *name, char *msg, size_t len)
     SIM_MUST_CHECK;
 /* Flush, close and rename into place. */
