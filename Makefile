@@ -6,6 +6,10 @@
 #                (BENCH=quick: under a minute, prints the tables only)
 #   make bench-mcf  min-cost flow solver against LEMON and GLPK (table for doc/solvers.md
 #                and doc/performance.md; SIZES="8192 65536" for the quick rows)
+#   make fuzz    build the libFuzzer harnesses of tests/fuzz/ with clang and run each
+#                FUZZ_SECONDS (60) long; FUZZ_HARNESS=dimacs for one (scripts/fuzz.sh)
+#   make fuzz-replay  replay the saved fuzz corpus and findings under ASan/UBSan
+#                (cc is enough: no clang, no libFuzzer); CI runs it
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).
@@ -32,7 +36,7 @@ HEADERS  = $(wildcard sim/*.h models/*.h solvers/*.h tests/*.h)
 SCENARIO ?= scenarios/quickstart.lua
 ARGS     ?=
 
-.PHONY: all deps run test bench bench-mcf clean check-headers
+.PHONY: all deps run test bench bench-mcf clean check-headers fuzz fuzz-replay
 
 all: $(B)/mycosim
 
@@ -66,6 +70,23 @@ bench: deps
 
 bench-mcf: deps
 	@bash scripts/bench/bench_mcf.sh "$(SIZES)"
+
+# Fuzzing (scripts/fuzz.sh): tests/fuzz/fuzz_<h>.c are libFuzzer harnesses;
+# replay_main.c runs one on saved inputs without libFuzzer, in a sanitizer
+# build of the library (REPLAY_B), for CI.
+FUZZ_HARNESS  ?= scen setvalue dimacs topo
+FUZZ_SECONDS  ?= 60
+REPLAY_B      ?= build-replay
+
+fuzz: deps
+	@FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_HARNESS="$(FUZZ_HARNESS)" bash scripts/fuzz.sh
+
+fuzz-replay: deps
+	@FUZZ_HARNESS="$(FUZZ_HARNESS)" REPLAY_B="$(REPLAY_B)" bash scripts/fuzz.sh replay
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(B)/libmycosim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) tests/fuzz/fuzz_$*.c tests/fuzz/replay_main.c $(B)/libmycosim.a $(LDLIBS) -o $@
 
 # Every header compiles on its own.
 check-headers:
