@@ -80,6 +80,8 @@ mcf_status clear_run(clear_ws *w, uint32_t n, uint32_t m, const uint32_t *debtor
     if (st != MCF_OPTIMAL) {
         return (st == MCF_INFEASIBLE || st == MCF_UNBOUNDED) ? MCF_ESOLVER : st;
     }
+    /* ns_load accepted the amounts, so their sum (the flow total, all caps
+     * here) is at most MCF_TOTAL_MAX = 2^61: neither sum can overflow. */
     int64_t total = 0;
     for (uint32_t e = 0; e < m; e++) {
         int64_t c = ns_flow(w->solver, e);

@@ -25,7 +25,8 @@ void clear_free(clear_ws *w);
 /* Clear the obligation graph (n <= workspace nodes, m <= workspace arcs).
  * remaining[e] = amount[e] - cancelled[e]; *cleared = total cancelled.
  * Returns MCF_OPTIMAL, or MCF_EINPUT for a node out of range or a negative
- * amount, MCF_ERANGE for amounts too large for exact arithmetic. */
+ * amount, MCF_ERANGE for an amount above MCF_VALUE_MAX or amounts summing
+ * past MCF_TOTAL_MAX (mcf.h). */
 mcf_status clear_run(clear_ws *w, uint32_t n, uint32_t m, const uint32_t *debtor,
                      const uint32_t *creditor, const int64_t *amount,
                      int64_t *remaining, int64_t *cleared) MCF_MUST_CHECK;

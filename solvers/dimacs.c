@@ -1,30 +1,46 @@
 /*
  * dimacs.c -- DIMACS min-cost flow reader and writer, and `mycosim solve`.
  *
- * The reader is a single pass over lines (getline), splitting each on
- * whitespace. The problem line fixes the sizes, so the arrays are allocated
- * once; every later line is checked against them. The first error stops the
- * read with "name:line: what is wrong" in the caller's buffer and frees
- * everything (no partial result). O(file size) time, O(n + m) memory.
+ * The reader is a single pass over lines of at most DIMACS_LINE_MAX bytes
+ * (read into a fixed buffer: a longer line, a NUL byte or a read error
+ * stops at once, so /dev/zero or a binary file cannot make it grow),
+ * splitting each on whitespace. The problem line fixes the sizes, range
+ * checked before anything is allocated (MCF_NODES_MAX, MCF_ARCS_MAX); node
+ * arrays are allocated then, arc arrays grow by doubling as arc lines come,
+ * so memory follows the file and never passes what the problem line
+ * declares. Every later line is checked against the sizes. The first error
+ * stops the read with "name:line: what is wrong" in the caller's buffer and
+ * frees everything (no partial result). O(file size) time, O(n + m) memory.
  *
- * Accepted values are integers with |v| <= 2^52 (so that sums of a few of
- * them and the network simplex's big-M stay exact in int64), and "inf" as a
- * capacity.
+ * Accepted values are integers with |v| <= MCF_VALUE_MAX = 2^52, and "inf"
+ * as a capacity; the flow total (mcf.h: sum |supply| + 2 |lower| + finite
+ * cap - lower) must stay <= MCF_TOTAL_MAX = 2^61, checked line by line with
+ * the line that passes it named. So whatever the reader accepts, ns_load
+ * accepts, and every pivot of the network simplex is exact in int64; the
+ * optimum itself may still be outside int64 (dimacs_solve_main says so).
  */
 #include "dimacs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "netsimplex.h"
 
 enum { DIMACS_MAX_TOKENS = 8 };
 
-#define DIMACS_VALUE_MAX (INT64_C(1) << 52)
-#define DIMACS_COUNT_MAX (INT64_C(1) << 30)
+#define DIMACS_VALUE_MAX MCF_VALUE_MAX
+
+/* Arc arrays start with this many slots and double (up to the declared count). */
+enum { DIMACS_ARCS_FIRST = 4096 };
+
+/* Outcome of dimacs_getline. */
+enum { DIMACS_LINE = 0, DIMACS_EOF, DIMACS_ERROR, DIMACS_LONG, DIMACS_NUL };
 
 static mcf_status dimacs_fail(char *err, size_t len, mcf_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -80,10 +96,90 @@ static int dimacs_int(const char *s, int64_t lo, int64_t hi, int64_t *v)
     return 0;
 }
 
-/* Shorten a token for messages. */
+/* Read one line (without its newline) into buf, which holds DIMACS_LINE_MAX
+ * + 1 bytes. Stops at the first byte that makes the line bad: a NUL
+ * (DIMACS_NUL) or byte DIMACS_LINE_MAX + 1 before the newline (DIMACS_LONG).
+ * The last line may lack its newline. getc_unlocked under one flockfile:
+ * about as fast as getline, with a fixed bound. */
+static int dimacs_getline(FILE *f, char *buf)
+{
+    size_t len = 0;
+    int rc = DIMACS_LINE;
+    flockfile(f);
+    for (;;) {
+        int ch = getc_unlocked(f);
+        if (ch == EOF) {
+            rc = ferror(f) ? DIMACS_ERROR : (len == 0) ? DIMACS_EOF : DIMACS_LINE;
+            break;
+        }
+        if (ch == '\n') {
+            break;
+        }
+        if (ch == '\0') {
+            rc = DIMACS_NUL;
+            break;
+        }
+        if (len == DIMACS_LINE_MAX) {
+            rc = DIMACS_LONG;
+            break;
+        }
+        buf[len++] = (char)ch;
+    }
+    funlockfile(f);
+    buf[len] = '\0';
+    return rc;
+}
+
+/* Make room for arc index `arcs` (< declared) in p's arc arrays, *room slots
+ * now: double, capped at the declared count. 0 on success, -1 on ENOMEM
+ * (arrays that were grown stay valid and owned by p). */
+static int dimacs_grow_arcs(mcf_problem *p, uint32_t *room, uint32_t declared)
+{
+    size_t want = (*room == 0) ? DIMACS_ARCS_FIRST : 2 * (size_t)*room;
+    if (want > declared) {
+        want = declared;
+    }
+    void *q;
+    if ((q = realloc(p->tail, want * sizeof *p->tail)) == NULL) {
+        return -1;
+    }
+    p->tail = q;
+    if ((q = realloc(p->head, want * sizeof *p->head)) == NULL) {
+        return -1;
+    }
+    p->head = q;
+    if ((q = realloc(p->lower, want * sizeof *p->lower)) == NULL) {
+        return -1;
+    }
+    p->lower = q;
+    if ((q = realloc(p->cap, want * sizeof *p->cap)) == NULL) {
+        return -1;
+    }
+    p->cap = q;
+    if ((q = realloc(p->cost, want * sizeof *p->cost)) == NULL) {
+        return -1;
+    }
+    p->cost = q;
+    *room = (uint32_t)want;
+    return 0;
+}
+
+/* Add share to the flow total; 0 if it stays within MCF_TOTAL_MAX. */
+static int dimacs_add_total(int64_t *total, int64_t share)
+{
+    return (__builtin_add_overflow(*total, share, total) || *total > MCF_TOTAL_MAX) ? -1 : 0;
+}
+
+/* Shorten a token for messages, with bytes outside printable ASCII shown as
+ * '?' so that a binary file gives a readable one-line message. */
 static const char *dimacs_show(const char *s, char *buf, size_t len)
 {
     snprintf(buf, len, "%s", s);
+    for (char *c = buf; *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) {
+            *c = '?';
+        }
+    }
     if (strlen(s) >= len && len > 4) {
         memcpy(buf + len - 4, "...", 4);
     }
@@ -95,28 +191,40 @@ mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out, char *err, 
     mcf_status st = MCF_OPTIMAL;
     mcf_problem *p = NULL;
     uint8_t *seen = NULL;       /* node has had an n line */
-    char *line = NULL;
-    size_t cap = 0;
+    char *line = NULL;          /* DIMACS_LINE_MAX + 1 bytes */
     long lineno = 0;
-    uint32_t arcs = 0;
+    uint32_t arcs = 0;          /* arc lines read */
+    uint32_t declared = 0;      /* arcs on the problem line */
+    uint32_t room = 0;          /* slots in p's arc arrays */
+    int64_t total = 0;          /* flow total so far (mcf.h, MCF_TOTAL_MAX) */
     char show[40];
     char *tok[DIMACS_MAX_TOKENS];
 
     *out = NULL;
+    line = malloc(DIMACS_LINE_MAX + 1);
+    if (line == NULL) {
+        st = dimacs_fail(err, err_len, MCF_ENOMEM, "%s: out of memory", name);
+        goto done;
+    }
     for (;;) {
         errno = 0;
-        ssize_t got = getline(&line, &cap, f);
-        if (got < 0) {
-            if (ferror(f)) {
-                st = dimacs_fail(err, err_len, MCF_EIO, "%s:%ld: read error: %s", name,
-                                 lineno + 1, strerror(errno));
-                goto done;
-            }
+        int got = dimacs_getline(f, line);
+        if (got == DIMACS_EOF) {
             break;
         }
         lineno++;
-        if ((size_t)got != strlen(line)) {
+        if (got == DIMACS_ERROR) {
+            st = dimacs_fail(err, err_len, MCF_EIO, "%s:%ld: read error: %s", name, lineno,
+                             strerror(errno));
+            goto done;
+        }
+        if (got == DIMACS_NUL) {
             st = dimacs_fail(err, err_len, MCF_EINPUT, "%s:%ld: NUL byte in line", name, lineno);
+            goto done;
+        }
+        if (got == DIMACS_LONG) {
+            st = dimacs_fail(err, err_len, MCF_EINPUT, "%s:%ld: line longer than %d bytes",
+                             name, lineno, DIMACS_LINE_MAX);
             goto done;
         }
         int nt = dimacs_split(line, tok, DIMACS_MAX_TOKENS);
@@ -146,19 +254,21 @@ mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out, char *err, 
                                  dimacs_show(tok[1], show, sizeof show));
                 goto done;
             }
-            if (dimacs_int(tok[2], 1, DIMACS_COUNT_MAX, &nn) != 0) {
+            if (dimacs_int(tok[2], 1, MCF_NODES_MAX, &nn) != 0) {
                 st = dimacs_fail(err, err_len, MCF_EINPUT,
-                                 "%s:%ld: node count: expected an integer in 1..%" PRId64 ", got '%s'",
-                                 name, lineno, DIMACS_COUNT_MAX, dimacs_show(tok[2], show, sizeof show));
+                                 "%s:%ld: node count: expected an integer in 1..%" PRIu32 ", got '%s'",
+                                 name, lineno, MCF_NODES_MAX, dimacs_show(tok[2], show, sizeof show));
                 goto done;
             }
-            if (dimacs_int(tok[3], 0, DIMACS_COUNT_MAX, &mm) != 0) {
+            if (dimacs_int(tok[3], 0, MCF_ARCS_MAX, &mm) != 0) {
                 st = dimacs_fail(err, err_len, MCF_EINPUT,
-                                 "%s:%ld: arc count: expected an integer in 0..%" PRId64 ", got '%s'",
-                                 name, lineno, DIMACS_COUNT_MAX, dimacs_show(tok[3], show, sizeof show));
+                                 "%s:%ld: arc count: expected an integer in 0..%" PRIu32 ", got '%s'",
+                                 name, lineno, MCF_ARCS_MAX, dimacs_show(tok[3], show, sizeof show));
                 goto done;
             }
-            p = mcf_problem_new((uint32_t)nn, (uint32_t)mm);
+            /* Arc arrays come with the arc lines (dimacs_grow_arcs). */
+            declared = (uint32_t)mm;
+            p = mcf_problem_new((uint32_t)nn, 0);
             seen = calloc((size_t)nn, 1);
             if (p == NULL || seen == NULL) {
                 st = dimacs_fail(err, err_len, MCF_ENOMEM,
@@ -197,6 +307,9 @@ mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out, char *err, 
                                  name, lineno, id);
                 goto done;
             }
+            if (dimacs_add_total(&total, sup < 0 ? -sup : sup) != 0) {
+                goto total;
+            }
             seen[id - 1] = 1;
             p->supply[id - 1] = sup;
             continue;
@@ -213,9 +326,10 @@ mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out, char *err, 
                                  "%s:%ld: arc line: expected 'a SRC DST LOW CAP COST'", name, lineno);
                 goto done;
             }
-            if (arcs == p->m) {
+            if (arcs == declared) {
                 st = dimacs_fail(err, err_len, MCF_EINPUT,
-                                 "%s:%ld: more arc lines than the %" PRIu32 " declared", name, lineno, p->m);
+                                 "%s:%ld: more arc lines than the %" PRIu32 " declared", name, lineno,
+                                 declared);
                 goto done;
             }
             for (int k = 1; k <= 2; k++) {
@@ -252,6 +366,14 @@ mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out, char *err, 
                                  name, lineno, lo, hi);
                 goto done;
             }
+            if (dimacs_add_total(&total, mcf_arc_total(lo, hi)) != 0) {
+                goto total;
+            }
+            if (arcs == room && dimacs_grow_arcs(p, &room, declared) != 0) {
+                st = dimacs_fail(err, err_len, MCF_ENOMEM, "%s:%ld: cannot allocate %" PRIu32 " arcs",
+                                 name, lineno, declared);
+                goto done;
+            }
             p->tail[arcs] = (uint32_t)(s - 1);
             p->head[arcs] = (uint32_t)(t - 1);
             p->lower[arcs] = lo;
@@ -270,14 +392,20 @@ mcf_status dimacs_read(FILE *f, const char *name, mcf_problem **out, char *err, 
                          name, lineno);
         goto done;
     }
-    if (arcs != p->m) {
+    if (arcs != declared) {
         st = dimacs_fail(err, err_len, MCF_EINPUT,
                          "%s:%ld: %" PRIu32 " arc lines, but the problem line declared %" PRIu32,
-                         name, lineno, arcs, p->m);
+                         name, lineno, arcs, declared);
         goto done;
     }
+    p->m = arcs;
     *out = p;
     p = NULL;
+    goto done;
+total:
+    st = dimacs_fail(err, err_len, MCF_EINPUT,
+                     "%s:%ld: flow total past 2^61 (sum of |supply|, 2 |lower| and finite"
+                     " capacity - lower over the file so far)", name, lineno);
 done:
     mcf_problem_free(p);
     free(seen);
@@ -288,10 +416,32 @@ done:
 mcf_status dimacs_read_file(const char *path, mcf_problem **out, char *err, size_t err_len)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
+    /* O_NONBLOCK so that opening a FIFO without a writer or a device cannot
+     * hang before fstat tells what it is; cleared again for reading. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
         /* A file that cannot be opened is bad input (exit 2), as for `mycosim run`. */
-        return dimacs_fail(err, err_len, MCF_EINPUT, "%s: %s", path, strerror(errno));
+        mcf_status e = dimacs_fail(err, err_len, MCF_EINPUT, "%s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return e;
+    }
+    /* A regular file or a pipe (`solve /dev/stdin`, process substitution);
+     * a directory or a device (/dev/zero, a terminal) is refused. */
+    if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+        close(fd);
+        return dimacs_fail(err, err_len, MCF_EINPUT, "%s: %s", path,
+                           S_ISDIR(sb.st_mode) ? "is a directory"
+                                               : "not a regular file or a pipe");
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) ? NULL : fdopen(fd, "r");
+    if (f == NULL) {
+        mcf_status e = dimacs_fail(err, err_len, MCF_EIO, "%s: %s", path, strerror(errno));
+        close(fd);
+        return e;
     }
     mcf_status st = dimacs_read(f, path, out, err, err_len);
     fclose(f);
@@ -353,13 +503,23 @@ int dimacs_solve_main(const char *path, int flows, FILE *out, FILE *err)
         fprintf(out, "%s\n", st == MCF_INFEASIBLE ? "infeasible" : "unbounded");
         goto done;
     }
+    if (st == MCF_ERANGE) {
+        /* The reader enforced the value and total limits, so this is ns_init's big M. */
+        fprintf(err, "mycosim: %s: costs too large for %" PRIu32 " nodes: (max |cost| + 1)"
+                " x (nodes + 1) must be at most 2^55\n", path, p->n);
+        rc = 2;
+        goto done;
+    }
     int64_t cost = 0;
-    if (st == MCF_OPTIMAL) {
-        st = ns_total_cost(w, &cost);
+    if (st == MCF_OPTIMAL && ns_total_cost(w, &cost) == MCF_ERANGE) {
+        fprintf(err, "mycosim: %s: the optimal cost, about %.6g, is outside the int64 range\n",
+                path, ns_total_cost_approx(w));
+        rc = 2;
+        goto done;
     }
     if (st != MCF_OPTIMAL) {
         fprintf(err, "mycosim: %s: %s\n", path, mcf_status_name(st));
-        rc = (st == MCF_EINPUT || st == MCF_ERANGE) ? 2 : 1;
+        rc = (st == MCF_EINPUT) ? 2 : 1;
         goto done;
     }
     fprintf(out, "cost %" PRId64 "\n", cost);

@@ -1,6 +1,8 @@
 /*
- * mcf.c -- the min-cost flow problem container (allocation, status names)
- * and an O(n + m) feasibility check of a flow used by tests and tools.
+ * mcf.c -- the min-cost flow problem container (allocation, status names),
+ * the range check of its data (MCF_VALUE_MAX, MCF_TOTAL_MAX) and an
+ * O(n + m) feasibility check of a flow used by tests and tools. Every sum
+ * or product of caller data here is checked (__builtin_*_overflow).
  */
 #include "mcf.h"
 
@@ -59,6 +61,45 @@ const char *mcf_status_name(mcf_status s)
     return "unknown status";
 }
 
+int64_t mcf_arc_total(int64_t lower, int64_t cap)
+{
+    int64_t a = lower < 0 ? -lower : lower;
+    return 2 * a + (cap == MCF_INF ? 0 : cap - lower);
+}
+
+mcf_status mcf_problem_check(const mcf_problem *p, int64_t *total)
+{
+    int64_t sum = 0;
+    for (uint32_t e = 0; e < p->m; e++) {
+        int64_t lo = p->lower[e], cap = p->cap[e], c = p->cost[e];
+        if (p->tail[e] >= p->n || p->head[e] >= p->n || lo > cap) {
+            return MCF_EINPUT;
+        }
+        if (c > MCF_VALUE_MAX || c < -MCF_VALUE_MAX || lo > MCF_VALUE_MAX || lo < -MCF_VALUE_MAX
+            || (cap != MCF_INF && cap > MCF_VALUE_MAX)) {
+            return MCF_ERANGE;
+        }
+        /* Each share is <= 2^54 and the running sum <= 2^61, so this cannot
+         * overflow; the check keeps the argument local. */
+        if (__builtin_add_overflow(sum, mcf_arc_total(lo, cap), &sum) || sum > MCF_TOTAL_MAX) {
+            return MCF_ERANGE;
+        }
+    }
+    for (uint32_t v = 0; v < p->n; v++) {
+        int64_t s = p->supply[v];
+        if (s > MCF_VALUE_MAX || s < -MCF_VALUE_MAX) {
+            return MCF_ERANGE;
+        }
+        if (__builtin_add_overflow(sum, s < 0 ? -s : s, &sum) || sum > MCF_TOTAL_MAX) {
+            return MCF_ERANGE;
+        }
+    }
+    if (total != NULL) {
+        *total = sum;
+    }
+    return MCF_OPTIMAL;
+}
+
 mcf_status mcf_check_flow(const mcf_problem *p, const int64_t *flow, int64_t *cost)
 {
     mcf_status st = MCF_ENOMEM;
@@ -74,15 +115,17 @@ mcf_status mcf_check_flow(const mcf_problem *p, const int64_t *flow, int64_t *co
         if (f < p->lower[e] || f > p->cap[e]) {
             st = MCF_INFEASIBLE;
         }
-        bal[p->tail[e]] += f;
-        bal[p->head[e]] -= f;
-        if (__builtin_mul_overflow(f, p->cost[e], &fc) || __builtin_add_overflow(total, fc, &total)) {
+        /* Flows are caller data: any int64, so balances are checked too. */
+        if (__builtin_add_overflow(bal[p->tail[e]], f, &bal[p->tail[e]])
+            || __builtin_sub_overflow(bal[p->head[e]], f, &bal[p->head[e]])
+            || __builtin_mul_overflow(f, p->cost[e], &fc)
+            || __builtin_add_overflow(total, fc, &total)) {
             st = (st == MCF_OPTIMAL) ? MCF_ERANGE : st;
         }
     }
-    for (uint32_t v = 0; v < p->n; v++) {
+    for (uint32_t v = 0; v < p->n && st != MCF_ERANGE; v++) {
         if (bal[v] != p->supply[v]) {
-            st = MCF_INFEASIBLE;
+            st = MCF_INFEASIBLE;     /* a wrapped balance proves nothing: ERANGE stays */
         }
     }
     free(bal);

@@ -26,6 +26,21 @@
 /* Capacity sentinel for an uncapacitated arc. */
 #define MCF_INF INT64_MAX
 
+/* Largest |value| of a cost, lower bound, finite capacity or supply (2^52):
+ * big M = (max |cost| + 1)(n + 1) and the potentials, sums of up to n costs,
+ * then stay far inside int64 (netsimplex.c). */
+#define MCF_VALUE_MAX (INT64_C(1) << 52)
+
+/* Largest flow total of a problem (2^61): sum over nodes of |supply| plus,
+ * over arcs, 2 |lower| + (cap - lower) for a finite cap, 2 |lower| for an
+ * infinite one. Every flow of every basis the network simplex visits is at
+ * most this total, so flow + change < 2^62 never overflows. */
+#define MCF_TOTAL_MAX (INT64_C(1) << 61)
+
+/* Nodes and arcs the DIMACS reader accepts (documented in dimacs.h). */
+#define MCF_NODES_MAX (UINT32_C(1) << 24)
+#define MCF_ARCS_MAX (UINT32_C(1) << 30)
+
 typedef enum mcf_status {
     MCF_OPTIMAL = 0,    /* solved: flows and potentials are valid */
     MCF_INFEASIBLE,     /* no flow meets the supplies and the bounds */
@@ -58,8 +73,19 @@ void mcf_problem_free(mcf_problem *p);
 /* A static English name for a status ("optimal", "infeasible", ...). */
 const char *mcf_status_name(mcf_status s);
 
+/* One arc's share of the flow total (MCF_TOTAL_MAX), for lower <= cap within
+ * MCF_VALUE_MAX (or cap == MCF_INF); at most 2^54, so never overflows. */
+int64_t mcf_arc_total(int64_t lower, int64_t cap);
+
+/* Check every value of p against MCF_VALUE_MAX and the flow total against
+ * MCF_TOTAL_MAX, with checked arithmetic: MCF_OPTIMAL and the total in *total
+ * (may be NULL), MCF_EINPUT for an index out of range or lower > cap,
+ * MCF_ERANGE for a value or total too large. O(n + m). */
+mcf_status mcf_problem_check(const mcf_problem *p, int64_t *total) MCF_MUST_CHECK;
+
 /* Check a flow against conservation and bounds; MCF_OPTIMAL if it is feasible,
- * MCF_INFEASIBLE otherwise, and its cost into *cost (MCF_ERANGE on overflow). */
+ * MCF_INFEASIBLE otherwise, and its cost into *cost (MCF_ERANGE if the cost or
+ * a node's balance overflows int64; *cost is then meaningless). */
 mcf_status mcf_check_flow(const mcf_problem *p, const int64_t *flow, int64_t *cost) MCF_MUST_CHECK;
 
 #endif

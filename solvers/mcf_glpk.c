@@ -47,6 +47,18 @@ static int mcf_glpk_exact(int64_t v)
     return v <= (INT64_C(1) << 53) && v >= -(INT64_C(1) << 53);
 }
 
+/* GLPK's objective back to int64: MCF_ERANGE unless it is finite and below
+ * 2^53 in magnitude (past that a double is not an exact integer, and past
+ * 2^63 llround's result is unspecified). */
+static mcf_status mcf_glpk_round(double obj, int64_t *cost)
+{
+    if (!(fabs(obj) < 0x1p53)) {
+        return MCF_ERANGE;
+    }
+    *cost = (int64_t)llround(obj);
+    return MCF_OPTIMAL;
+}
+
 /* Build the glp_graph of p; NULL on bad data. Called with our hook installed. */
 static glp_graph *mcf_glpk_graph(const mcf_problem *p)
 {
@@ -110,8 +122,7 @@ mcf_status mcf_glpk_okalg(const mcf_problem *p, int64_t *cost)
                                 offsetof(mcf_glpk_adata, x), -1);
     mcf_status st;
     if (ret == 0) {
-        st = MCF_OPTIMAL;
-        *cost = (int64_t)llround(sol);
+        st = mcf_glpk_round(sol, cost);
     } else if (ret == GLP_ENOPFS) {
         st = MCF_INFEASIBLE;
     } else if (ret == GLP_ERANGE) {
@@ -138,8 +149,7 @@ static mcf_status mcf_glpk_simplex(glp_prob *lp, int64_t *cost)
     }
     int status = glp_get_status(lp);
     if (status == GLP_OPT) {
-        *cost = (int64_t)llround(glp_get_obj_val(lp));
-        return MCF_OPTIMAL;
+        return mcf_glpk_round(glp_get_obj_val(lp), cost);
     }
     if (status == GLP_NOFEAS) {
         return MCF_INFEASIBLE;

@@ -123,12 +123,44 @@
  * multiple of n (cold) or of the number of changed nodes (dual repair).
  * Memory: 78 bytes per arc (32 of them the dual repair's adjacency) and
  * about 110 per node, all allocated in ns_alloc.
+ *
+ * Arithmetic range: why the pivots need no overflow checks. ns_load refuses
+ * (MCF_ERANGE, through mcf_problem_check) any |cost|, |lower|, finite cap or
+ * |supply| above MCF_VALUE_MAX = 2^52 and a flow total T above
+ * MCF_TOTAL_MAX = 2^61 (T = sum |supply| + sum over arcs of 2 |lower| + cap -
+ * lower when finite); ns_set_supply, ns_set_cost and ns_set_capacity keep
+ * both limits (O(1) each: w->total is kept up to date), and ns_init refuses a
+ * big M above 2^55. Then, with checks at load time only:
+ *   - Flows. A shifted supply is the given one plus the lower bounds at the
+ *     node, so sum |supply'| <= T, and every partial sum of the shift is
+ *     bounded the same way. In every basis (cold star, primal pivots, dual
+ *     and primal repairs) a tree arc's flow is the net supply of the subtree
+ *     below it plus the flows of the nontree arcs crossing it, each 0 or a
+ *     finite cap' (arcs inside the subtree cancel), so |flow| <= T, and so is
+ *     every partial sum in ns_balances and the bottom-up repairs (a sum over
+ *     a node set, counted the same way). Ratio-test residuals and the amounts
+ *     pushed are flows or capacities, <= T, so flow +- amount < 2T <= 2^62.
+ *   - Potentials. Relative to the root, a tree path is one artificial arc
+ *     (|cost| <= M <= 2^55, soft costs are clamped to +-M) and at most n - 1
+ *     real arcs of |cost| < M / (n + 1), so |pi - pi(root)| < 2M <= 2^56;
+ *     pi(root) is renormalised past NS_PI_DRIFT. Reduced costs, a cost and
+ *     two potentials, stay below 2^61.
+ *   - The objective is the one quantity that valid data can take past
+ *     int64: two arcs with lower = cost = 2^52 - 1 already make 2^105, and a
+ *     sum of products can also wrap and come back. ns_total_cost therefore
+ *     sums flow x cost (each below 2^116) exactly in 128 bits with a carry
+ *     count, and reports MCF_ERANGE only when the total itself is outside
+ *     int64: an answer is never refused when it fits, never printed wrong
+ *     when it does not.
  */
 #include "netsimplex.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* 128-bit integers (GCC and Clang): the objective's exact sum only. */
+__extension__ typedef __int128 ns_wide;
 
 enum {
     NS_STATE_UPPER = -1,    /* nontree arc at its upper bound */
@@ -183,7 +215,7 @@ struct ns {
     int deep;               /* 1 when the graph's diameter is large (ns_graph_depth_is_deep) */
     int64_t weak_user;      /* ns_set_weak_pivots, -1 = default (n) */
     uint64_t weak_until;    /* pivot count at which strong feasibility is restored, UINT64_MAX = it holds */
-    int64_t cost_const;     /* sum over arcs of lower * cost */
+    int64_t total;          /* flow total T of the current data (<= MCF_TOTAL_MAX) */
 
     /* Arcs, internal order: 0..m-1 real (interleaved), m..m+n-1 artificial. */
     uint32_t *src;          /* [m+n] tail */
@@ -308,9 +340,9 @@ void ns_free(ns *w)
     free(w);
 }
 
-/* Largest |value| we accept for costs, capacities and supplies: leaves room
- * for sums of a few of them and for the big-M potentials. */
-#define NS_DATA_MAX (INT64_C(1) << 52)
+/* Largest |value| we accept for costs, capacities and supplies (mcf.h; see
+ * "Arithmetic range" in the file comment). */
+#define NS_DATA_MAX MCF_VALUE_MAX
 
 /* Real arcs by end node, CSR, in O(n + m); self-loops never cross a cut. */
 static void ns_build_adjacency(ns *w)
@@ -378,27 +410,17 @@ static int ns_graph_depth_is_deep(ns *w)
 mcf_status ns_load(ns *w, const mcf_problem *p)
 {
     uint32_t n = p->n, m = p->m;
+    int64_t total = 0;
     if (n > w->max_n || m > w->max_m || n >= (uint32_t)INT32_MAX - 2) {
         return MCF_EINPUT;
     }
-    for (uint32_t e = 0; e < m; e++) {
-        if (p->tail[e] >= n || p->head[e] >= n) {
-            return MCF_EINPUT;
-        }
-        if (p->lower[e] > p->cap[e]) {
-            return MCF_EINPUT;
-        }
-        if (p->cost[e] > NS_DATA_MAX || p->cost[e] < -NS_DATA_MAX
-            || p->lower[e] > NS_DATA_MAX || p->lower[e] < -NS_DATA_MAX
-            || (p->cap[e] != MCF_INF && p->cap[e] > NS_DATA_MAX)) {
-            return MCF_ERANGE;
-        }
+    /* Every value and the flow total T: the only range checks the solve
+     * needs (file comment, "Arithmetic range"). */
+    mcf_status st = mcf_problem_check(p, &total);
+    if (st != MCF_OPTIMAL) {
+        return st;
     }
-    for (uint32_t v = 0; v < n; v++) {
-        if (p->supply[v] > NS_DATA_MAX || p->supply[v] < -NS_DATA_MAX) {
-            return MCF_ERANGE;
-        }
-    }
+    w->total = total;
     w->n = n;
     w->m = m;
     w->has_tree = 0;
@@ -429,7 +451,6 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
         w->supply_in[v] = p->supply[v];
         w->supply[v] = p->supply[v];
     }
-    w->cost_const = 0;
     for (uint32_t e = 0; e < m; e++) {
         uint32_t i = w->ext2int[e];
         int64_t lo = p->lower[e];
@@ -439,8 +460,7 @@ mcf_status ns_load(ns *w, const mcf_problem *p)
         w->cap[i] = (p->cap[e] == MCF_INF) ? MCF_INF : p->cap[e] - lo;
         w->lower[e] = lo;
         w->supply[p->tail[e]] -= lo;
-        w->supply[p->head[e]] += lo;
-        w->cost_const += lo * p->cost[e];
+        w->supply[p->head[e]] += lo;      /* |partial sums| <= T <= 2^61 */
     }
     ns_build_adjacency(w);
     w->deep = ns_graph_depth_is_deep(w);
@@ -455,6 +475,12 @@ mcf_status ns_set_supply(ns *w, uint32_t v, int64_t supply)
     if (supply > NS_DATA_MAX || supply < -NS_DATA_MAX) {
         return MCF_ERANGE;
     }
+    int64_t old = w->supply_in[v];
+    int64_t total = w->total - (old < 0 ? -old : old) + (supply < 0 ? -supply : supply);
+    if (total > MCF_TOTAL_MAX) {
+        return MCF_ERANGE;      /* nothing changed */
+    }
+    w->total = total;
     w->supply[v] += supply - w->supply_in[v];
     w->supply_moved += fabs((double)(supply - w->supply_in[v]));
     w->supply_in[v] = supply;
@@ -470,7 +496,6 @@ mcf_status ns_set_cost(ns *w, uint32_t e, int64_t cost)
         return MCF_ERANGE;
     }
     uint32_t i = w->ext2int[e];
-    w->cost_const += w->lower[e] * (cost - w->cost[i]);
     w->cost[i] = cost;
     /* Keep the adjacency's copies of the cost: O(degree of the two ends). */
     for (int end = 0; end < 2; end++) {
@@ -501,6 +526,13 @@ mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap)
         return MCF_ERANGE;
     }
     uint32_t i = w->ext2int[e];
+    int64_t lo = w->lower[e];
+    int64_t old = (w->cap[i] == MCF_INF) ? MCF_INF : w->cap[i] + lo;
+    int64_t total = w->total - mcf_arc_total(lo, old) + mcf_arc_total(lo, cap);
+    if (total > MCF_TOTAL_MAX) {
+        return MCF_ERANGE;      /* nothing changed */
+    }
+    w->total = total;
     /* A finite bound keeps the basis dual feasible (an arc at its upper bound
      * just carries the new bound); an infinite one sends such an arc to its
      * lower bound, where its reduced cost may have the wrong sign. */
@@ -1447,18 +1479,44 @@ int64_t ns_potential(const ns *w, uint32_t v)
     return w->pi[v] - w->pi[w->n];
 }
 
-mcf_status ns_total_cost(const ns *w, int64_t *cost)
+/* The objective sum cost x flow over the real arcs, lower bounds included,
+ * exactly: lo + carries * 2^128. Each product is below 2^116 (a flow below
+ * 2^63, a cost at most 2^52), so one add wraps at most once and the carry
+ * count records it; m terms make |carries| <= m. O(m). */
+static void ns_objective(const ns *w, ns_wide *lo, int64_t *carries)
 {
-    int64_t total = w->cost_const;
-    for (uint32_t i = 0; i < w->m; i++) {
-        int64_t fc;
-        if (__builtin_mul_overflow(w->flow[i], w->cost[i], &fc)
-            || __builtin_add_overflow(total, fc, &total)) {
-            return MCF_ERANGE;
+    ns_wide sum = 0;
+    int64_t c = 0;
+    for (uint32_t e = 0; e < w->m; e++) {
+        uint32_t i = w->ext2int[e];
+        ns_wide term = ((ns_wide)w->flow[i] + w->lower[e]) * w->cost[i];
+        if (__builtin_add_overflow(sum, term, &sum)) {
+            c += (term > 0) ? 1 : -1;
         }
     }
-    *cost = total;
+    *lo = sum;
+    *carries = c;
+}
+
+mcf_status ns_total_cost(const ns *w, int64_t *cost)
+{
+    ns_wide lo;
+    int64_t carries;
+    ns_objective(w, &lo, &carries);
+    /* With carries != 0 the total is at least 2^128 - 2^127 in magnitude. */
+    if (carries != 0 || lo > INT64_MAX || lo < INT64_MIN) {
+        return MCF_ERANGE;
+    }
+    *cost = (int64_t)lo;
     return MCF_OPTIMAL;
+}
+
+double ns_total_cost_approx(const ns *w)
+{
+    ns_wide lo;
+    int64_t carries;
+    ns_objective(w, &lo, &carries);
+    return (double)lo + ldexp((double)carries, 128);
 }
 
 uint64_t ns_pivots(const ns *w)

@@ -35,11 +35,14 @@ void ns_free(ns *w);
 
 /* Copy problem p (p->n, p->m within the workspace size) into w and forget any
  * previous tree (the next solve is cold); O(n + m). MCF_EINPUT on bad indices
- * or lower > cap, MCF_ERANGE if costs/supplies are too large for exact arithmetic. */
+ * or lower > cap, MCF_ERANGE if a value is past MCF_VALUE_MAX or the flow total
+ * past MCF_TOTAL_MAX (mcf_problem_check: then every pivot is exact in int64). */
 mcf_status ns_load(ns *w, const mcf_problem *p) MCF_MUST_CHECK;
 
 /* Change one node's supply (keeps the tree: the next solve is warm, and as
- * reduced costs do not change it repairs the tree by dual pivots). */
+ * reduced costs do not change it repairs the tree by dual pivots). MCF_ERANGE,
+ * with nothing changed, past MCF_VALUE_MAX or if the flow total would pass
+ * MCF_TOTAL_MAX. */
 mcf_status ns_set_supply(ns *w, uint32_t v, int64_t supply) MCF_MUST_CHECK;
 
 /* Change one arc's cost (keeps the tree: the next solve is warm; a tree arc,
@@ -48,7 +51,8 @@ mcf_status ns_set_supply(ns *w, uint32_t v, int64_t supply) MCF_MUST_CHECK;
 mcf_status ns_set_cost(ns *w, uint32_t e, int64_t cost) MCF_MUST_CHECK;
 
 /* Change one arc's upper bound (keeps the tree: the next solve is warm; an
- * infinite bound on an arc at its upper bound makes it a primal one). */
+ * infinite bound on an arc at its upper bound makes it a primal one).
+ * MCF_ERANGE, with nothing changed, as for ns_set_supply. */
 mcf_status ns_set_capacity(ns *w, uint32_t e, int64_t cap) MCF_MUST_CHECK;
 
 /* Forget the tree: the next solve starts from the artificial star (cold). */
@@ -84,8 +88,14 @@ int64_t ns_flow(const ns *w, uint32_t e);
 /* Potential (dual) of node v after a solve; see the header comment for the sign. */
 int64_t ns_potential(const ns *w, uint32_t v);
 
-/* Total cost sum cost*flow into *cost; MCF_ERANGE on int64 overflow. */
+/* Total cost sum cost*flow (lower bounds included) into *cost, summed exactly
+ * in 128-bit arithmetic: MCF_ERANGE (and *cost untouched) only when the total
+ * itself is outside int64. O(m). */
 mcf_status ns_total_cost(const ns *w, int64_t *cost) MCF_MUST_CHECK;
+
+/* The same total rounded to double, for messages when ns_total_cost says
+ * MCF_ERANGE. O(m). */
+double ns_total_cost_approx(const ns *w);
 
 /* Pivots done by the last solve (degenerate and dual repair ones included). */
 uint64_t ns_pivots(const ns *w);

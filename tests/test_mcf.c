@@ -12,8 +12,11 @@
  * clearing is checked by hand and against an LP; every malformed DIMACS file
  * in tests/dimacs/bad gets its expected one-line error; `solve` prints cost
  * and flows; the default pricing block follows the graph (deep or not) and
- * the start (cold or warm). All instances are seeded (splitmix64); the
- * suite takes a few seconds.
+ * the start (cold or warm). Range (issue 12): an optimum outside int64 is
+ * refused, never wrapped, and one at the int64 limits is exact; the flow
+ * total is held at 2^61 by load and by every warm change; the reader bounds
+ * its lines and refuses devices and directories. All instances are seeded
+ * (splitmix64); the suite takes a few seconds.
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -952,7 +955,7 @@ static void test_mcf_malformed_dimacs_corpus_gives_expected_errors(void)
         files++;
     }
     closedir(d);
-    CHECK_MSG(files >= 20, "only %d corpus files", files);
+    CHECK_MSG(files >= 52, "only %d corpus files", files);
 }
 
 /*
@@ -1054,6 +1057,209 @@ static void test_mcf_dimacs_round_trip_and_solve_output(void)
     mcf_problem_free(q);
 }
 
+/* The objective is exact whenever it fits in int64 and refused when it does
+ * not: `solve` on two arcs 1 -> 2 -> 1 with lower = cap = cost = 2^52 - 1
+ * (issue 12: printed "cost -18014398509481982", exit 0) exits 2 naming the
+ * cost; products of 2^104 that cancel give exactly 0; the int64 limits
+ * themselves (2^63 - 1 and -2^63, reached through a partial sum past int64)
+ * print exactly, one more is refused. */
+static void test_mcf_cost_outside_int64_is_refused_never_wrapped(void)
+{
+    char path[] = "/tmp/mycosim-mcf-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    char line[256], want[600];
+    static const struct {
+        const char *text;       /* the DIMACS file */
+        int rc;                 /* exit status of `solve` */
+        int from_err;           /* the line to check is on the error stream */
+        const char *line;       /* that line, after "mycosim: PATH: " on errors */
+    } cases[] = {
+        { "p min 2 2\na 1 2 4503599627370495 4503599627370495 4503599627370495\n"
+          "a 2 1 4503599627370495 4503599627370495 4503599627370495\n", 2, 1,
+          "the optimal cost, about 4.05648e+31, is outside the int64 range\n" },
+        { "p min 2 2\na 1 2 4503599627370495 4503599627370495 4503599627370495\n"
+          "a 2 1 4503599627370495 4503599627370495 -4503599627370495\n", 0, 0, "cost 0\n" },
+        { "p min 2 2\nn 1 4503599627370496\nn 2 -4503599627370496\n"
+          "a 1 2 0 4503599627370496 2048\na 1 1 1 1 -1\n", 0, 0, "cost 9223372036854775807\n" },
+        { "p min 2 1\nn 1 4503599627370496\nn 2 -4503599627370496\n"
+          "a 1 2 0 4503599627370496 2048\n", 2, 1,
+          "the optimal cost, about 9.22337e+18, is outside the int64 range\n" },
+        { "p min 2 1\nn 1 4503599627370496\nn 2 -4503599627370496\n"
+          "a 1 2 0 4503599627370496 -2048\n", 0, 0, "cost -9223372036854775808\n" },
+        { "p min 2 2\nn 1 4503599627370496\nn 2 -4503599627370496\n"
+          "a 1 2 0 4503599627370496 -2048\na 1 1 1 1 -1\n", 2, 1,
+          "the optimal cost, about -9.22337e+18, is outside the int64 range\n" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int rc = test_mcf_solve_text(path, cases[k].text, cases[k].from_err, line, sizeof line);
+        if (cases[k].from_err) {
+            snprintf(want, sizeof want, "mycosim: %s: %s", path, cases[k].line);
+        } else {
+            snprintf(want, sizeof want, "%s", cases[k].line);
+        }
+        CHECK_MSG(rc == cases[k].rc && strcmp(line, want) == 0,
+                  "case %zu: exit %d, '%s'; want exit %d, '%s'", k, rc, line, cases[k].rc, want);
+    }
+    /* The library call: MCF_ERANGE and *cost untouched. */
+    mcf_problem *p = NULL;
+    char err[512];
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(cases[0].text, f);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(dimacs_read_file(path, &p, err, sizeof err), MCF_OPTIMAL);
+    ns *w = ns_alloc(p->n, p->m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(ns_load(w, p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+    int64_t cost = 12345;
+    CU_ASSERT_EQUAL(ns_total_cost(w, &cost), MCF_ERANGE);
+    CU_ASSERT_EQUAL(cost, 12345);
+    double approx = ns_total_cost_approx(w);
+    CHECK_MSG(fabs(approx - 2.0 * 4503599627370495.0 * 4503599627370495.0) < 1e17,
+              "approx %g", approx);
+    ns_free(w);
+    mcf_problem_free(p);
+    unlink(path);
+}
+
+/* The flow total (mcf.h: sum |supply| + 2 |lower| + finite cap - lower) is
+ * held at 2^61, which keeps every pivot's flow arithmetic inside int64: 512
+ * supplies of +-2^52 load and solve; a 513th, or a finite capacity on top,
+ * is refused by mcf_problem_check, ns_load, ns_set_supply and
+ * ns_set_capacity, the last two leaving the problem unchanged. */
+static void test_mcf_flow_total_past_limit_is_refused(void)
+{
+    const uint32_t n = 514, m = 256;
+    const int64_t v = MCF_VALUE_MAX;
+    mcf_problem *p = mcf_problem_new(n, m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    for (uint32_t e = 0; e < m; e++) {
+        p->tail[e] = 2 * e;
+        p->head[e] = 2 * e + 1;
+        p->cap[e] = MCF_INF;
+        p->cost[e] = 3;
+        p->supply[2 * e] = v;
+        p->supply[2 * e + 1] = -v;
+    }
+    int64_t total = -1, cost = -1;
+    CU_ASSERT_EQUAL(mcf_problem_check(p, &total), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(total, MCF_TOTAL_MAX);
+    ns *w = ns_alloc(n, m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL_FATAL(ns_load(w, p), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_total_cost(w, &cost), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cost, 3 * (INT64_C(1) << 60));
+    CU_ASSERT_EQUAL(ns_set_supply(w, 512, 1), MCF_ERANGE);
+    CU_ASSERT_EQUAL(ns_set_capacity(w, 0, 5), MCF_ERANGE);
+    CU_ASSERT_EQUAL(ns_set_capacity(w, 0, MCF_INF), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_set_supply(w, 0, v), MCF_OPTIMAL);      /* same value: allowed */
+    CU_ASSERT_EQUAL(ns_solve(w), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_total_cost(w, &cost), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cost, 3 * (INT64_C(1) << 60));
+    /* Room made by lowering one supply can be used elsewhere. */
+    CU_ASSERT_EQUAL(ns_set_supply(w, 0, v - 7), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_set_supply(w, 512, 7), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(ns_set_supply(w, 513, -1), MCF_ERANGE);
+    p->supply[512] = 1;
+    CU_ASSERT_EQUAL(mcf_problem_check(p, NULL), MCF_ERANGE);
+    CU_ASSERT_EQUAL(ns_load(w, p), MCF_ERANGE);
+    p->supply[512] = 0;
+    p->lower[0] = 1;                    /* 2 |lower| counts even on an infinite arc */
+    CU_ASSERT_EQUAL(ns_load(w, p), MCF_ERANGE);
+    ns_free(w);
+    mcf_problem_free(p);
+}
+
+/* Write len bytes of text to a new temporary file; its path goes to path. */
+static void test_mcf_write_bytes(char *path, const char *text, size_t len)
+{
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(fwrite(text, 1, len, f), len);
+    fclose(f);
+}
+
+/* The reader's bounds: a line of DIMACS_LINE_MAX bytes is read and one more
+ * byte is refused (also a 1 MB comment, which used to be read whole); the
+ * last line may lack its newline and CRLF is fine; /dev/zero and a
+ * directory are refused at once by name; `mycosim solve /dev/zero` (which
+ * grew without bound) exits 2 within a memory and time limit, and so does
+ * /dev/zero through a pipe (NUL byte on line 1). */
+static void test_mcf_dimacs_reader_bounds_lines_and_files(void)
+{
+    static char buf[(1 << 20) + 64];
+    char err[512];
+    mcf_problem *p = NULL;
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t len = (size_t)snprintf(buf, sizeof buf, "c ");
+        memset(buf + len, 'x', DIMACS_LINE_MAX - 2 + extra);
+        len += DIMACS_LINE_MAX - 2 + extra;
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "\np min 2 1\na 1 2 0 1 1");
+        char path[] = "/tmp/mycosim-mcf-XXXXXX";
+        test_mcf_write_bytes(path, buf, len);
+        mcf_status st = dimacs_read_file(path, &p, err, sizeof err);
+        if (extra == 0) {
+            CHECK_MSG(st == MCF_OPTIMAL && p != NULL && p->m == 1, "%d-byte line: %s",
+                      DIMACS_LINE_MAX, st == MCF_OPTIMAL ? "ok" : err);
+        } else {
+            CHECK_MSG(st == MCF_EINPUT && strstr(err, ":1: line longer than 4096 bytes") != NULL,
+                      "%d-byte line: '%s'", DIMACS_LINE_MAX + 1, err);
+        }
+        mcf_problem_free(p);
+        p = NULL;
+        unlink(path);
+    }
+    /* A 1 MB comment line. */
+    size_t len = (size_t)snprintf(buf, sizeof buf, "p min 2 0\nc ");
+    memset(buf + len, 'y', (size_t)1 << 20);
+    len += (size_t)1 << 20;
+    buf[len++] = '\n';
+    char path[] = "/tmp/mycosim-mcf-XXXXXX";
+    test_mcf_write_bytes(path, buf, len);
+    CU_ASSERT_EQUAL(dimacs_read_file(path, &p, err, sizeof err), MCF_EINPUT);
+    CHECK_MSG(strstr(err, ":2: line longer than 4096 bytes") != NULL, "got '%s'", err);
+    unlink(path);
+    /* CRLF line ends. */
+    const char *crlf = "c made on windows\r\np min 2 1\r\nn 1 3\r\nn 2 -3\r\na 1 2 0 5 7\r\n";
+    char path2[] = "/tmp/mycosim-mcf-XXXXXX";
+    test_mcf_write_bytes(path2, crlf, strlen(crlf));
+    CU_ASSERT_EQUAL(dimacs_read_file(path2, &p, err, sizeof err), MCF_OPTIMAL);
+    CU_ASSERT(p != NULL && p->supply[0] == 3 && p->cost[0] == 7);
+    mcf_problem_free(p);
+    p = NULL;
+    unlink(path2);
+    /* Devices and directories. */
+    CU_ASSERT_EQUAL(dimacs_read_file("/dev/zero", &p, err, sizeof err), MCF_EINPUT);
+    CHECK_MSG(strcmp(err, "/dev/zero: not a regular file or a pipe") == 0, "got '%s'", err);
+    CU_ASSERT_EQUAL(dimacs_read_file("tests/dimacs", &p, err, sizeof err), MCF_EINPUT);
+    CHECK_MSG(strcmp(err, "tests/dimacs: is a directory") == 0, "got '%s'", err);
+    CU_ASSERT_PTR_NULL(p);
+    /* The binary, bounded by a time limit and (except under ASan, which
+     * reserves terabytes of address space) a memory limit, so that a
+     * regression fails instead of eating the machine. */
+#if defined(__SANITIZE_ADDRESS__)
+    const char *limit = "";
+#else
+    const char *limit = "ulimit -v 2000000; ";
+#endif
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%stimeout 20 %s solve /dev/zero", limit, test_binary());
+    int rc = test_run_cmd(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strcmp(err, "mycosim: /dev/zero: not a regular file or a pipe\n") == 0,
+              "solve /dev/zero: exit %d, '%s'", rc, err);
+    snprintf(cmd, sizeof cmd, "%shead -c 100000000 /dev/zero | timeout 20 %s solve /dev/stdin",
+             limit, test_binary());
+    rc = test_run_cmd(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strcmp(err, "mycosim: /dev/stdin:1: NUL byte in line\n") == 0,
+              "solve /dev/stdin < /dev/zero: exit %d, '%s'", rc, err);
+}
+
 /* The generator is deterministic and its instances are feasible. */
 static void test_mcf_generator_is_deterministic(void)
 {
@@ -1102,6 +1308,9 @@ static CU_TestInfo mcf_tests[] = {
     { "clearing random matches glpk lp", test_mcf_clearing_random_matches_glpk_lp },
     { "malformed dimacs corpus gives expected errors", test_mcf_malformed_dimacs_corpus_gives_expected_errors },
     { "dimacs round trip and solve output", test_mcf_dimacs_round_trip_and_solve_output },
+    { "cost outside int64 is refused never wrapped", test_mcf_cost_outside_int64_is_refused_never_wrapped },
+    { "flow total past limit is refused", test_mcf_flow_total_past_limit_is_refused },
+    { "dimacs reader bounds lines and files", test_mcf_dimacs_reader_bounds_lines_and_files },
     { "generator is deterministic", test_mcf_generator_is_deterministic },
     CU_TEST_INFO_NULL
 };
