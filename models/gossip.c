@@ -564,6 +564,16 @@ static size_t gossip_bytes(const void *state)
     return sizeof *g + n * (sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at);
 }
 
+/* Per node: the three arrays; pending: a tick and up to fanout messages in flight. */
+static uint64_t gossip_estimate(const void *cfg, uint64_t nodes, uint64_t *events)
+{
+    const gossip_cfg *c = cfg;
+    const gossip_state *g = NULL;
+    uint64_t per_node = sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at;
+    *events = sim_mul_sat(nodes, 1 + (uint64_t)c->fanout);
+    return sim_add_sat(sizeof *g, sim_mul_sat(nodes, per_node));
+}
+
 const sim_model gossip_model = {
     .name = "gossip",
     .help = "rumor mongering: push, pull, push-pull with Demers' stop rules",
@@ -579,4 +589,5 @@ const sim_model gossip_model = {
     .summarize = gossip_summarize,
     .destroy = gossip_destroy,
     .bytes = gossip_bytes,
+    .estimate = gossip_estimate,
 };

@@ -134,6 +134,14 @@ static size_t phold_bytes(const void *state)
     return sizeof(phold_state);
 }
 
+/* The queue holds population x nodes events from start to end. */
+static uint64_t phold_estimate(const void *cfg, uint64_t nodes, uint64_t *events)
+{
+    const phold_cfg *c = cfg;
+    *events = sim_mul_sat(nodes, (uint64_t)c->population);
+    return sizeof(phold_state);
+}
+
 const sim_model phold_model = {
     .name = "phold",
     .help = "the PHOLD benchmark, as ROSS ships it",
@@ -148,4 +156,5 @@ const sim_model phold_model = {
     .summarize = phold_summarize,
     .destroy = phold_destroy,
     .bytes = phold_bytes,
+    .estimate = phold_estimate,
 };

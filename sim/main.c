@@ -11,6 +11,7 @@
  * Only this file prints errors: one line "mycosim: <reason>", exit status 2
  * for bad input (SIM_EINPUT) and 1 for any other failure.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,16 @@ typedef struct cli_args {
     uint32_t nvaries;
     int64_t reps;
     int64_t jobs;
-    int quiet, no_plot, flows, stats;
+    int quiet, no_plot, flows, stats, force;
 } cli_args;
+
+/* Largest seed: scenario.seed is a Lua number, exact up to 2^53. */
+#define CLI_SEED_MAX 9007199254740992LL
 
 static const char cli_usage[] =
     "usage:\n"
     "  mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot] [--stats]\n"
+    "              [--force]   (run even if the memory estimate exceeds what is available)\n"
     "  mycosim sweep SCENARIO.lua --vary KEY=V1,V2,... [--vary ...] [--reps R] [--jobs J] [--out DIR]\n"
     "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
     "  mycosim solve FILE.min [--flows]\n"
@@ -58,15 +63,29 @@ static int cli_error(const char *fmt, const char *arg)
     return 2;
 }
 
-static int cli_int(const char *s, int64_t lo, int64_t *out)
+/* A decimal integer in [lo, hi]: no sign tricks, no saturation (99999999999999999999 is refused). */
+static int cli_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
+    errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < lo) {
+    if (*s == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
         return 0;
     }
     *out = v;
     return 1;
+}
+
+/* Options that take a value. */
+static int cli_takes_value(const char *o)
+{
+    static const char *const names[] = { "--out", "--set", "--vary", "--seed", "--reps", "--jobs", NULL };
+    for (int i = 0; names[i] != NULL; i++) {
+        if (strcmp(o, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Parse argv into a; returns 0 on success, else the exit status. */
@@ -92,7 +111,9 @@ static int cli_parse(int argc, char **argv, cli_args *a)
             a->flows = 1;
         } else if (strcmp(o, "--stats") == 0) {
             a->stats = 1;
-        } else if (o[0] == '-' && o[1] == '-' && !has_next) {
+        } else if (strcmp(o, "--force") == 0) {
+            a->force = 1;
+        } else if (cli_takes_value(o) && !has_next) {
             return cli_error("%s: missing value", o);
         } else if (strcmp(o, "--out") == 0) {
             a->out = argv[++i];
@@ -101,16 +122,16 @@ static int cli_parse(int argc, char **argv, cli_args *a)
         } else if (strcmp(o, "--vary") == 0) {
             a->varies[a->nvaries++] = argv[++i];
         } else if (strcmp(o, "--seed") == 0) {
-            if (!cli_int(argv[++i], 0, &a->seed)) {
-                return cli_error("--seed: expected an integer >= 0, got '%s'", argv[i]);
+            if (!cli_int(argv[++i], 0, CLI_SEED_MAX, &a->seed)) {
+                return cli_error("--seed: expected an integer in [0, 2^53], got '%s'", argv[i]);
             }
         } else if (strcmp(o, "--reps") == 0) {
-            if (!cli_int(argv[++i], 1, &a->reps)) {
-                return cli_error("--reps: expected an integer >= 1, got '%s'", argv[i]);
+            if (!cli_int(argv[++i], 1, 100000, &a->reps)) {
+                return cli_error("--reps: expected an integer in [1, 100000], got '%s'", argv[i]);
             }
         } else if (strcmp(o, "--jobs") == 0) {
-            if (!cli_int(argv[++i], 1, &a->jobs)) {
-                return cli_error("--jobs: expected an integer >= 1, got '%s'", argv[i]);
+            if (!cli_int(argv[++i], 1, 1024, &a->jobs)) {
+                return cli_error("--jobs: expected an integer in [1, 1024], got '%s'", argv[i]);
             }
         } else if (o[0] == '-') {
             return cli_error("unknown option '%s' (see mycosim --help)", o);
@@ -140,6 +161,7 @@ static void cli_catch_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);      /* a closed terminal: flush like SIGTERM */
 }
 
 static int cli_status(sim_err err)
@@ -192,7 +214,7 @@ static int cli_run(const cli_args *a)
     run_stats stats = { 0 };
     run_opts opts = {
         .out_dir = a->out, .quiet = a->quiet, .no_plot = a->no_plot,
-        .progress = !a->quiet && isatty(STDERR_FILENO), .stats = &stats
+        .progress = !a->quiet && isatty(STDERR_FILENO), .stats = &stats, .force = a->force
     };
     char msg[512];
     cli_catch_signals();

@@ -98,7 +98,7 @@ static void net_hold(sim_run *run, const sim_event *ev)
         size_t cap = run->capheld ? run->capheld * 2 : 1024;
         sim_event *h = realloc(run->held, cap * sizeof *h);
         if (h == NULL) {
-            run->lost++;   /* out of memory: counted as lost, never a crash */
+            run->out_of_memory = 1;   /* the run ends as failed; never a silent loss */
             return;
         }
         run->held = h;
@@ -110,7 +110,7 @@ static void net_hold(sim_run *run, const sim_event *ev)
 static void net_schedule(sim_run *run, const sim_event *ev)
 {
     if (evq_push(&run->q, ev) != SIM_OK) {
-        run->lost++;
+        run->out_of_memory = 1;
     }
 }
 

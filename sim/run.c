@@ -19,6 +19,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +31,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "admit.h"
 #include "mem.h"
 #include "plot.h"
 #include "rng.h"
@@ -189,7 +191,7 @@ void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uin
         .epoch = run->node[node].epoch, .data = data
     };
     if (evq_push(&run->q, &ev) != SIM_OK) {
-        run->lost++;
+        run->out_of_memory = 1;
     }
 }
 
@@ -206,6 +208,7 @@ typedef struct run_out {
     trace_file *model_csv;   /* one per model */
     trace_file events;
     trace_file network;
+    trace_file resolved;     /* run.lua: the configuration as the run began, then callbacks' actions */
     int created_dir;         /* we made dir, so we remove it on failure */
 } run_out;
 
@@ -216,6 +219,7 @@ static void run_out_discard(run_out *o, uint32_t nmodels)
     }
     trace_discard(&o->events);
     trace_discard(&o->network);
+    trace_discard(&o->resolved);
     if (o->created_dir) {
         rmdir(o->dir);
     }
@@ -250,6 +254,11 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
     fputs("time,action,detail,affected\n", o->events.f);
     SIM_TRY(trace_open(&o->network, o->dir, "network.csv", msg, len));
     fputs("time,alive,links_up,components,giant\n", o->network.f);
+    /* Written now, before set{} changes the live configuration. */
+    SIM_TRY(trace_open(&o->resolved, o->dir, "run.lua", msg, len));
+    if (scen_write_resolved(run->scen, o->resolved.f) != SIM_OK) {
+        return sim_fail(run, SIM_EIO, "cannot write %s", o->resolved.tmp);
+    }
     return SIM_OK;
 }
 
@@ -352,14 +361,32 @@ static int run_hook_metric(void *ctx, const char *name, double *value)
     return 0;
 }
 
+/* An action made by an every() callback, noted in run.lua (the callback makes it again on a re-run). */
+static void run_note_callback_action(run_ctx *c, const char *verb, sim_time t, const sim_action *a)
+{
+    FILE *f = c->out->resolved.f;
+    fputs("-- t = ", f);
+    trace_time(f, c->run->now);
+    fprintf(f, ": every() at line %d %s ", a->line, verb);
+    if (t >= 0) {
+        fputs("at(", f);
+        trace_time(f, t);
+        fputs(", ", f);
+    }
+    scen_write_action(c->run->scen, a, f);
+    fputs(t >= 0 ? ")\n" : "\n", f);
+}
+
 static sim_err run_hook_apply(void *ctx, const sim_action *a)
 {
+    run_note_callback_action(ctx, "applied", -1, a);
     return run_action(ctx, a);
 }
 
 static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
 {
     run_ctx *c = ctx;
+    run_note_callback_action(c, "scheduled", t, a);
     if (c->nlater == c->caplater) {
         uint32_t cap = c->caplater ? c->caplater * 2 : 16;
         sim_at *l = realloc(c->later, cap * sizeof *l);
@@ -407,10 +434,13 @@ void run_nodes_destroy(sim_run *run)
     run->node = NULL;
 }
 
-static sim_err run_setup(sim_run *run, double *topo_s)
+static sim_err run_setup(sim_run *run, int force, double *topo_s)
 {
     const sim_config *cfg = run->cfg;
     char msg[256];
+    if (admit_check(cfg, force, run->errmsg, sizeof run->errmsg) != SIM_OK) {
+        return SIM_EINPUT;
+    }
     double t0 = run_wall_s();
     sim_err err = topo_build(&cfg->topology, rng_key(run->seed, RNG_STREAM_TOPO), cfg->base_dir,
                              &run->g, msg, sizeof msg);
@@ -453,8 +483,44 @@ static sim_err run_setup(sim_run *run, double *topo_s)
             return sim_fail(run, err, "%s:%d: %s", cfg->models[m].file, cfg->models[m].line, msg);
         }
         SIM_TRY(err);
+        if (run->out_of_memory) {
+            return sim_fail(run, SIM_ENOMEM, "out of memory for the initial events of %s",
+                            run->models[m]->name);
+        }
     }
     return SIM_OK;
+}
+
+/*
+ * During setup nothing is written yet, so SIGINT, SIGTERM and SIGHUP keep
+ * their default action (the process ends at once, leaving nothing behind)
+ * instead of setting a flag that a long topology build would not read.
+ */
+typedef struct run_signals {
+    struct sigaction saved[3];
+} run_signals;
+
+static const int run_signal_list[3] = { SIGINT, SIGTERM, SIGHUP };
+
+static void run_signals_default(run_signals *rs)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int i = 0; i < 3; i++) {
+        sigaction(run_signal_list[i], NULL, &rs->saved[i]);
+        if (rs->saved[i].sa_handler != SIG_IGN) {   /* nohup and `&` ignore some: keep that */
+            sigaction(run_signal_list[i], &dfl, NULL);
+        }
+    }
+}
+
+static void run_signals_restore(const run_signals *rs)
+{
+    for (int i = 0; i < 3; i++) {
+        sigaction(run_signal_list[i], &rs->saved[i], NULL);
+    }
 }
 
 size_t run_bytes(const sim_run *run)
@@ -520,6 +586,18 @@ static void run_progress(const sim_run *run, double started, double *last)
             el > 0 ? (double)run->events / el : 0.0, eta);
 }
 
+/*
+ * A queue could not grow. The run cannot go on exactly, and a result must
+ * not depend on how much memory was free, so it ends here as failed.
+ */
+static sim_err run_out_of_memory(sim_run *run)
+{
+    return sim_fail(run, SIM_ENOMEM, "out of memory at t = %.9g s with %zu events pending "
+                    "(%.1f MiB held); the rows so far are written, status=failed",
+                    sim_time_to_s(run->now), (size_t)run->q.len + run->nheld,
+                    (double)run_bytes(run) / 1048576.0);
+}
+
 /* Handle node events strictly before t. SIM_EINTR if a signal asked to stop. */
 static sim_err run_events_until(sim_run *run, sim_time t, const run_opts *opts, double started,
                                 double *last)
@@ -531,6 +609,9 @@ static sim_err run_events_until(sim_run *run, sim_time t, const run_opts *opts, 
             return sim_fail(run, SIM_ENOMEM, "out of memory in the event queue");
         }
         run_dispatch(run, &ev);
+        if (run->out_of_memory) {
+            return run_out_of_memory(run);
+        }
         if (run_stop_signal) {
             return SIM_EINTR;
         }
@@ -616,6 +697,9 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
         if (err == SIM_OK) {
             err = run_callbacks(c, next_every);
         }
+        if (err == SIM_OK && run->out_of_memory) {
+            err = run_out_of_memory(run);
+        }
         if (err == SIM_OK && run->stop_requested) {
             err = run_sample(run, c->out);   /* the last row, at the stop */
             break;
@@ -636,7 +720,7 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
     return err;
 }
 
-/* --- Summary, resolved configuration, plots ------------------------------------ */
+/* --- Summary, plots, the folder's manifest ---------------------------------------- */
 
 static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const char *status)
 {
@@ -666,25 +750,90 @@ static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const ch
     return trace_commit(&t, run->errmsg, sizeof run->errmsg);
 }
 
-static sim_err run_write_resolved(sim_run *run, run_out *o)
-{
-    trace_file t;
-    SIM_TRY(trace_open(&t, o->dir, "run.lua", run->errmsg, sizeof run->errmsg));
-    sim_err err = scen_write_resolved(run->scen, t.f);
-    if (err != SIM_OK) {
-        trace_discard(&t);
-        return sim_fail(run, err, "cannot write %s/run.lua", o->dir);
-    }
-    return trace_commit(&t, run->errmsg, sizeof run->errmsg);
-}
-
 static sim_err run_commit(sim_run *run, run_out *o)
 {
     for (uint32_t m = 0; m < run->nmodels; m++) {
         SIM_TRY(trace_commit(&o->model_csv[m], run->errmsg, sizeof run->errmsg));
     }
     SIM_TRY(trace_commit(&o->events, run->errmsg, sizeof run->errmsg));
-    return trace_commit(&o->network, run->errmsg, sizeof run->errmsg);
+    SIM_TRY(trace_commit(&o->network, run->errmsg, sizeof run->errmsg));
+    return trace_commit(&o->resolved, run->errmsg, sizeof run->errmsg);
+}
+
+/* The names of the files this run wrote (plots only where gnuplot succeeded); returns the count. */
+static uint32_t run_written(const sim_run *run, const int *plotted, char names[][80], uint32_t max)
+{
+    static const char *const fixed[] = { "events.csv", "network.csv", "summary.csv", "run.lua" };
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < 4 && k < max; i++) {
+        snprintf(names[k++], 80, "%s", fixed[i]);
+    }
+    for (uint32_t m = 0; m < run->nmodels && k + 2 <= max; m++) {
+        snprintf(names[k++], 80, "%s.csv", run->models[m]->name);
+        if (plotted[m]) {
+            snprintf(names[k++], 80, "%s.png", run->models[m]->name);
+        }
+    }
+    return k;
+}
+
+/*
+ * A folder reused for a new run keeps nothing of the old run that this one
+ * did not write again: what is ours to delete is exactly what the previous
+ * run listed in the folder's manifest (RUN_MANIFEST), plain names only,
+ * removed with unlinkat (a symbolic link is removed, never followed). Files
+ * a user put there are not in any manifest and are left alone.
+ */
+#define RUN_MANIFEST ".mycosim-files"
+
+static int run_listed(char names[][80], uint32_t k, const char *name)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void run_remove_stale(const char *dir, char names[][80], uint32_t k)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_MANIFEST);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char line[128];
+    while (f != NULL && dfd >= 0 && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        int plain = line[0] != '\0' && line[0] != '.' && line[0] != '#' && strchr(line, '/') == NULL;
+        if (plain && !run_listed(names, k, line)) {
+            (void)unlinkat(dfd, line, 0);   /* already gone is fine */
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    if (dfd >= 0) {
+        close(dfd);
+    }
+}
+
+static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
+{
+    char names[2 * 64 + 8][80];
+    uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
+    run_remove_stale(o->dir, names, k);
+    trace_file t;
+    SIM_TRY(trace_open(&t, o->dir, RUN_MANIFEST, run->errmsg, sizeof run->errmsg));
+    fputs("# files written by the last mycosim run here; the next run removes those it does not write\n",
+          t.f);
+    for (uint32_t i = 0; i < k; i++) {
+        fprintf(t.f, "%s\n", names[i]);
+    }
+    return trace_commit(&t, run->errmsg, sizeof run->errmsg);
 }
 
 static void run_print_summary(sim_run *run, const run_out *o, double wall, const char *status)
@@ -708,6 +857,24 @@ static void run_print_summary(sim_run *run, const run_out *o, double wall, const
     printf("  outputs in %s/\n", o->dir);
 }
 
+/* Commit the traces, then summary, plots and manifest. */
+static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts, double wall,
+                                 const char *status)
+{
+    SIM_TRY(run_commit(run, o));
+    SIM_TRY(run_write_summary(run, o, wall, status));
+    int *plotted = calloc(run->nmodels, sizeof *plotted);
+    if (plotted == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    for (uint32_t m = 0; m < run->nmodels && !opts->no_plot; m++) {
+        plotted[m] = plot_model(o->dir, run->models[m]->name, run->models[m]->columns, opts->quiet);
+    }
+    sim_err err = run_write_manifest(run, o, plotted);
+    free(plotted);
+    return err;
+}
+
 /* --- Entry point ------------------------------------------------------------- */
 
 sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
@@ -727,11 +894,14 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
     run_out out;
     memset(&out, 0, sizeof out);
     run_ctx ctx = { .run = run, .out = &out };
-    int interrupted = 0, opened = 0;
+    int interrupted = 0, opened = 0, failed = 0;
     double wall = 0.0;
     run_stats st = { 0 };
     double t0 = run_wall_s();
-    sim_err err = run_setup(run, &st.topo_s);
+    run_signals rs;
+    run_signals_default(&rs);
+    sim_err err = run_setup(run, opts->force, &st.topo_s);
+    run_signals_restore(&rs);
     st.setup_s = run_wall_s() - t0;
     st.rss_setup_kib = run_peak_rss_kib();
     st.bytes = err == SIM_OK ? run_bytes(run) : 0;
@@ -739,32 +909,30 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         err = run_out_open(run, &out, opts);
         opened = 1;
     }
+    char failure[sizeof run->errmsg] = "";
     if (err == SIM_OK) {
         t0 = run_wall_s();
         err = run_loop(&ctx, opts, &interrupted);
         wall = run_wall_s() - t0;
+        if (err == SIM_ENOMEM) {     /* mid-run: keep the rows so far, status failed */
+            snprintf(failure, sizeof failure, "%s", run->errmsg);
+            failed = 1;
+            err = SIM_OK;
+        }
     }
     t0 = run_wall_s();
-    const char *status = interrupted ? "interrupted" : "ok";
+    const char *status = failed ? "failed" : interrupted ? "interrupted" : "ok";
     if (err == SIM_OK) {
-        err = run_commit(run, &out);
-    }
-    if (err == SIM_OK) {
-        err = run_write_summary(run, &out, wall, status);
-    }
-    if (err == SIM_OK) {
-        err = run_write_resolved(run, &out);
-    }
-    if (err == SIM_OK && !opts->no_plot) {
-        for (uint32_t m = 0; m < run->nmodels; m++) {
-            plot_model(out.dir, run->models[m]->name, run->models[m]->columns, opts->quiet);
-        }
+        err = run_write_outputs(run, &out, opts, wall, status);
     }
     if (err == SIM_OK && !opts->quiet) {
         run_print_summary(run, &out, wall, status);
     }
     if (err != SIM_OK && opened) {
         run_out_discard(&out, run->nmodels);
+    }
+    if (err == SIM_OK && failed) {
+        err = sim_fail(run, SIM_ENOMEM, "%s", failure);
     }
     if (err != SIM_OK) {
         snprintf(errmsg, errlen, "%s", run->errmsg);

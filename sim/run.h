@@ -51,6 +51,7 @@ typedef struct run_opts {
     int quiet;               /* no summary on stdout */
     int no_plot;             /* skip gnuplot */
     int progress;            /* progress line on stderr */
+    int force;               /* run even if the memory estimate exceeds what is available */
     run_stats *stats;        /* filled at the end if not NULL */
 } run_opts;
 
@@ -101,6 +102,7 @@ struct sim_run {
     uint64_t events;         /* events handled */
     uint64_t sent;           /* messages sent */
     uint64_t lost;           /* messages lost: loss, partition, or down receiver */
+    int out_of_memory;       /* a queue could not grow: the loop ends the run as failed */
 
     /* Models. */
     uint32_t nmodels;

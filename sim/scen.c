@@ -46,9 +46,10 @@
 #define SCEN_CALLBACK_INSTRUCTIONS 10000000L
 #define SCEN_HOOK_EVERY 1000
 #define SCEN_ACTION_MT "mycosim.action"
-#define SCEN_UNBOUNDED 1e15
+#define SCEN_UNBOUNDED 1e300
 #define SCEN_LITERAL_INSTRUCTIONS 100000L
 #define SCEN_SET_MAX 480            /* bytes of one --set value */
+#define SCEN_ERROR_COST 100000L     /* instructions charged per error raised from C */
 #define SCEN_PATTERN_COST 1e9
 
 /* --- Core block parameters ------------------------------------------------------ */
@@ -135,7 +136,7 @@ struct scen {
     char *path;              /* scenario file as given */
     void **owned;            /* every allocation reachable from cfg */
     size_t nowned, capowned;
-    size_t mem_used;         /* bytes held by Lua */
+    size_t mem_used;         /* bytes held by Lua and by the configuration (scen_alloc) */
     long budget;             /* instructions left */
     scen_set *sets;
     uint32_t nsets;
@@ -163,8 +164,17 @@ static scen *scen_of(lua_State *L)
     return s;
 }
 
+/*
+ * Memory for the configuration counts against the same limit as Lua's own
+ * (a loop of at() calls would otherwise grow the timeline without bound).
+ * NULL when over the limit or out of memory; callers raise.
+ */
 static void *scen_alloc(scen *s, size_t size)
 {
+    if (size > SCEN_MEM_LIMIT || s->mem_used + size > SCEN_MEM_LIMIT) {
+        s->out_of_memory = 1;
+        return NULL;
+    }
     if (s->nowned == s->capowned) {
         size_t cap = s->capowned ? s->capowned * 2 : 64;
         void **o = realloc(s->owned, cap * sizeof *o);
@@ -177,6 +187,7 @@ static void *scen_alloc(scen *s, size_t size)
     void *p = calloc(1, size ? size : 1);
     if (p != NULL) {
         s->owned[s->nowned++] = p;
+        s->mem_used += size;
     }
     return p;
 }
@@ -229,16 +240,32 @@ static int scen_line(lua_State *L)
     return 0;
 }
 
-/* Raise "file:line: message" (or "--set k=v: message"). Never returns. */
+/* The first len bytes of str, in a static buffer (for messages). */
+static const char *scen_prefix(const char *str, size_t len)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), str);
+    return buf;
+}
+
+/*
+ * Raise "file:line: message" (or "--set k=v: message"). Never returns.
+ * Each raise is charged SCEN_ERROR_COST instructions: the C work behind an
+ * error (formatting, suggesting the nearest name) is invisible to the count
+ * hook, and a pcall loop that provokes errors must still hit the limit.
+ */
 static int scen_raise(lua_State *L, const char *fmt, ...)
 {
     scen *s = scen_of(L);
+    s->budget -= SCEN_ERROR_COST;
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (s->override != NULL) {
+    if (s->override != NULL && strlen(s->override) > 80) {
+        lua_pushfstring(L, "--set %s...: %s", scen_prefix(s->override, 72), msg);
+    } else if (s->override != NULL) {
         lua_pushfstring(L, "--set %s: %s", s->override, msg);
     } else {
         lua_pushfstring(L, "%s:%d: %s", s->path, scen_line(L), msg);
@@ -303,13 +330,22 @@ static size_t scen_param_keys(const sim_param *params, const char **out, size_t 
 
 /* --- Reading values ------------------------------------------------------------------ */
 
+/* A bound as %g, but exact for the large integers %g would round (2^53). */
+static void scen_fmt_bound(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, fabs(v) >= 1e15 && v == floor(v) ? "%.0f" : "%g", v);
+}
+
 static void scen_fmt_range(const sim_param *p, char *buf, size_t len)
 {
     int open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+    char lo[40], hi[40];
+    scen_fmt_bound(p->min, lo, sizeof lo);
+    scen_fmt_bound(p->max, hi, sizeof hi);
     if (p->max >= SCEN_UNBOUNDED) {
-        snprintf(buf, len, "must be %s %g", open ? ">" : ">=", p->min);
+        snprintf(buf, len, "must be %s %s", open ? ">" : ">=", lo);
     } else {
-        snprintf(buf, len, "must be in %s%g, %g]", open ? "(" : "[", p->min, p->max);
+        snprintf(buf, len, "must be in %s%s, %s]", open ? "(" : "[", lo, hi);
     }
 }
 
@@ -373,7 +409,11 @@ static int scen_enum(lua_State *L, int idx, const char *ctx, const char *key,
     if (lua_type(L, idx) != LUA_TSTRING) {
         scen_raise(L, "%s.%s: expected string, got %s", ctx, key, luaL_typename(L, idx));
     }
-    const char *v = lua_tostring(L, idx);
+    size_t vlen;
+    const char *v = lua_tolstring(L, idx, &vlen);
+    if (strlen(v) != vlen) {
+        scen_raise(L, "%s.%s: the string contains a NUL byte", ctx, key);
+    }
     size_t n = 0;
     for (; choices[n] != NULL; n++) {
         if (strcmp(v, choices[n]) == 0) {
@@ -884,10 +924,12 @@ static int scen_block_scenario(lua_State *L)
     for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
         control |= *c < 32 || *c == 127;
     }
-    if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL || control
-        || strlen(name) > 200) {
+    size_t len = strlen(name);
+    if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL || control || len > 200) {
         scen_raise(L, "scenario.name: must be a plain folder name (not empty, at most 200 bytes, "
-                   "no '/', no leading '.', no control characters), got '%s'", name);
+                   "no '/', no leading '.', no control characters), got %s%.40s%s",
+                   control ? "a name with control characters" : "'", control ? "" : name,
+                   control ? "" : len > 40 ? "...'" : "'");
     }
     if (s->seed_override < 0) {
         scen_seed_lua(s, s->cfg.scenario.seed);
@@ -2107,7 +2149,7 @@ static void scen_put_block(FILE *f, const char *name, const char *lead, const si
     fputs(" }\n", f);
 }
 
-static void scen_put_action(FILE *f, const scen *s, const sim_action *a)
+void scen_write_action(const scen *s, const sim_action *a, FILE *f)
 {
     fprintf(f, "%s {", act_name(a->kind));
     const char *sep = " ";
@@ -2311,7 +2353,7 @@ sim_err scen_write_resolved(const scen *s, FILE *f)
         fputs("at(", f);
         scen_put_num(f, sim_time_to_s(c->timeline[i].time));
         fputs(", ", f);
-        scen_put_action(f, s, &c->timeline[i].action);
+        scen_write_action(s, &c->timeline[i].action, f);
         fputs(")\n", f);
     }
     for (uint32_t i = 0; i < c->nevery; i++) {

@@ -37,6 +37,9 @@ const sim_config *scen_config(const scen *s);
 /* Write the resolved configuration as a re-runnable Lua chunk (run.lua, `check`). */
 sim_err scen_write_resolved(const scen *s, FILE *f) SIM_MUST_CHECK;
 
+/* Write one action as the Lua constructor that makes it again, e.g. `fail { count = 5 }`. */
+void scen_write_action(const scen *s, const sim_action *a, FILE *f);
+
 /* What an every() callback can reach in the run. */
 typedef struct scen_hooks {
     void *ctx;

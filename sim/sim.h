@@ -250,7 +250,28 @@ typedef struct sim_model {
     void (*destroy)(void *state);     /* NULL-safe */
     /* Bytes the state holds on the heap, for memory accounting (may be NULL: 0). */
     size_t (*bytes)(const void *state);
+    /*
+     * Before anything is built: an upper estimate of the state's heap bytes
+     * for `nodes` nodes, and of the events it has pending at once (*events),
+     * for the admission check. Saturate (sim_mul_sat), never wrap. May be
+     * NULL: 16 bytes and 2 events per node.
+     */
+    uint64_t (*estimate)(const void *cfg, uint64_t nodes, uint64_t *events);
 } sim_model;
+
+/* a x b, or UINT64_MAX when it does not fit: for estimates that must not wrap. */
+static inline uint64_t sim_mul_sat(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* a + b, or UINT64_MAX when it does not fit. */
+static inline uint64_t sim_add_sat(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
 
 /* The registry (models/models.c): NULL-terminated. */
 extern const sim_model *const sim_models[];

@@ -26,6 +26,7 @@
 #include "trace.h"
 
 #define SWEEP_MAX_VALUES 256
+#define SWEEP_SET_MAX 4096          /* bytes of one --vary (and so of one KEY=VALUE it makes) */
 #define SWEEP_MAX_COLS 64
 
 typedef struct sweep_axis {
@@ -43,11 +44,70 @@ typedef struct sweep_plan {
     int64_t base_seed;
 } sweep_plan;
 
+/*
+ * Cut the values of a --vary at the commas that are not inside braces,
+ * brackets, parentheses or quotes, so a table literal is one value. An empty
+ * value (k=1,,2) or unbalanced brackets are errors, never a silent skip.
+ */
+static sim_err sweep_split_values(char *buf, sweep_axis *ax, const char *spec, char *msg, size_t len)
+{
+    int depth = 0;
+    char quote = 0;
+    char *start = buf;
+    for (char *c = buf;; c++) {
+        if (quote != 0) {
+            if (*c == '\\' && c[1] != '\0') {
+                c++;
+            } else if (*c == quote) {
+                quote = 0;
+            } else if (*c == '\0') {
+                break;
+            }
+            continue;
+        }
+        if (*c == '"' || *c == '\'') {
+            quote = *c;
+        } else if (*c == '{' || *c == '[' || *c == '(') {
+            depth++;
+        } else if (*c == '}' || *c == ']' || *c == ')') {
+            depth--;
+        } else if ((*c == ',' && depth == 0) || *c == '\0') {
+            int last = *c == '\0';
+            *c = '\0';
+            if (*start == '\0') {
+                snprintf(msg, len, "--vary %s: value %u is empty", spec, ax->count + 1);
+                return SIM_EINPUT;
+            }
+            if (ax->count == SWEEP_MAX_VALUES) {
+                snprintf(msg, len, "--vary %s: at most %d values", ax->key, SWEEP_MAX_VALUES);
+                return SIM_EINPUT;
+            }
+            ax->values[ax->count++] = start;
+            start = c + 1;
+            if (last) {
+                break;
+            }
+        }
+        if (depth < 0) {
+            break;
+        }
+    }
+    if (depth != 0 || quote != 0) {
+        snprintf(msg, len, "--vary %s: unbalanced brackets or quotes", spec);
+        return SIM_EINPUT;
+    }
+    return SIM_OK;
+}
+
 static sim_err sweep_parse_axis(const char *spec, sweep_axis *ax, char *msg, size_t len)
 {
     const char *eq = strchr(spec, '=');
     if (eq == NULL || eq == spec || eq[1] == '\0' || (size_t)(eq - spec) >= sizeof ax->key) {
         snprintf(msg, len, "--vary %s: expected KEY=V1,V2,...", spec);
+        return SIM_EINPUT;
+    }
+    if (strlen(spec) >= SWEEP_SET_MAX) {
+        snprintf(msg, len, "--vary: longer than %d bytes", SWEEP_SET_MAX - 1);
         return SIM_EINPUT;
     }
     memcpy(ax->key, spec, (size_t)(eq - spec));
@@ -56,18 +116,7 @@ static sim_err sweep_parse_axis(const char *spec, sweep_axis *ax, char *msg, siz
     if (ax->buf == NULL) {
         return SIM_ENOMEM;
     }
-    for (char *tok = strtok(ax->buf, ","); tok != NULL; tok = strtok(NULL, ",")) {
-        if (ax->count == SWEEP_MAX_VALUES) {
-            snprintf(msg, len, "--vary %s: at most %d values", ax->key, SWEEP_MAX_VALUES);
-            return SIM_EINPUT;
-        }
-        ax->values[ax->count++] = tok;
-    }
-    if (ax->count == 0) {
-        snprintf(msg, len, "--vary %s: no values", spec);
-        return SIM_EINPUT;
-    }
-    return SIM_OK;
+    return sweep_split_values(ax->buf, ax, spec, msg, len);
 }
 
 /* The --set list for setting number idx: the fixed sets, then one per axis. */
@@ -81,7 +130,7 @@ static void sweep_sets(const sweep_opts *o, const sweep_plan *p, uint32_t idx, c
         const sweep_axis *ax = &p->axes[a];
         uint32_t v = idx % ax->count;
         idx /= ax->count;
-        snprintf(store[a], 512, "%s=%s", ax->key, ax->values[v]);
+        snprintf(store[a], SWEEP_SET_MAX, "%s=%s", ax->key, ax->values[v]);
         sets[o->nsets + a] = store[a];
     }
 }
@@ -330,9 +379,19 @@ sim_err sweep_run(const sweep_opts *o, char *msg, size_t len)
     sim_err err = (p.axes && store && sets) ? SIM_OK : SIM_ENOMEM;
     for (uint32_t a = 0; err == SIM_OK && a < o->nvaries; a++) {
         err = sweep_parse_axis(o->varies[a], &p.axes[a], msg, len);
-        store[a] = malloc(512);
+        store[a] = malloc(SWEEP_SET_MAX);
         if (err == SIM_OK && store[a] == NULL) {
             err = SIM_ENOMEM;
+        }
+        for (uint32_t b = 0; err == SIM_OK && b < a; b++) {
+            if (strcmp(p.axes[a].key, p.axes[b].key) == 0) {
+                snprintf(msg, len, "--vary %s: the key is varied twice; give its values once", p.axes[a].key);
+                err = SIM_EINPUT;
+            }
+        }
+        if (err == SIM_OK && p.settings * (uint64_t)p.axes[a].count * o->reps > 100000) {
+            snprintf(msg, len, "sweep: more than 100000 runs (settings x reps)");
+            err = SIM_EINPUT;
         }
         if (err == SIM_OK) {
             p.settings *= p.axes[a].count;

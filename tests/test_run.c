@@ -3,6 +3,7 @@
  * traces for one seed, the output files and their columns, partitions seen
  * from the gossip model, every() callbacks, interruption, check and sweep.
  */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,28 +232,230 @@ static void test_run_every_callback_acts_on_metrics(void)
     test_rm(d);
 }
 
-/* SIGINT: rows so far are written, status is interrupted, exit status 1. */
+/* SIGINT, SIGTERM and SIGHUP: rows so far are written, status is interrupted, exit status 1. */
 static void test_run_interrupt_flushes_rows_and_marks_status(void)
 {
     static const char text[] =
         "scenario { name = \"long\", seed = 1, duration = 100000, sample_every = 1 }\n"
         "topology { kind = \"complete\", n = 200000 }\n"
         "gossip { mode = \"push\", stop = \"never\" }\n";
+    static const char *const sigs[] = { "INT", "TERM", "HUP" };
+    for (int i = 0; i < 3; i++) {
+        char d[256], cmd[1200], p[600];
+        test_tmpdir(d, sizeof d);
+        test_write(d, "long.lua", text);
+        snprintf(cmd, sizeof cmd, "timeout --preserve-status -s %s 2 %s run %s/long.lua --out %s/out "
+                 "--quiet --no-plot", sigs[i], test_binary(), d, d);
+        int st = test_run_cmd(cmd, NULL, 0);
+        CHECK_MSG(st == 1, "SIG%s: exit status %d", sigs[i], st);
+        snprintf(p, sizeof p, "%s/out/summary.csv", d);
+        char *s = test_slurp(p);
+        CHECK_MSG(s != NULL && strstr(s, ",interrupted,") != NULL, "SIG%s: summary: %s", sigs[i],
+                  s ? s : "(none)");
+        free(s);
+        snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+        double rows[10];
+        CHECK_MSG(test_csv_column(p, "informed", rows, 10) >= 1, "SIG%s: no gossip rows", sigs[i]);
+        snprintf(p, sizeof p, "%s/out/gossip.csv.tmp", d);
+        CHECK_MSG(access(p, F_OK) != 0, "SIG%s: a temporary was left", sigs[i]);
+        test_rm(d);
+    }
+}
+
+/* The binary as an absolute path, for commands that change folder first. */
+static const char *test_abs_binary(void)
+{
+    static char path[4096];
+    if (realpath(test_binary(), path) == NULL) {
+        snprintf(path, sizeof path, "%s", test_binary());
+    }
+    return path;
+}
+
+/*
+ * Issue 12: SIGINT during setup (a 2M-node igraph build, seconds long) ends
+ * the process at once, by the signal, with no output folder; it used to be
+ * ignored until the loop started.
+ */
+static void test_run_interrupt_during_setup_leaves_nothing(void)
+{
+    static const char text[] =
+        "scenario { name = \"big\", seed = 1, duration = 10 }\n"
+        "topology { kind = \"erdos_renyi\", n = 2000000, degree = 8 }\n"
+        "gossip { mode = \"push\" }\n";
     char d[256], cmd[1200], p[600];
     test_tmpdir(d, sizeof d);
-    test_write(d, "long.lua", text);
-    snprintf(cmd, sizeof cmd, "timeout --preserve-status -s INT 2 %s run %s/long.lua --out %s/out --quiet --no-plot",
-             test_binary(), d, d);
+    test_write(d, "big.lua", text);
+    snprintf(cmd, sizeof cmd, "timeout --preserve-status -s INT 1 %s run %s/big.lua --out %s/out "
+             "--quiet --no-plot", test_binary(), d, d);
     int st = test_run_cmd(cmd, NULL, 0);
-    CU_ASSERT_EQUAL(st, 1);
+    CHECK_MSG(st == 128 + 2, "exit status %d, expected death by SIGINT (130)", st);
+    snprintf(p, sizeof p, "%s/out", d);
+    CHECK_MSG(access(p, F_OK) != 0, "an output folder was left");
+    test_rm(d);
+}
+
+/* Run the binary in folder d (its cwd) on text; returns the exit status, stderr in err. */
+static int test_run_in(const char *d, const char *text, const char *args, char *err, size_t len)
+{
+    char cmd[6000];
+    test_write(d, "s.lua", text);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s run s.lua %s", d, test_abs_binary(), args);
+    return test_run_cmd(cmd, err, len);
+}
+
+static const char tiny[] =
+    "scenario { name = \"tiny\", seed = 3, duration = 6, sample_every = 1 }\n"
+    "topology { kind = \"ring\", n = 40 }\n"
+    "gossip { mode = \"push\", stop = \"never\" }\n";
+
+/* Issue 12: a scenario name or an --out folder never reaches a shell (gnuplot is exec'd). */
+static void test_run_names_never_reach_a_shell(void)
+{
+    static const char text[] =
+        "scenario { name = \"x';touch PWNED;echo '`touch PWNED2`$(touch PWNED3)\", seed = 1,"
+        " duration = 5, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 10 }\n"
+        "gossip { mode = \"push\" }\n";
+    char d[256], p[700];
+    test_tmpdir(d, sizeof d);
+    int st = test_run_in(d, text, "--quiet", NULL, 0);
+    CU_ASSERT_EQUAL(st, 0);
+    st = test_run_in(d, text, "--quiet --out \"q'\\`touch PWNED4\\`\\\"\"", NULL, 0);
+    CU_ASSERT_EQUAL(st, 0);
+    const char *pwned[] = { "PWNED", "PWNED2", "PWNED3", "PWNED4", "results/PWNED" };
+    for (int i = 0; i < 5; i++) {
+        snprintf(p, sizeof p, "%s/%s", d, pwned[i]);
+        CHECK_MSG(access(p, F_OK) != 0, "%s was created: a shell ran", pwned[i]);
+    }
+    snprintf(p, sizeof p, "%s/results/x';touch PWNED;echo '`touch PWNED2`$(touch PWNED3)/summary.csv", d);
+    CHECK_MSG(access(p, F_OK) == 0, "no summary.csv under the odd name");
+    test_rm(d);
+}
+
+/* Issue 12: a symbolic link planted at an output's temporary name is replaced, not followed. */
+static void test_run_planted_symlink_is_not_followed(void)
+{
+    char d[256], p[700], target[700];
+    test_tmpdir(d, sizeof d);
+    snprintf(target, sizeof target, "%s/precious", d);
+    test_write(d, "precious", "keep me\n");
+    snprintf(p, sizeof p, "%s/out", d);
+    CU_ASSERT_EQUAL(mkdir(p, 0777), 0);
+    const char *names[] = { "gossip.csv.tmp", "summary.csv.tmp", "run.lua.tmp", "gossip.png.tmp" };
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/out/%s", d, names[i]);
+        CU_ASSERT_EQUAL(symlink(target, p), 0);
+    }
+    CU_ASSERT_EQUAL(test_run_in(d, tiny, "--quiet --out out", NULL, 0), 0);
+    char *kept = test_slurp(target);
+    CHECK_MSG(kept != NULL && strcmp(kept, "keep me\n") == 0, "the link target was written: %s",
+              kept ? kept : "(gone)");
+    free(kept);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    CU_ASSERT_TRUE(test_csv_last(p, "alive") == 40);
+    test_rm(d);
+}
+
+/* Issue 12: a folder reused by another run keeps only that run's files, and files it never wrote. */
+static void test_run_reused_folder_drops_the_old_runs_files(void)
+{
+    static const char phold[] =
+        "scenario { name = \"p\", seed = 1, duration = 3, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 30 }\n"
+        "phold { population = 1 }\n";
+    char d[256], p[700];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL(test_run_in(d, tiny, "--quiet --no-plot --out out", NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/notes.txt", d);
+    test_write(d, "out/notes.txt", "mine\n");
+    CU_ASSERT_EQUAL(test_run_in(d, phold, "--quiet --no-plot --out out", NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    CHECK_MSG(access(p, F_OK) != 0, "the first run's gossip.csv is still there");
+    snprintf(p, sizeof p, "%s/out/phold.csv", d);
+    CHECK_MSG(access(p, F_OK) == 0, "no phold.csv");
+    snprintf(p, sizeof p, "%s/out/notes.txt", d);
+    CHECK_MSG(access(p, F_OK) == 0, "a file the user put there was removed");
+    test_rm(d);
+}
+
+/* Issue 12: run.lua has the configuration as the run began; set{} stays an action. */
+static void test_run_resolved_config_keeps_set_actions_in_time(void)
+{
+    static const char text[] =
+        "scenario { name = \"s\", seed = 2, duration = 10, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 200 }\n"
+        "gossip { mode = \"push\", stop = \"never\" }\n"
+        "at(3, set { [\"links.loss\"] = 1 })\n"
+        "every(2, function(sim) if sim.time == 4 then at(6, fail { count = 3 }) end end)\n";
+    char d[256], a[700], b[700];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL(test_run_in(d, text, "--quiet --no-plot --out one", NULL, 0), 0);
+    snprintf(a, sizeof a, "%s/one/run.lua", d);
+    char *lua = test_slurp(a);
+    CHECK_MSG(lua != NULL && strstr(lua, "loss = 0 }") != NULL && strstr(lua, "at(3, set {") != NULL,
+              "run.lua: %s", lua ? lua : "(none)");
+    free(lua);
+    char cmd[6000];
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s run one/run.lua --quiet --no-plot --out two", d,
+             test_abs_binary());
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
+    const char *files[] = { "gossip.csv", "events.csv", "network.csv" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "%s/one/%s", d, files[i]);
+        snprintf(b, sizeof b, "%s/two/%s", d, files[i]);
+        CHECK_MSG(test_same_file(a, b), "%s differs when run.lua is re-run", files[i]);
+    }
+    test_rm(d);
+}
+
+/* Issue 12: a scenario far too big for any machine is refused before anything is built. */
+static void test_run_oversized_scenario_is_refused_with_an_estimate(void)
+{
+    static const char text[] =
+        "scenario { name = \"big\", seed = 1, duration = 10 }\n"
+        "topology { kind = \"ring\", n = 1000000 }\n"
+        "phold { population = 1000000 }\n";
+    char d[256], err[1024], p[700];
+    test_tmpdir(d, sizeof d);
+    int st = test_run_in(d, text, "--quiet --out out", err, sizeof err);
+    CHECK_MSG(st == 2 && strstr(err, "needs about") != NULL && strstr(err, "available") != NULL
+              && strstr(err, "1000000000000 pending events") != NULL, "exit %d: %s", st, err);
+    snprintf(p, sizeof p, "%s/out", d);
+    CHECK_MSG(access(p, F_OK) != 0, "an output folder was made");
+    test_rm(d);
+}
+
+/*
+ * Issue 12: a queue that cannot grow mid-run ends the run with exit 1 and
+ * status failed, rows so far kept; never messages silently counted as lost.
+ * A queue-mode partition holds every push of a fast gossip under a 1 GiB
+ * address-space limit. (Sanitizer builds reserve terabytes of shadow: skipped.)
+ */
+static void test_run_out_of_memory_mid_run_ends_as_failed(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return;
+#else
+    static const char text[] =
+        "scenario { name = \"oom\", seed = 1, duration = 100000, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 100000 }\n"
+        "gossip { mode = \"push\", fanout = 8, period = 0.001, stop = \"never\" }\n"
+        "at(0, partition { groups = 2, mode = \"queue\" })\n";
+    char d[256], err[1024], p[700];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "s.lua", text);
+    char cmd[6000];
+    snprintf(cmd, sizeof cmd, "cd '%s' && ulimit -v 1048576 && %s run s.lua --quiet --no-plot --out out",
+             d, test_abs_binary());
+    int st = test_run_cmd(cmd, err, sizeof err);
+    CHECK_MSG(st == 1 && strstr(err, "out of memory") != NULL, "exit %d: %s", st, err);
     snprintf(p, sizeof p, "%s/out/summary.csv", d);
     char *s = test_slurp(p);
-    CHECK_MSG(s != NULL && strstr(s, ",interrupted,") != NULL, "summary: %s", s ? s : "(none)");
+    CHECK_MSG(s != NULL && strstr(s, ",failed,") != NULL, "summary: %s", s ? s : "(none)");
     free(s);
-    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
-    double rows[10];
-    CU_ASSERT_TRUE(test_csv_column(p, "informed", rows, 10) >= 1);
     test_rm(d);
+#endif
 }
 
 static void test_run_check_prints_config_and_writes_nothing(void)
@@ -340,6 +543,14 @@ static CU_TestInfo run_tests[] = {
     { "every callback acts on metrics", test_run_every_callback_acts_on_metrics },
     { "interrupt flushes rows and marks status", test_run_interrupt_flushes_rows_and_marks_status },
     { "check prints config and writes nothing", test_run_check_prints_config_and_writes_nothing },
+    { "interrupt during setup leaves nothing", test_run_interrupt_during_setup_leaves_nothing },
+    { "names never reach a shell", test_run_names_never_reach_a_shell },
+    { "planted symlink is not followed", test_run_planted_symlink_is_not_followed },
+    { "reused folder drops the old run's files", test_run_reused_folder_drops_the_old_runs_files },
+    { "resolved config keeps set actions in time", test_run_resolved_config_keeps_set_actions_in_time },
+    { "oversized scenario is refused with an estimate",
+      test_run_oversized_scenario_is_refused_with_an_estimate },
+    { "out of memory mid-run ends as failed", test_run_out_of_memory_mid_run_ends_as_failed },
     { "sweep writes rows and confidence intervals",
       test_run_sweep_writes_rows_and_confidence_intervals },
     CU_TEST_INFO_NULL

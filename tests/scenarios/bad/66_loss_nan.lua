@@ -1,0 +1,5 @@
+-- expect: 66_loss_nan.lua:5: links.loss: expected a finite number, got nan
+scenario { name = "bad", duration = 10 }
+topology { kind = "ring", n = 50 }
+gossip { mode = "push" }
+links { loss = 0/0 }
