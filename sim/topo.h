@@ -61,7 +61,11 @@ extern const char *const topo_kinds[];
 /* The keys of one kind (`kind` itself excluded), SIM_PARAM_END-terminated. */
 const sim_param *topo_params(int kind);
 
-/* Cross-key checks (e.g. gateways <= size, k even and < n); writes msg on failure. */
+/*
+ * Range and cross-key checks (e.g. gateways <= size, k even and < n, m < n),
+ * with checked arithmetic, including edge bounds that 32-bit adjacency
+ * indices cannot hold; SIM_EINPUT and a one-line msg on failure.
+ */
 sim_err topo_check(const topo_cfg *cfg, char *msg, size_t msg_len) SIM_MUST_CHECK;
 
 /*
@@ -72,6 +76,18 @@ sim_err topo_check(const topo_cfg *cfg, char *msg, size_t msg_len) SIM_MUST_CHEC
  */
 sim_err topo_build(const topo_cfg *cfg, uint64_t seed, const char *base_dir,
                    topo_graph *out, char *msg, size_t msg_len) SIM_MUST_CHECK;
+
+/*
+ * Upper bounds on the nodes and on the undirected edges the CSR will store
+ * (0 for complete, which stores none), without building: O(1) for generated
+ * kinds (exact except erdos_renyi and geometric, bounded 8 standard
+ * deviations above the mean), one scan of an edge list (O(1) memory), the
+ * file size for GML and GraphML. Runs topo_check and the file checks that
+ * need no parse; returns SIM_EINPUT with msg on what topo_build would refuse
+ * for them (then *nodes = *edges = 0), SIM_ENOMEM, else SIM_OK.
+ */
+sim_err topo_estimate(const topo_cfg *cfg, const char *base_dir, uint64_t *nodes,
+                      uint64_t *edges, char *msg, size_t msg_len) SIM_MUST_CHECK;
 
 /* Free what topo_build allocated; safe on a zeroed or already-freed graph. */
 void topo_free(topo_graph *g);

@@ -2,18 +2,22 @@
  * test_topo.c -- tests of sim/topo.c: every kind's node and edge counts, the
  * CSR against an independent igraph build with the same seed, statistical
  * and structural properties of the random kinds, the cells uplinks, file
- * reading (edgelist, GML, GraphML) and the SIM_EINPUT messages.
+ * reading (edgelist, GML, GraphML) and the SIM_EINPUT messages, the
+ * bad-file corpus tests/topo/bad/ (each NAME.<format> has its expected
+ * message in NAME.expect), the hostile-file screens and topo_estimate.
  *
  * The tests may include igraph.h (the rule "igraph.h only in topo.c" is for
  * the product): rebuilding a graph with igraph under the same seed is the
  * reference the CSR is compared with.
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <math.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 #include <igraph.h>
@@ -841,7 +845,6 @@ static void test_topo_file_garbage_gives_einput_naming_the_format(void)
     static const struct { const char *name; int format; const char *text; } bad[] = {
         { "bad.gml", TOPO_FMT_GML, "graph [ node [ id 0 ] edge [ source 0 target\n" },
         { "bad.graphml", TOPO_FMT_GRAPHML, "<graphml><graph><node id=\"a\"></graph>\n" },
-        { "bad.txt", TOPO_FMT_EDGELIST, "0 1\n2 x\n" },
     };
     char dir[64];
 
@@ -881,6 +884,426 @@ static void test_topo_file_without_nodes_is_rejected(void)
     CU_ASSERT_EQUAL(err, SIM_EINPUT);
     CHECK_MSG(strstr(msg, "has no nodes") != NULL, "msg: %s", msg);
     remove_file(dir, "empty.txt");
+    rmdir(dir);
+}
+
+/* --- Hostile and malformed files ----------------------------------------------- */
+
+#define TOPO_CORPUS "tests/topo/bad"
+
+static int topo_cmp_names(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The format of a corpus file from its extension, or -1 (the .expect sidecars). */
+static int topo_corpus_format(const char *name)
+{
+    static const struct { const char *ext; int format; } exts[] = {
+        { ".edgelist", TOPO_FMT_EDGELIST }, { ".graphml", TOPO_FMT_GRAPHML }, { ".gml", TOPO_FMT_GML },
+    };
+    size_t len = strlen(name);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t el = strlen(exts[i].ext);
+        if (len > el && strcmp(name + len - el, exts[i].ext) == 0) {
+            return exts[i].format;
+        }
+    }
+    return -1;
+}
+
+static char topo_corpus[128][128];
+
+static void test_topo_bad_file_corpus_gives_expected_errors(void)
+{
+    DIR *d = opendir(TOPO_CORPUS);
+    struct dirent *e;
+    int n = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    while ((e = readdir(d)) != NULL && n < 128) {
+        if (topo_corpus_format(e->d_name) >= 0) {
+            snprintf(topo_corpus[n++], 128, "%.127s", e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(topo_corpus, (size_t)n, sizeof topo_corpus[0], topo_cmp_names);
+    CHECK_MSG(n >= 30, "only %d bad topology files in %s", n, TOPO_CORPUS);
+    for (int i = 0; i < n; i++) {
+        const char *name = topo_corpus[i];
+        topo_cfg cfg = { .kind = TOPO_FILE, .path = name, .format = topo_corpus_format(name) };
+        char path[300], want[512] = "", msg[512], emsg[512];
+        topo_graph g;
+        uint64_t nodes, edges;
+        sim_err err, eerr;
+        char *text;
+
+        snprintf(path, sizeof path, "%s/%.*s.expect", TOPO_CORPUS,
+                 (int)(strrchr(name, '.') - name), name);
+        text = test_slurp(path);
+        if (text != NULL) {
+            text[strcspn(text, "\n")] = '\0';
+            snprintf(want, sizeof want, "%s", text);
+            free(text);
+        }
+        CHECK_MSG(want[0] != '\0', "%s: no expected message in %s", name, path);
+        err = topo_build(&cfg, 1, TOPO_CORPUS, &g, msg, sizeof msg);
+        CHECK_MSG(err == SIM_EINPUT && g.off == NULL && g.n == 0, "%s: err %d", name, (int)err);
+        CHECK_MSG(strstr(msg, want) != NULL, "%s:\n      got:  %s\n      want: %s", name, msg,
+                  want);
+        CHECK_MSG(strchr(msg, '\n') == NULL, "%s: message has several lines", name);
+        /* The estimate refuses with the same words, or gives bounds and leaves it to the build. */
+        eerr = topo_estimate(&cfg, TOPO_CORPUS, &nodes, &edges, emsg, sizeof emsg);
+        CHECK_MSG(eerr == SIM_OK || (eerr == SIM_EINPUT && strcmp(emsg, msg) == 0),
+                  "%s: estimate %d: %s", name, (int)eerr, emsg);
+    }
+}
+
+/* Build cfg's file written from text into a fresh folder; returns the error, msg the reason. */
+static sim_err build_text(topo_cfg *cfg, const char *name, const char *text, topo_graph *g,
+                          char *msg, size_t msg_len)
+{
+    char dir[64];
+    sim_err err;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    write_file(dir, name, text);
+    cfg->kind = TOPO_FILE;
+    cfg->path = name;
+    err = topo_build(cfg, 1, dir, g, msg, msg_len);
+    remove_file(dir, name);
+    rmdir(dir);
+    return err;
+}
+
+static void test_topo_edgelist_third_column_is_an_error_naming_the_line(void)
+{
+    topo_cfg cfg = { .format = TOPO_FMT_EDGELIST };
+    topo_graph g;
+    char msg[256];
+    sim_err err = build_text(&cfg, "w.txt", "0 1\n1 2\n2 3 0.75\n", &g, msg, sizeof msg);
+
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "w.txt:3: expected two node ids, found a third field '0.75'") != NULL,
+              "msg: %s", msg);
+    CU_ASSERT_PTR_NULL(g.off);
+}
+
+static void test_topo_edgelist_sparse_ids_are_refused_not_built(void)
+{
+    topo_cfg cfg = { .format = TOPO_FMT_EDGELIST };
+    topo_graph g;
+    char msg[256];
+    clock_t t0 = clock();
+    sim_err err = build_text(&cfg, "s.txt", "0 100000000\n", &g, msg, sizeof msg);
+    double cpu_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "s.txt:1: node id 100000000 leaves at least 99999999 of 100000001 "
+                     "nodes without an edge") != NULL, "msg: %s", msg);
+    CHECK_MSG(cpu_s < 0.05, "took %.3f s of CPU: was it built?", cpu_s);
+
+    /* Exact count when cheap: 7 of 12 nodes isolated. */
+    err = build_text(&cfg, "x.txt", "0 11\n1 11\n2 11\n3 11\n0 1\n", &g, msg, sizeof msg);
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "x.txt:1: node id 11 leaves 7 of 12 nodes without an edge") != NULL,
+              "msg: %s", msg);
+
+    /* Half isolated is still accepted: 0-1, 2-3 and nodes 4..7 unused but for 7. */
+    err = build_text(&cfg, "h.txt", "0 1\n2 3\n0 7\n", &g, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CU_ASSERT_EQUAL(g.n, 8);
+        CU_ASSERT_EQUAL(g.m, 3);
+        check_csr(&g);
+        topo_free(&g);
+    }
+}
+
+static void test_topo_edgelist_comments_blank_lines_and_crlf_are_accepted(void)
+{
+    topo_cfg cfg = { .format = TOPO_FMT_EDGELIST };
+    topo_graph g;
+    char msg[256];
+    sim_err err = build_text(&cfg, "c.txt",
+                             "# SNAP header\n% KONECT header\n\n0 1\r\n\t1\t2  # weight 3\n   \n"
+                             "2 0\n0 2\n4 4\n3 2", &g, msg, sizeof msg);
+
+    CHECK_MSG(err == SIM_OK, "err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CU_ASSERT_EQUAL(g.n, 5);
+        CU_ASSERT_EQUAL(g.m, 4);
+        check_csr(&g);
+        CU_ASSERT(has_edge(&g, 0, 1) && has_edge(&g, 1, 2) && has_edge(&g, 0, 2)
+                  && has_edge(&g, 2, 3));
+        CU_ASSERT_EQUAL(topo_degree(&g, 4), 0);
+        topo_free(&g);
+    }
+}
+
+static void test_topo_edgelist_equals_igraphs_reading_of_a_clean_file(void)
+{
+    char dir[64], path[128], msg[256];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "r.txt", .format = TOPO_FMT_EDGELIST };
+    topo_graph g;
+    igraph_t ig;
+    FILE *f;
+    uint64_t x = 88172645463325252ull;
+    sim_err err;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    snprintf(path, sizeof path, "%s/r.txt", dir);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "0 1\n");
+    for (int i = 0; i < 20000; i++) {           /* xorshift64: loops and repeats included */
+        unsigned a, b;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        a = (unsigned)(x % 3001);
+        b = (unsigned)((x >> 32) % 3001);
+        fprintf(f, "%u %u\n", a, b);
+    }
+    fclose(f);
+    err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "err %d: %s", (int)err, msg);
+    f = fopen(path, "r");
+    CU_ASSERT_FATAL(f != NULL && igraph_read_graph_edgelist(&ig, f, 0, IGRAPH_UNDIRECTED) == 0);
+    fclose(f);
+    CU_ASSERT_FATAL(igraph_simplify(&ig, 1, 1, NULL) == 0);
+    if (err == SIM_OK) {
+        check_csr(&g);
+        check_same_as_igraph(&g, &ig);
+        topo_free(&g);
+    }
+    igraph_destroy(&ig);
+    remove_file(dir, "r.txt");
+    rmdir(dir);
+}
+
+static const char xxe_graphml[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<!DOCTYPE graphml [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>\n"
+    "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+    "<key id=\"d0\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
+    "<graph edgedefault=\"undirected\"><node id=\"a\"><data key=\"d0\">&x;</data></node>\n"
+    "<node id=\"b\"/><edge source=\"a\" target=\"b\"/></graph></graphml>\n";
+
+static void test_topo_graphml_with_dtd_or_entities_is_refused(void)
+{
+    topo_cfg cfg = { .format = TOPO_FMT_GRAPHML };
+    topo_graph g;
+    char msg[256];
+    sim_err err = build_text(&cfg, "x.graphml", xxe_graphml, &g, msg, sizeof msg);
+
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "x.graphml:2: GraphML with a DTD or entity declarations is refused "
+                     "(entities could read local files)") != NULL, "msg: %s", msg);
+    CU_ASSERT_PTR_NULL(g.off);
+
+    /* Comments and CDATA may hold "<!" and a UTF-8 declaration is fine. */
+    err = build_text(&cfg, "ok.graphml",
+                     "<?xml version='1.0' encoding='utf-8'?>\n<!-- <!DOCTYPE x -->\n"
+                     "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+                     "<graph edgedefault=\"undirected\"><node id=\"a\"><data key=\"k\">"
+                     "<![CDATA[<!ENTITY]]></data></node>\n"
+                     "<node id=\"b\"/><edge source=\"a\" target=\"b\"/></graph></graphml>\n",
+                     &g, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CU_ASSERT_EQUAL(g.n, 2);
+        CU_ASSERT_EQUAL(g.m, 1);
+        topo_free(&g);
+    }
+}
+
+static void test_topo_gml_long_token_is_refused_quickly(void)
+{
+    size_t len = 70000;
+    char *text = malloc(len + 64);
+    topo_cfg cfg = { .format = TOPO_FMT_GML };
+    topo_graph g;
+    char msg[256];
+    clock_t t0;
+    sim_err err;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    strcpy(text, "graph [\n node [ id 0 label \"");
+    memset(text + strlen(text), 'q', len);
+    strcpy(text + 28 + len, "\" ]\n]\n");
+    t0 = clock();
+    err = build_text(&cfg, "t.gml", text, &g, msg, sizeof msg);
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "t.gml:2: GML token (string, number or comment) longer than 65536 "
+                     "bytes is refused") != NULL, "msg: %s", msg);
+    CHECK_MSG((double)(clock() - t0) / CLOCKS_PER_SEC < 0.5, "took %.3f s",
+              (double)(clock() - t0) / CLOCKS_PER_SEC);
+    free(text);
+}
+
+static void test_topo_big_gml_and_graphml_are_refused_by_size(void)
+{
+    char dir[64], path[128], msg[256];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "big.gml", .format = TOPO_FMT_GML };
+    topo_graph g;
+    uint64_t nodes, edges;
+    FILE *f;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    snprintf(path, sizeof path, "%s/big.gml", dir);
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT(ftruncate(fileno(f), (off_t)300 << 20) == 0);     /* sparse: no disk used */
+    fclose(f);
+    CU_ASSERT_EQUAL(topo_build(&cfg, 1, dir, &g, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "big.gml: 314572800 bytes of gml, more than the 268435456") != NULL,
+              "msg: %s", msg);
+    cfg.format = TOPO_FMT_GRAPHML;
+    CU_ASSERT_EQUAL(topo_estimate(&cfg, dir, &nodes, &edges, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "bytes of graphml, more than") != NULL, "msg: %s", msg);
+    remove_file(dir, "big.gml");
+    rmdir(dir);
+}
+
+static void test_topo_file_that_is_not_regular_is_refused(void)
+{
+    topo_cfg dev = { .kind = TOPO_FILE, .path = "/dev/zero", .format = TOPO_FMT_EDGELIST };
+    topo_cfg dir = { .kind = TOPO_FILE, .path = "/tmp", .format = TOPO_FMT_GML };
+    topo_graph g;
+    char msg[256];
+
+    CU_ASSERT_EQUAL(topo_build(&dev, 1, NULL, &g, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "'/dev/zero' is not a regular file") != NULL, "msg: %s", msg);
+    CU_ASSERT_EQUAL(topo_build(&dir, 1, NULL, &g, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "'/tmp' is not a regular file") != NULL, "msg: %s", msg);
+}
+
+static void test_topo_binary_exits_2_on_a_bad_edge_list(void)
+{
+    char dir[64], cmd[512], err[2048];
+    int st;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    write_file(dir, "g.txt", "0 1\n1 2 5\n");
+    write_file(dir, "s.lua",
+               "scenario { name = \"bad\", seed = 3, duration = 5, sample_every = 1 }\n"
+               "topology { kind = \"file\", path = \"g.txt\" }\n"
+               "gossip { mode = \"push\" }\n");
+    snprintf(cmd, sizeof cmd, "%s run %s/s.lua --out %s/out --no-plot --quiet", test_binary(),
+             dir, dir);
+    st = test_run_cmd(cmd, err, sizeof err);
+    CHECK_MSG(st == 2, "exit status %d", st);
+    CHECK_MSG(strncmp(err, "mycosim: ", 9) == 0 && strchr(err, '\n') == err + strlen(err) - 1
+              && strstr(err, "g.txt:2: expected two node ids, found a third field '5'") != NULL,
+              "stderr: %s", err);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* --- Estimate ---------------------------------------------------------------------- */
+
+static void test_topo_estimate_bounds_every_kind_without_building(void)
+{
+    static const int64_t dims2[] = { 7, 9 };
+    static const int64_t dims3[] = { 2, 5, 3 };
+    const topo_cfg cfgs[] = {
+        { .kind = TOPO_COMPLETE, .n = 301 },
+        { .kind = TOPO_ERDOS_RENYI, .n = 2003, .degree = 4.75 },
+        { .kind = TOPO_ERDOS_RENYI, .n = 40, .degree = 39 },
+        { .kind = TOPO_BARABASI_ALBERT, .n = 1009, .m = 4 },
+        { .kind = TOPO_BARABASI_ALBERT, .n = 1009, .m = 4, .generator = TOPO_GEN_IGRAPH },
+        { .kind = TOPO_WATTS_STROGATZ, .n = 503, .k = 6, .p = 0.3 },
+        { .kind = TOPO_GEOMETRIC, .n = 1500, .radius = 0.05 },
+        { .kind = TOPO_GEOMETRIC, .n = 60, .radius = 1.5 },
+        { .kind = TOPO_LATTICE, .dims = { 2, dims2 } },
+        { .kind = TOPO_LATTICE, .dims = { 3, dims3 }, .periodic = 1 },
+        { .kind = TOPO_RING, .n = 97 },
+        { .kind = TOPO_CELLS, .cells = 5, .size = 6, .gateways = 2, .uplink = TOPO_UPLINK_COMPLETE },
+        { .kind = TOPO_CELLS, .cells = 2, .size = 3, .gateways = 1, .uplink = TOPO_UPLINK_RING },
+    };
+
+    for (size_t i = 0; i < sizeof cfgs / sizeof cfgs[0]; i++) {
+        const topo_cfg *cfg = &cfgs[i];
+        uint64_t nodes = 0, edges = 0, stored;
+        char msg[256];
+        topo_graph g;
+        int exact = cfg->kind != TOPO_ERDOS_RENYI && cfg->kind != TOPO_GEOMETRIC;
+        sim_err err = topo_estimate(cfg, NULL, &nodes, &edges, msg, sizeof msg);
+
+        CHECK_MSG(err == SIM_OK, "case %zu: %s", i, msg);
+        if (!build(cfg, 5, &g)) {
+            continue;
+        }
+        stored = g.complete ? 0 : g.m;
+        CHECK_MSG(nodes == g.n, "case %zu (%s): nodes %llu, built %u", i, topo_kinds[cfg->kind],
+                  (unsigned long long)nodes, (unsigned)g.n);
+        CHECK_MSG(exact ? edges == stored : edges >= stored,
+                  "case %zu (%s): edges %llu, built %llu", i, topo_kinds[cfg->kind],
+                  (unsigned long long)edges, (unsigned long long)stored);
+        if (!exact) {       /* a bound, not a wild one (geometric's sd bound is loose at small n) */
+            CHECK_MSG((double)edges < 2.0 * (double)stored + 60, "case %zu: bound %llu, built %llu",
+                      i, (unsigned long long)edges, (unsigned long long)stored);
+        }
+        topo_free(&g);
+    }
+}
+
+static void test_topo_estimate_of_files_bounds_the_build(void)
+{
+    static const struct { const char *name; int format; const char *text; } files[] = {
+        { "e.txt", TOPO_FMT_EDGELIST, "# x\n0 1\n1 2\n2 1\n3 3\n5 0\n" },
+        { "g.gml", TOPO_FMT_GML, gml_text },
+        { "g.graphml", TOPO_FMT_GRAPHML, graphml_text },
+    };
+    char dir[64];
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        topo_cfg cfg = { .kind = TOPO_FILE, .path = files[i].name, .format = files[i].format };
+        uint64_t nodes, edges;
+        char msg[256];
+        topo_graph g;
+        sim_err err;
+
+        write_file(dir, files[i].name, files[i].text);
+        err = topo_estimate(&cfg, dir, &nodes, &edges, msg, sizeof msg);
+        CHECK_MSG(err == SIM_OK, "%s: %s", files[i].name, msg);
+        err = topo_build(&cfg, 1, dir, &g, msg, sizeof msg);
+        CHECK_MSG(err == SIM_OK, "%s: %s", files[i].name, msg);
+        if (err == SIM_OK) {
+            CHECK_MSG(nodes >= g.n && edges >= g.m, "%s: estimate %llu/%llu, built %u/%llu",
+                      files[i].name, (unsigned long long)nodes, (unsigned long long)edges,
+                      (unsigned)g.n, (unsigned long long)g.m);
+            if (files[i].format == TOPO_FMT_EDGELIST) {
+                CU_ASSERT_EQUAL(nodes, 6);      /* max id + 1 */
+                CU_ASSERT_EQUAL(edges, 4);      /* non-loop lines; 3 distinct edges */
+                CU_ASSERT_EQUAL(g.m, 3);
+            }
+            topo_free(&g);
+        }
+        remove_file(dir, files[i].name);
+    }
+    rmdir(dir);
+}
+
+static void test_topo_estimate_refuses_a_sparse_edge_list_without_building(void)
+{
+    char dir[64], msg[256];
+    topo_cfg cfg = { .kind = TOPO_FILE, .path = "s.txt", .format = TOPO_FMT_EDGELIST };
+    uint64_t nodes = 7, edges = 7;
+
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_FATAL(dir[0] != '\0');
+    write_file(dir, "s.txt", "0 100000000\n");
+    CU_ASSERT_EQUAL(topo_estimate(&cfg, dir, &nodes, &edges, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "s.txt:1: node id 100000000 leaves at least 99999999") != NULL,
+              "msg: %s", msg);
+    CU_ASSERT(nodes == 0 && edges == 0);
+    remove_file(dir, "s.txt");
     rmdir(dir);
 }
 
@@ -940,6 +1363,45 @@ static void test_topo_check_rejects_erdos_renyi_degree_above_n_minus_1(void)
 
     expect_rejected(&deg, "topology.degree: must be <= n - 1", "9.5");
     expect_rejected(&one, "topology.n", "got 1");
+}
+
+static void test_topo_check_rejects_barabasi_albert_m_not_below_n(void)
+{
+    topo_cfg eq = { .kind = TOPO_BARABASI_ALBERT, .n = 3, .m = 3 };
+    topo_cfg over = { .kind = TOPO_BARABASI_ALBERT, .n = 1, .m = 7, .generator = TOPO_GEN_IGRAPH };
+    topo_cfg good = { .kind = TOPO_BARABASI_ALBERT, .n = 4, .m = 3 };
+    char msg[256];
+
+    expect_rejected(&eq, "topology.m: must be < topology.n", "(m = 3, n = 3)");
+    expect_rejected(&over, "topology.m: must be < topology.n", "(m = 7, n = 1)");
+    CU_ASSERT_EQUAL(topo_check(&good, msg, sizeof msg), SIM_OK);
+}
+
+static void test_topo_check_refuses_edges_beyond_32_bit_indices(void)
+{
+    static const int64_t dims[] = { 2000, 2000, 500 };
+    topo_cfg ws = { .kind = TOPO_WATTS_STROGATZ, .n = 100000000, .k = 100, .p = 0.1 };
+    topo_cfg er = { .kind = TOPO_ERDOS_RENYI, .n = 100000000, .degree = 100 };
+    topo_cfg geo = { .kind = TOPO_GEOMETRIC, .n = 1000000, .radius = 1 };
+    topo_cfg ba = { .kind = TOPO_BARABASI_ALBERT, .n = 100000000, .m = 50 };
+    topo_cfg lat = { .kind = TOPO_LATTICE, .dims = { 3, dims } };
+    topo_cfg cells = { .kind = TOPO_CELLS, .cells = 10000, .size = 100000, .gateways = 1 };
+    topo_cfg full = { .kind = TOPO_CELLS, .cells = 10000000, .size = 1, .gateways = 1,
+                      .uplink = TOPO_UPLINK_COMPLETE };
+    topo_cfg complete = { .kind = TOPO_COMPLETE, .n = 100000000 };
+    uint64_t nodes, edges;
+    char msg[256];
+
+    expect_rejected(&ws, "topology.k: up to 5000000000 edges", "32-bit adjacency indices");
+    expect_rejected(&er, "topology.degree: up to", "32-bit adjacency indices");
+    expect_rejected(&geo, "topology.radius: up to", "32-bit adjacency indices");
+    expect_rejected(&ba, "topology.m: up to 4999998725 edges", "32-bit adjacency indices");
+    expect_rejected(&lat, "topology.dims: up to", "32-bit adjacency indices");
+    expect_rejected(&cells, "topology.cells: up to 49999500010000 edges", "more than the 2147483647");
+    expect_rejected(&full, "topology.cells: up to 49999995000000 edges", "32-bit");
+    /* complete stores no edges: its n(n-1)/2 is not refused. */
+    CU_ASSERT_EQUAL(topo_estimate(&complete, NULL, &nodes, &edges, msg, sizeof msg), SIM_OK);
+    CU_ASSERT(nodes == 100000000 && edges == 0);
 }
 
 static void test_topo_build_rejects_out_of_range_keys(void)
@@ -1015,6 +1477,27 @@ static CU_TestInfo topo_tests[] = {
       test_topo_check_rejects_oversized_lattice_and_cells },
     { "check rejects erdos_renyi degree > n - 1",
       test_topo_check_rejects_erdos_renyi_degree_above_n_minus_1 },
+    { "check rejects barabasi_albert m >= n",
+      test_topo_check_rejects_barabasi_albert_m_not_below_n },
+    { "check refuses edges beyond 32-bit indices",
+      test_topo_check_refuses_edges_beyond_32_bit_indices },
+    { "bad file corpus gives expected errors", test_topo_bad_file_corpus_gives_expected_errors },
+    { "edgelist third column is an error", test_topo_edgelist_third_column_is_an_error_naming_the_line },
+    { "edgelist sparse ids are refused", test_topo_edgelist_sparse_ids_are_refused_not_built },
+    { "edgelist comments, blank lines, CRLF",
+      test_topo_edgelist_comments_blank_lines_and_crlf_are_accepted },
+    { "edgelist equals igraph's reading",
+      test_topo_edgelist_equals_igraphs_reading_of_a_clean_file },
+    { "graphml with DTD or entities is refused",
+      test_topo_graphml_with_dtd_or_entities_is_refused },
+    { "gml long token is refused quickly", test_topo_gml_long_token_is_refused_quickly },
+    { "big gml and graphml refused by size", test_topo_big_gml_and_graphml_are_refused_by_size },
+    { "file that is not regular is refused", test_topo_file_that_is_not_regular_is_refused },
+    { "binary exits 2 on a bad edge list", test_topo_binary_exits_2_on_a_bad_edge_list },
+    { "estimate bounds every kind", test_topo_estimate_bounds_every_kind_without_building },
+    { "estimate of files bounds the build", test_topo_estimate_of_files_bounds_the_build },
+    { "estimate refuses a sparse edge list",
+      test_topo_estimate_refuses_a_sparse_edge_list_without_building },
     { "build rejects out-of-range keys", test_topo_build_rejects_out_of_range_keys },
     { "free twice is safe", test_topo_free_twice_is_safe },
     CU_TEST_INFO_NULL
