@@ -996,7 +996,7 @@ static sim_err topo_el_scan(FILE *f, const char *path, int keep, topo_el *el,
             }
             if (fields == 2) {
                 for (int i = 0; i < 2; i++) {
-                    if (el->lines == 0 || ids[i] > el->max_id) {
+                    if ((el->lines == 0 && i == 0) || ids[i] > el->max_id) {
                         el->max_id = ids[i];
                         el->max_line = line;
                     }

@@ -1042,6 +1042,27 @@ static void test_topo_edgelist_comments_blank_lines_and_crlf_are_accepted(void)
     }
 }
 
+/*
+ * Fuzz finding: the largest id was taken from the second id of the first
+ * line ("4 0" gave 0), so n was too small and the CSR count overran off[].
+ */
+static void test_topo_edgelist_largest_id_may_come_first(void)
+{
+    topo_cfg cfg = { .format = TOPO_FMT_EDGELIST };
+    topo_graph g;
+    char msg[256];
+    sim_err err = build_text(&cfg, "first.txt", "4 0\n2 0\n1 3\n", &g, msg, sizeof msg);
+
+    CHECK_MSG(err == SIM_OK, "err %d: %s", (int)err, msg);
+    if (err == SIM_OK) {
+        CHECK_MSG(g.n == 5, "n = %u, expected 5 (ids 0..4)", g.n);
+        CU_ASSERT_EQUAL(g.m, 3);
+        check_csr(&g);
+        CU_ASSERT(has_edge(&g, 4, 0) && has_edge(&g, 2, 0) && has_edge(&g, 1, 3));
+        topo_free(&g);
+    }
+}
+
 static void test_topo_edgelist_equals_igraphs_reading_of_a_clean_file(void)
 {
     char dir[64], path[128], msg[256];
@@ -1488,6 +1509,7 @@ static CU_TestInfo topo_tests[] = {
       test_topo_edgelist_comments_blank_lines_and_crlf_are_accepted },
     { "edgelist equals igraph's reading",
       test_topo_edgelist_equals_igraphs_reading_of_a_clean_file },
+    { "edgelist largest id may come first", test_topo_edgelist_largest_id_may_come_first },
     { "graphml with DTD or entities is refused",
       test_topo_graphml_with_dtd_or_entities_is_refused },
     { "gml long token is refused quickly", test_topo_gml_long_token_is_refused_quickly },
