@@ -30,6 +30,18 @@
  * PUSH, REPLY and carrying EXCHANGE are the rumor messages: the `messages`
  * column counts them; requests and feedback are not counted.
  *
+ * Whose state a REPLY reflects. With `sync`, every message of round r
+ * reflects the states at the start of round r, as in the random phone-call
+ * model (Karp et al., FOCS 2000): a request carries the instant T of the
+ * tick that sent it, and the receiver replies with the rumor only if it was
+ * infective at T, i.e. informed strictly before T and not removed before T,
+ * however latencies and ties order the messages of the round (a node that a
+ * push reached earlier in the same round does not answer yet). This needs
+ * the instant each node was removed (removed_at, allocated only for sync
+ * pull and push-pull). Without `sync` there are no rounds common to all
+ * nodes, and a reply reflects the state at the request's arrival, which is
+ * what a real asynchronous network does.
+ *
  * Stop rules apply to the spreader (sender) of a rumor message, only while it
  * is infective:
  *   never:            it spreads for ever;
@@ -46,7 +58,8 @@
  * its pending tick, and it re-arms one when it comes back if still active.
  *
  * Costs: state is structure-of-arrays, 10 bytes per node (state byte with
- * the ARMED flag, saturating stop counter, time informed in ns); plus two
+ * the ARMED flag, saturating stop counter, time informed in ns; 18 with the
+ * time removed, for sync pull and push-pull); plus two
  * fixed 12 KB scratch arrays for peer selection. O(fanout) expected work
  * per tick, O(1) per message; informed/infective counts, traffic and the
  * times t_last and t_all are kept incrementally, so a sample is O(1). No
@@ -108,6 +121,7 @@ typedef struct gossip_state {
     uint8_t *state;              /* per node: SIR state | GOSSIP_ARMED */
     uint8_t *contacts;           /* per node: stop counter, saturating at 255 */
     sim_time *informed_at;       /* per node: ns; valid once informed */
+    sim_time *removed_at;        /* per node: ns; valid once removed; NULL unless sync replies */
     uint64_t informed_alive;     /* informed nodes that are up */
     uint64_t infective_alive;    /* infective nodes that are up */
     uint64_t messages;           /* cumulative rumor-carrying messages */
@@ -242,20 +256,23 @@ static void gossip_inform(gossip_state *g, sim_run *run, uint32_t v)
 }
 
 /* Infective node v (up: it is handling an event) loses interest. */
-static void gossip_remove(gossip_state *g, uint32_t v)
+static void gossip_remove(gossip_state *g, const sim_run *run, uint32_t v)
 {
     gossip_set_sir(g, v, GOSSIP_REMOVED);
     g->infective_alive--;
+    if (g->removed_at != NULL) {
+        g->removed_at[v] = sim_now(run);
+    }
 }
 
 /* A counter rule: one more counted contact for spreader v. */
-static void gossip_count(gossip_state *g, uint32_t v)
+static void gossip_count(gossip_state *g, const sim_run *run, uint32_t v)
 {
     if (g->contacts[v] < 255) {
         g->contacts[v]++;
     }
     if (g->contacts[v] >= gossip_k(g)) {
-        gossip_remove(g, v);
+        gossip_remove(g, run, v);
     }
 }
 
@@ -263,21 +280,44 @@ static void gossip_count(gossip_state *g, uint32_t v)
 static void gossip_coin(gossip_state *g, sim_run *run, uint32_t v)
 {
     if (gsl_rng_uniform(sim_rng(run, v)) < 1.0 / (double)gossip_k(g)) {
-        gossip_remove(g, v);
+        gossip_remove(g, run, v);
     }
 }
 
-/* Send one rumor message from infective v, then apply the blind rules. */
+/*
+ * Send one rumor message from v, then apply the blind rules while v is
+ * infective (a sync reply may come from a node removed since the round began).
+ */
 static void gossip_spread(gossip_state *g, sim_run *run, uint32_t v, uint32_t to, uint8_t kind,
                           uint64_t data)
 {
     sim_send(run, v, to, kind, data);
     g->messages++;
+    if (gossip_sir(g, v) != GOSSIP_INFECTIVE) {
+        return;
+    }
     if (g->cfg->stop == GOSSIP_STOP_BLIND_COUNTER) {
-        gossip_count(g, v);
+        gossip_count(g, run, v);
     } else if (g->cfg->stop == GOSSIP_STOP_BLIND_COIN) {
         gossip_coin(g, run, v);
     }
+}
+
+/*
+ * Does v answer a request with the rumor? With sync, by its state at the
+ * start of the request's round, tick instant t (see the file comment);
+ * without, by its state now.
+ */
+static int gossip_answers(const gossip_state *g, uint32_t v, sim_time t)
+{
+    int s = gossip_sir(g, v);
+    if (!g->cfg->sync) {
+        return s == GOSSIP_INFECTIVE;
+    }
+    if (s == GOSSIP_SUSCEPTIBLE || g->informed_at[v] >= t) {
+        return 0;
+    }
+    return s == GOSSIP_INFECTIVE || g->removed_at[v] >= t;
 }
 
 /* Spreader v hears that its contact already knew: the feedback rules. */
@@ -287,7 +327,7 @@ static void gossip_feedback(gossip_state *g, sim_run *run, uint32_t v)
         return;
     }
     if (g->cfg->stop == GOSSIP_STOP_FEEDBACK_COUNTER) {
-        gossip_count(g, v);
+        gossip_count(g, run, v);
     } else if (g->cfg->stop == GOSSIP_STOP_FEEDBACK_COIN) {
         gossip_coin(g, run, v);
     }
@@ -304,22 +344,27 @@ static void gossip_rumor_arrives(gossip_state *g, sim_run *run, uint32_t v, uint
     }
 }
 
-/* One contact of active node v with peer at a tick. */
+/*
+ * One contact of active node v with peer at a tick. Requests (PULL, and an
+ * EXCHANGE) carry the tick instant, shifted left by one; an EXCHANGE's low
+ * bit says whether it carries the rumor. Times are below 2^62 ns.
+ */
 static void gossip_contact(gossip_state *g, sim_run *run, uint32_t v, uint32_t peer)
 {
     int infective = gossip_sir(g, v) == GOSSIP_INFECTIVE;
+    uint64_t tick = (uint64_t)sim_now(run) << 1;
     switch (g->cfg->mode) {
     case GOSSIP_PUSH:
         gossip_spread(g, run, v, peer, GOSSIP_EV_PUSH, 0);
         break;
     case GOSSIP_PULL:
-        sim_send(run, v, peer, GOSSIP_EV_PULL, 0);
+        sim_send(run, v, peer, GOSSIP_EV_PULL, tick);
         break;
     default:
         if (infective) {
-            gossip_spread(g, run, v, peer, GOSSIP_EV_EXCHANGE, 1);
+            gossip_spread(g, run, v, peer, GOSSIP_EV_EXCHANGE, tick | 1);
         } else {
-            sim_send(run, v, peer, GOSSIP_EV_EXCHANGE, 0);
+            sim_send(run, v, peer, GOSSIP_EV_EXCHANGE, tick);
         }
         break;
     }
@@ -409,14 +454,14 @@ static void gossip_event(void *state, sim_run *run, const sim_event *ev)
         gossip_rumor_arrives(g, run, v, ev->src);
         break;
     case GOSSIP_EV_PULL:
-        if (gossip_sir(g, v) == GOSSIP_INFECTIVE) {
+        if (gossip_answers(g, v, (sim_time)(ev->data >> 1))) {
             gossip_spread(g, run, v, ev->src, GOSSIP_EV_REPLY, 0);
         }
         break;
     case GOSSIP_EV_EXCHANGE:
-        if (ev->data) {
+        if (ev->data & 1) {
             gossip_rumor_arrives(g, run, v, ev->src);
-        } else if (gossip_sir(g, v) == GOSSIP_INFECTIVE) {
+        } else if (gossip_answers(g, v, (sim_time)(ev->data >> 1))) {
             gossip_spread(g, run, v, ev->src, GOSSIP_EV_REPLY, 0);
         }
         break;
@@ -477,6 +522,7 @@ static void gossip_destroy(void *state)
     free(g->state);
     free(g->contacts);
     free(g->informed_at);
+    free(g->removed_at);
     free(g);
 }
 
@@ -491,10 +537,13 @@ static sim_err gossip_init(sim_run *run, const void *cfg, void **state)
     g->state = sim_node_array(run, sizeof *g->state);
     g->contacts = sim_node_array(run, sizeof *g->contacts);
     g->informed_at = sim_node_array(run, sizeof *g->informed_at);
+    int replies = g->cfg->sync && g->cfg->mode != GOSSIP_PUSH;
+    g->removed_at = replies ? sim_node_array(run, sizeof *g->removed_at) : NULL;
     g->t_last = -1;
     g->t_all = -1;
     memset(g->seen, 0xff, sizeof g->seen);   /* every slot SIM_NONE */
-    if (g->state == NULL || g->contacts == NULL || g->informed_at == NULL) {
+    if (g->state == NULL || g->contacts == NULL || g->informed_at == NULL
+        || (replies && g->removed_at == NULL)) {
         gossip_destroy(g);
         return sim_fail(run, SIM_ENOMEM, "gossip: out of memory for %u nodes", sim_nodes(run));
     }
@@ -561,7 +610,8 @@ static size_t gossip_bytes(const void *state)
 {
     const gossip_state *g = state;
     size_t n = g->n ? g->n : 1;
-    return sizeof *g + n * (sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at);
+    size_t per_node = sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at;
+    return sizeof *g + n * (per_node + (g->removed_at != NULL ? sizeof *g->removed_at : 0));
 }
 
 /* Per node: the three arrays; pending: a tick and up to fanout messages in flight. */
@@ -569,7 +619,8 @@ static uint64_t gossip_estimate(const void *cfg, uint64_t nodes, uint64_t *event
 {
     const gossip_cfg *c = cfg;
     const gossip_state *g = NULL;
-    uint64_t per_node = sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at;
+    uint64_t per_node = sizeof *g->state + sizeof *g->contacts + sizeof *g->informed_at
+                        + sizeof *g->removed_at;
     *events = sim_mul_sat(nodes, 1 + (uint64_t)c->fanout);
     return sim_add_sat(sizeof *g, sim_mul_sat(nodes, per_node));
 }
