@@ -49,7 +49,8 @@
 #define SCEN_UNBOUNDED 1e300
 #define SCEN_LITERAL_INSTRUCTIONS 100000L
 #define SCEN_SET_MAX 480            /* bytes of one --set value */
-#define SCEN_ERROR_COST 100000L     /* instructions charged per error raised from C */
+#define SCEN_ERROR_COST 100000L     /* instructions charged per error raised from C; 1% per caught one */
+#define SCEN_BYTES_PER_INSTRUCTION 16  /* bytes Lua allocates, charged as one instruction */
 #define SCEN_PATTERN_COST 1e9
 
 /* --- Core block parameters ------------------------------------------------------ */
@@ -1373,6 +1374,10 @@ static void *scen_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (nsize > old && s->mem_used + (nsize - old) > SCEN_MEM_LIMIT) {
         return NULL;
     }
+    if (nsize > old) {
+        /* C library work (string.rep, .., table.concat) writes what it allocates. */
+        s->budget -= (long)((nsize - old) / SCEN_BYTES_PER_INSTRUCTION);
+    }
     void *p = realloc(ptr, nsize);
     if (p != NULL) {
         s->mem_used = s->mem_used - old + nsize;
@@ -1386,15 +1391,11 @@ static void *scen_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
  * and carry on. The message is kept in s->limit_msg because an xpcall
  * handler could rewrite the error object on its way out.
  */
-static void scen_hook(lua_State *L, lua_Debug *ar)
+static void scen_over_budget(lua_State *L, lua_Debug *ar)
 {
     scen *s = scen_of(L);
-    s->budget -= SCEN_HOOK_EVERY;
-    if (s->budget >= 0) {
-        return;
-    }
     if (s->limit_msg[0] == '\0') {
-        int line = lua_getinfo(L, "l", ar) ? ar->currentline : -1;
+        int line = ar != NULL && lua_getinfo(L, "l", ar) ? ar->currentline : scen_line(L);
         char where[32] = "";
         if (line > 0) {
             snprintf(where, sizeof where, ":%d", line);
@@ -1404,6 +1405,38 @@ static void scen_hook(lua_State *L, lua_Debug *ar)
     }
     lua_pushstring(L, s->limit_msg);
     lua_error(L);
+}
+
+static void scen_hook(lua_State *L, lua_Debug *ar)
+{
+    scen *s = scen_of(L);
+    s->budget -= SCEN_HOOK_EVERY;
+    if (s->budget < 0) {
+        scen_over_budget(L, ar);
+    }
+}
+
+/*
+ * string.rep loops n times in C even when nothing is copied (string.rep("",
+ * 1e12) ran for hours): n repetitions are charged as n / 16 instructions, up
+ * front, before Lua's own rep runs (the allocation is charged besides).
+ */
+static int scen_string_rep(lua_State *L)
+{
+    scen *s = scen_of(L);
+    luaL_checkstring(L, 1);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    if (n > 0) {
+        lua_Integer cost = n / SCEN_BYTES_PER_INSTRUCTION;
+        s->budget = cost > s->budget ? -1 : s->budget - (long)cost;
+        if (s->budget < 0) {
+            scen_over_budget(L, NULL);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
 }
 
 /*
@@ -1486,6 +1519,7 @@ static void scen_reraise_limits(lua_State *L, int status)
 /* A failed protected call: limits pass through, other errors give (false, message). */
 static int scen_pcall_failed(lua_State *L, int status)
 {
+    scen_of(L)->budget -= SCEN_ERROR_COST / 100;   /* a caught error: unwinding, a message */
     scen_reraise_limits(L, status);
     lua_pushboolean(L, 0);
     lua_insert(L, -2);
@@ -1609,6 +1643,9 @@ static void scen_guard_patterns(lua_State *L)
         lua_pushcclosure(L, scen_string_pattern, 2);
         lua_setfield(L, -2, names[i]);
     }
+    lua_getfield(L, -1, "rep");
+    lua_pushcclosure(L, scen_string_rep, 1);
+    lua_setfield(L, -2, "rep");
     lua_pop(L, 1);
 }
 
