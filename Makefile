@@ -43,7 +43,17 @@ all: $(B)/mycosim
 deps:
 	@sh scripts/deps.sh
 
-$(B)/%.o: %.c $(HEADERS)
+# The compiler and flags a build used: a change (EXTRA_CFLAGS=-Werror, OPT)
+# rewrites $(B)/.flags and so rebuilds everything, instead of linking stale objects.
+FLAGS_NOW = $(CC) $(CPPFLAGS) $(CFLAGS) $(LDLIBS)
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/%.o: %.c $(HEADERS) $(B)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 

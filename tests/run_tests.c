@@ -59,16 +59,27 @@ int test_run_cmd(const char *cmd, char *err, size_t err_len)
     close(fd);
     snprintf(full, sizeof full, "%s 2>%s >/dev/null", cmd, errfile);
     int st = system(full);
+    char *text = test_slurp(errfile);
+    unlink(errfile);
     if (err != NULL && err_len > 0) {
-        err[0] = '\0';
-        FILE *f = fopen(errfile, "r");
-        if (f != NULL) {
-            size_t got = fread(err, 1, err_len - 1, f);
-            err[got] = '\0';
-            fclose(f);
+        snprintf(err, err_len, "%s", text != NULL ? text : "");
+    }
+    /*
+     * A sanitizer report in a launched program fails the test that launched
+     * it, whatever exit status the test expected (ASan exits 1, the status
+     * of an ordinary runtime failure).
+     */
+    static const char *const reports[] = {
+        "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", NULL
+    };
+    for (int i = 0; text != NULL && reports[i] != NULL; i++) {
+        if (strstr(text, reports[i]) != NULL) {
+            fprintf(stderr, "\n    sanitizer report from `%s`:\n%s\n", cmd, text);
+            CU_FAIL("a launched program reported a sanitizer error");
+            break;
         }
     }
-    unlink(errfile);
+    free(text);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

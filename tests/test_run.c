@@ -241,11 +241,16 @@ static void test_run_interrupt_flushes_rows_and_marks_status(void)
         "gossip { mode = \"push\", stop = \"never\" }\n";
     static const char *const sigs[] = { "INT", "TERM", "HUP" };
     for (int i = 0; i < 3; i++) {
-        char d[256], cmd[1200], p[600];
+        char d[256], cmd[1200], p[600], script[2000];
         test_tmpdir(d, sizeof d);
         test_write(d, "long.lua", text);
-        snprintf(cmd, sizeof cmd, "timeout --preserve-status -s %s 2 %s run %s/long.lua --out %s/out "
-                 "--quiet --no-plot", sigs[i], test_binary(), d, d);
+        /* Signal once the run is ready (its outputs are open), not after a fixed delay. */
+        snprintf(script, sizeof script,
+                 "%s run %s/long.lua --out %s/out --quiet --no-plot & pid=$!\n"
+                 "i=0; while [ ! -e %s/out/run.lua.tmp ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n"
+                 "sleep 0.2; kill -%s $pid; wait $pid\n", test_binary(), d, d, d, sigs[i]);
+        test_write(d, "signal.sh", script);
+        snprintf(cmd, sizeof cmd, "sh %s/signal.sh", d);
         int st = test_run_cmd(cmd, NULL, 0);
         CHECK_MSG(st == 1, "SIG%s: exit status %d", sigs[i], st);
         snprintf(p, sizeof p, "%s/out/summary.csv", d);
