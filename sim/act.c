@@ -76,6 +76,7 @@ static uint32_t act_candidates(const sim_run *run, const sim_action *a, uint32_t
     uint8_t want_up = a->kind == ACT_FAIL ? 1 : 0;
     uint32_t k = 0;
     if (a->nodes.count > 0 && a->nodes.ids != NULL) {
+        SIM_ASSERT(a->nodes.count <= run->n);   /* a set of checked ids (scen_node_set, act_check) */
         for (uint32_t i = 0; i < a->nodes.count; i++) {
             uint32_t v = a->nodes.ids[i];
             if (run->node[v].up == want_up) {

@@ -24,6 +24,7 @@
 #include "run.h"
 #include "scen.h"
 #include "sweep.h"
+#include "trace.h"
 
 typedef struct cli_args {
     const char *command;
@@ -38,6 +39,10 @@ typedef struct cli_args {
     int64_t jobs;
     int quiet, no_plot, flows, stats, force;
 } cli_args;
+
+/* Longest --out: room for "/run-NNNN-repR/<model>.csv.tmp" in the 1 KiB path buffers. */
+#define CLI_OUT_MAX 900
+#define CLI_OUT_MAX_S "900"
 
 /* Largest seed: scenario.seed is a Lua number, exact up to 2^53. */
 #define CLI_SEED_MAX 9007199254740992LL
@@ -55,11 +60,19 @@ static const char cli_usage[] =
     "KEY names a block field (gossip.fanout, topology.n, scenario.seed); VALUE is a Lua literal.\n"
     "Outputs go to results/<scenario.name>/ unless --out is given. See README.md and doc/.\n";
 
+/* The one error line: "mycosim: " and msg with control bytes escaped. */
+static void cli_report(const char *msg)
+{
+    char line[1100];
+    trace_one_line(msg, line, sizeof line);
+    fprintf(stderr, "mycosim: %s\n", line);
+}
+
 static int cli_error(const char *fmt, const char *arg)
 {
-    fputs("mycosim: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
+    char msg[1024];
+    snprintf(msg, sizeof msg, fmt, arg);
+    cli_report(msg);
     return 2;
 }
 
@@ -117,6 +130,9 @@ static int cli_parse(int argc, char **argv, cli_args *a)
             return cli_error("%s: missing value", o);
         } else if (strcmp(o, "--out") == 0) {
             a->out = argv[++i];
+            if (strlen(a->out) > CLI_OUT_MAX) {
+                return cli_error("--out: the folder name is longer than %s bytes", CLI_OUT_MAX_S);
+            }
         } else if (strcmp(o, "--set") == 0) {
             a->sets[a->nsets++] = argv[++i];
         } else if (strcmp(o, "--vary") == 0) {
@@ -159,9 +175,14 @@ static void cli_catch_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = cli_on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);      /* a closed terminal: flush like SIGTERM */
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };   /* SIGHUP: a closed terminal */
+    for (int i = 0; i < 3; i++) {
+        struct sigaction old;
+        /* Under nohup (or `&` in a script) a signal is ignored: keep it ignored. */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN) {
+            sigaction(sigs[i], &sa, NULL);
+        }
+    }
 }
 
 static int cli_status(sim_err err)
@@ -197,7 +218,7 @@ static int cli_load(const cli_args *a, scen **s)
     char msg[512];
     sim_err err = scen_load(a->file, a->sets, a->nsets, a->seed, s, msg, sizeof msg);
     if (err != SIM_OK) {
-        fprintf(stderr, "mycosim: %s\n", msg);
+        cli_report(msg);
     }
     return cli_status(err);
 }
@@ -228,7 +249,7 @@ static int cli_run(const cli_args *a)
         return 1;
     }
     if (err != SIM_OK) {
-        fprintf(stderr, "mycosim: %s\n", msg);
+        cli_report(msg);
     }
     return cli_status(err);
 }
@@ -259,7 +280,7 @@ static int cli_sweep(const cli_args *a)
     cli_catch_signals();
     sim_err err = sweep_run(&o, msg, sizeof msg);
     if (err != SIM_OK) {
-        fprintf(stderr, "mycosim: %s\n", msg);
+        cli_report(msg);
     }
     return cli_status(err);
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -779,10 +780,13 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
 
 /*
  * A folder reused for a new run keeps nothing of the old run that this one
- * did not write again: what is ours to delete is exactly what the previous
- * run listed in the folder's manifest (RUN_MANIFEST), plain names only,
- * removed with unlinkat (a symbolic link is removed, never followed). Files
- * a user put there are not in any manifest and are left alone.
+ * did not write again. What is ours to delete: a file the previous run
+ * listed in the folder's manifest (RUN_MANIFEST) and that is still exactly
+ * the file it wrote -- same device, inode, size and modification time, as
+ * recorded when it was written. A manifest copied in with an artefact, or
+ * a name a user has since reused for a file of their own, matches nothing
+ * and deletes nothing. Plain names only, removed with unlinkat (a link is
+ * removed, never followed).
  */
 #define RUN_MANIFEST ".mycosim-files"
 
@@ -796,19 +800,33 @@ static int run_listed(char names[][80], uint32_t k, const char *name)
     return 0;
 }
 
-static void run_remove_stale(const char *dir, char names[][80], uint32_t k)
+/* One manifest line: "name dev ino size mtime_s mtime_ns" of a file as it is now. */
+static int run_identity(int dfd, const char *name, char *out, size_t len)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/%s", dir, RUN_MANIFEST);
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+        return 0;
+    }
+    int n = snprintf(out, len, "%s %llu %llu %llu %lld %ld", name, (unsigned long long)st.st_dev,
+                     (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+                     (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    return n > 0 && (size_t)n < len;
+}
+
+/* Remove the files of the old manifest that this run did not write and that are still the old run's. */
+static void run_remove_stale(int dfd, char names[][80], uint32_t k)
+{
+    int fd = openat(dfd, RUN_MANIFEST, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    char line[128];
-    while (f != NULL && dfd >= 0 && fgets(line, sizeof line, f) != NULL) {
+    char line[256], now[256], name[80];
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
         line[strcspn(line, "\n")] = '\0';
-        int plain = line[0] != '\0' && line[0] != '.' && line[0] != '#' && strchr(line, '/') == NULL;
-        if (plain && !run_listed(names, k, line)) {
-            (void)unlinkat(dfd, line, 0);   /* already gone is fine */
+        if (sscanf(line, "%79s", name) != 1 || name[0] == '.' || name[0] == '#'
+            || strchr(name, '/') != NULL || run_listed(names, k, name)) {
+            continue;
+        }
+        if (run_identity(dfd, name, now, sizeof now) && strcmp(now, line) == 0) {
+            (void)unlinkat(dfd, name, 0);
         }
     }
     if (f != NULL) {
@@ -816,24 +834,32 @@ static void run_remove_stale(const char *dir, char names[][80], uint32_t k)
     } else if (fd >= 0) {
         close(fd);
     }
-    if (dfd >= 0) {
-        close(dfd);
-    }
 }
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
     char names[2 * 64 + 8][80];
     uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
-    run_remove_stale(o->dir, names, k);
-    trace_file t;
-    SIM_TRY(trace_open(&t, o->dir, RUN_MANIFEST, run->errmsg, sizeof run->errmsg));
-    fputs("# files written by the last mycosim run here; the next run removes those it does not write\n",
-          t.f);
-    for (uint32_t i = 0; i < k; i++) {
-        fprintf(t.f, "%s\n", names[i]);
+    int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        return sim_fail(run, SIM_EIO, "cannot open %s: %s", o->dir, strerror(errno));
     }
-    return trace_commit(&t, run->errmsg, sizeof run->errmsg);
+    run_remove_stale(dfd, names, k);
+    trace_file t;
+    sim_err err = trace_open(&t, o->dir, RUN_MANIFEST, run->errmsg, sizeof run->errmsg);
+    if (err == SIM_OK) {
+        fputs("# files written by the last mycosim run here (name dev inode size mtime); the next run\n"
+              "# removes those it does not write again, if they are still these very files\n", t.f);
+        char id[256];
+        for (uint32_t i = 0; i < k; i++) {
+            if (run_identity(dfd, names[i], id, sizeof id)) {
+                fprintf(t.f, "%s\n", id);
+            }
+        }
+        err = trace_commit(&t, run->errmsg, sizeof run->errmsg);
+    }
+    close(dfd);
+    return err;
 }
 
 static void run_print_summary(sim_run *run, const run_out *o, double wall, const char *status)

@@ -40,6 +40,7 @@
 #include <lualib.h>
 
 #include "rng.h"
+#include "trace.h"
 
 #define SCEN_MEM_LIMIT ((size_t)256 << 20)
 #define SCEN_CHUNK_INSTRUCTIONS 100000000L
@@ -702,7 +703,11 @@ static void scen_read_value(lua_State *L, int idx, const char *ctx, const sim_pa
         if (strlen(str) != len) {
             scen_raise(L, "%s.%s: the string contains a NUL byte", ctx, p->key);
         }
-        *(const char **)(void *)f = scen_strdup(scen_of(L), str);
+        const char *copy = scen_strdup(scen_of(L), str);
+        if (copy == NULL) {
+            scen_no_memory(L);
+        }
+        *(const char **)(void *)f = copy;
         break;
     }
     case SIM_PT_NODES:
@@ -1633,6 +1638,79 @@ static int scen_string_pattern(lua_State *L)
     return lua_gettop(L);
 }
 
+/* Integer argument i, or dflt when absent or not an integer. */
+static lua_Integer scen_int_arg(lua_State *L, int i, lua_Integer dflt)
+{
+    int isnum = 0;
+    lua_Integer v = lua_tointegerx(L, i, &isnum);
+    return isnum ? v : dflt;
+}
+
+/* Elements in [first, last], 0 if empty, without overflow. */
+static lua_Integer scen_span(lua_Integer first, lua_Integer last)
+{
+    if (last < first) {
+        return 0;
+    }
+    lua_Unsigned d = (lua_Unsigned)last - (lua_Unsigned)first;
+    return d >= (lua_Unsigned)LUA_MAXINTEGER ? LUA_MAXINTEGER : (lua_Integer)d + 1;
+}
+
+/* Length of the table argument i (raw), or 0 if it is not a table. */
+static lua_Integer scen_rawlen_arg(lua_State *L, int i)
+{
+    return lua_type(L, i) == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, i) : 0;
+}
+
+/*
+ * table.move/concat/unpack/insert/remove/sort loop in C over a range the
+ * caller chooses (table.move({}, 1, 1e12, 1) is four instructions and 10^12
+ * iterations): each element they visit is charged one instruction, up front.
+ */
+static int scen_table_call(lua_State *L)
+{
+    scen *s = scen_of(L);
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    lua_Integer cost = 0;
+    if (strcmp(name, "move") == 0) {
+        cost = scen_span(scen_int_arg(L, 2, 1), scen_int_arg(L, 3, 0));
+    } else if (strcmp(name, "concat") == 0) {
+        cost = scen_span(scen_int_arg(L, 3, 1), scen_int_arg(L, 4, scen_rawlen_arg(L, 1)));
+    } else if (strcmp(name, "unpack") == 0) {
+        cost = scen_span(scen_int_arg(L, 2, 1), scen_int_arg(L, 3, scen_rawlen_arg(L, 1)));
+    } else if (strcmp(name, "sort") == 0) {
+        lua_Integer n = scen_rawlen_arg(L, 1);
+        cost = n * (lua_Integer)(1 + log2((double)n + 1.0));
+    } else if (strcmp(name, "insert") == 0) {
+        lua_Integer n = scen_rawlen_arg(L, 1);  /* insert(t, v) appends; insert(t, pos, v) shifts */
+        cost = lua_gettop(L) >= 3 ? scen_span(scen_int_arg(L, 2, n + 1), n) + 1 : 1;
+    } else {
+        lua_Integer n = scen_rawlen_arg(L, 1);  /* remove(t) pops; remove(t, pos) shifts */
+        cost = lua_gettop(L) >= 2 ? scen_span(scen_int_arg(L, 2, n), n) + 1 : 1;
+    }
+    s->budget = cost > s->budget ? -1 : s->budget - (long)cost;
+    if (s->budget < 0) {
+        scen_over_budget(L, NULL);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void scen_guard_table(lua_State *L)
+{
+    static const char *const names[] = { "move", "concat", "unpack", "insert", "remove", "sort", NULL };
+    lua_getglobal(L, LUA_TABLIBNAME);
+    for (int i = 0; names[i] != NULL; i++) {
+        lua_getfield(L, -1, names[i]);
+        lua_pushstring(L, names[i]);
+        lua_pushcclosure(L, scen_table_call, 2);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_pop(L, 1);
+}
+
 static void scen_guard_patterns(lua_State *L)
 {
     static const char *const names[] = { "find", "match", "gmatch", "gsub", NULL };
@@ -1739,6 +1817,7 @@ static void scen_open_libs(lua_State *L)
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     scen_guard_patterns(L);
+    scen_guard_table(L);
 }
 
 /* --- Loading --------------------------------------------------------------------------- */
@@ -1834,28 +1913,66 @@ static void scen_error_line(lua_State *L, int status, const scen *s, char *msg, 
     const char *e = lua_tostring(L, -1);
     size_t plen = strlen(s->path);
     int located = (strncmp(e, s->path, plen) == 0 && e[plen] == ':') || strncmp(e, "--set ", 6) == 0;
-    snprintf(msg, len, "%s%s%s", located ? "" : s->path, located ? "" : ": ", e);
-    msg[strcspn(msg, "\n")] = '\0';
+    char raw[1024];
+    snprintf(raw, sizeof raw, "%s%s%s", located ? "" : s->path, located ? "" : ": ", e);
+    trace_one_line(raw, msg, len);   /* error("a\nb") and ESC bytes: one printable line */
 }
 
-/* Every action the chunk made went to at(): a bare `heal {}` is a mistake, not a no-op. */
+/*
+ * Every action the chunk made must be able to reach at(): a bare `heal {}`
+ * is a mistake, not a no-op. An action not yet scheduled is fine while
+ * something still holds it (a local captured by an every() callback, which
+ * may schedule it later). So the unscheduled ones are moved to a table with
+ * weak values and a full collection runs: those collected were unreachable
+ * and can never be scheduled; the first of them is reported.
+ */
 static void scen_check_scheduled(lua_State *L)
 {
     scen *s = scen_of(L);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->made_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->made_ref);       /* made */
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    lua_newtable(L);                                      /* weak: index -> action */
+    lua_newtable(L);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_newtable(L);                                      /* where: index -> line x 8 + kind */
+    int made = lua_gettop(L) - 2, weak = made + 1, where = made + 2;
     for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, -1, i);
+        lua_rawgeti(L, made, i);
         const scen_action *sa = lua_touserdata(L, -1);
         if (sa != NULL && !sa->consumed) {
-            luaL_error(L, "%s:%d: %s{} is made but never scheduled; write at(t, %s{...}) or call it "
-                       "inside every()", s->path, sa->a.line, act_name(sa->a.kind), act_name(sa->a.kind));
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, weak, i);
+            lua_pushinteger(L, (lua_Integer)sa->a.line * 8 + sa->a.kind);
+            lua_rawseti(L, where, i);
         }
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
     luaL_unref(L, LUA_REGISTRYINDEX, s->made_ref);
     s->made_ref = LUA_NOREF;
+    lua_remove(L, made);                                  /* the strong references are gone */
+    weak--;
+    where--;
+    lua_gc(L, LUA_GCCOLLECT);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, where, i);
+        lua_Integer at = lua_tointeger(L, -1);
+        int listed = !lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (!listed) {
+            continue;
+        }
+        lua_rawgeti(L, weak, i);
+        int alive = !lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (!alive) {
+            const char *k = act_name((int)(at % 8));
+            luaL_error(L, "%s:%d: %s{} is made but never scheduled; write at(t, %s{...}) or call it "
+                       "inside every()", s->path, (int)(at / 8), k, k);
+        }
+    }
+    lua_pop(L, 2);
 }
 
 static int scen_pmain(lua_State *L)
@@ -1873,6 +1990,9 @@ static int scen_pmain(lua_State *L)
     lua_newtable(L);
     s->made_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_call(L, 0, 0);
+    if (s->out_of_memory) {
+        scen_no_memory(L);   /* a copy refused at the limit, even if a pcall swallowed it */
+    }
     scen_check_scheduled(L);
     if (s->links_at.line == 0) {
         /* links{} is optional: run it empty, so defaults and --set links.* apply. */

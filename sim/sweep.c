@@ -147,14 +147,18 @@ static int sweep_child(const sweep_opts *o, const char *const *sets, uint32_t ns
     scen *s = NULL;
     char msg[512];
     if (scen_load(o->file, sets, nsets, seed, &s, msg, sizeof msg) != SIM_OK) {
-        fprintf(stderr, "mycosim: %s\n", msg);
+        char line[600];
+        trace_one_line(msg, line, sizeof line);
+        fprintf(stderr, "mycosim: %s\n", line);
         return 2;
     }
     run_opts ro = { .out_dir = dir, .quiet = 1, .no_plot = 1, .progress = 0 };
     sim_err err = run_scenario(s, &ro, msg, sizeof msg);
     scen_free(s);
     if (err != SIM_OK) {
-        fprintf(stderr, "mycosim: %s: %s\n", dir, msg);
+        char line[600];
+        trace_one_line(msg, line, sizeof line);
+        fprintf(stderr, "mycosim: %s: %s\n", dir, line);
     }
     return err == SIM_OK ? 0 : 1;
 }

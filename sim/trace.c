@@ -131,3 +131,16 @@ sim_err trace_mkdirs(const char *dir, char *msg, size_t len)
     }
     return SIM_OK;
 }
+
+void trace_one_line(const char *in, char *out, size_t len)
+{
+    size_t k = 0;
+    for (const unsigned char *c = (const unsigned char *)in; *c && k + 5 < len; c++) {
+        if (*c < 32 || *c == 127) {
+            k += (size_t)snprintf(out + k, len - k, "\\%03o", (unsigned)*c);
+        } else {
+            out[k++] = (char)*c;
+        }
+    }
+    out[k < len ? k : len - 1] = '\0';
+}

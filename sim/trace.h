@@ -41,6 +41,13 @@ void trace_time(FILE *f, sim_time t);
 /* A text field, quoted if it holds a comma, quote or newline. */
 void trace_text(FILE *f, const char *s);
 
+/*
+ * in as one printable line into out (len bytes): control bytes (newline,
+ * ESC, ...) become \ooo, so a message quoting a scenario's text can neither
+ * span lines nor drive the terminal. Truncates at len.
+ */
+void trace_one_line(const char *in, char *out, size_t len);
+
 /* mkdir -p; SIM_EIO with a message. */
 sim_err trace_mkdirs(const char *dir, char *msg, size_t len) SIM_MUST_CHECK;
 

@@ -245,12 +245,13 @@ static void test_run_interrupt_flushes_rows_and_marks_status(void)
         test_tmpdir(d, sizeof d);
         test_write(d, "long.lua", text);
         /* Signal once the run is ready (its outputs are open), not after a fixed delay. */
+        /* bash set -m: with job control a background job does not start with SIGINT ignored. */
         snprintf(script, sizeof script,
-                 "%s run %s/long.lua --out %s/out --quiet --no-plot & pid=$!\n"
+                 "set -m\n%s run %s/long.lua --out %s/out --quiet --no-plot & pid=$!\n"
                  "i=0; while [ ! -e %s/out/run.lua.tmp ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n"
                  "sleep 0.2; kill -%s $pid; wait $pid\n", test_binary(), d, d, d, sigs[i]);
         test_write(d, "signal.sh", script);
-        snprintf(cmd, sizeof cmd, "sh %s/signal.sh", d);
+        snprintf(cmd, sizeof cmd, "bash %s/signal.sh", d);
         int st = test_run_cmd(cmd, NULL, 0);
         CHECK_MSG(st == 1, "SIG%s: exit status %d", sigs[i], st);
         snprintf(p, sizeof p, "%s/out/summary.csv", d);
@@ -381,6 +382,21 @@ static void test_run_reused_folder_drops_the_old_runs_files(void)
     CHECK_MSG(access(p, F_OK) == 0, "no phold.csv");
     snprintf(p, sizeof p, "%s/out/notes.txt", d);
     CHECK_MSG(access(p, F_OK) == 0, "a file the user put there was removed");
+    /* A manifest that came with the folder (an artefact, a clone) deletes nothing of the user's. */
+    test_write(d, "out/thesis.tex", "precious\n");
+    test_write(d, "out/.mycosim-files", "thesis.tex\nnotes.txt 1 2 3 4 5\n");
+    CU_ASSERT_EQUAL(test_run_in(d, tiny, "--quiet --no-plot --out out", NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/thesis.tex", d);
+    CHECK_MSG(access(p, F_OK) == 0, "a planted manifest made the run delete thesis.tex");
+    snprintf(p, sizeof p, "%s/out/notes.txt", d);
+    CHECK_MSG(access(p, F_OK) == 0, "a planted manifest made the run delete notes.txt");
+    /* A user's own file saved under an old output name is not the old output. */
+    test_write(d, "out/gossip.csv", "my own edits\n");
+    CU_ASSERT_EQUAL(test_run_in(d, "scenario { name = \"p\", seed = 1, duration = 2 }\n"
+                                "topology { kind = \"ring\", n = 30 }\nphold { population = 1 }\n",
+                                "--quiet --no-plot --out out", NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    CHECK_MSG(access(p, F_OK) == 0, "the user's own gossip.csv was deleted");
     test_rm(d);
 }
 
@@ -411,6 +427,23 @@ static void test_run_resolved_config_keeps_set_actions_in_time(void)
         snprintf(b, sizeof b, "%s/two/%s", d, files[i]);
         CHECK_MSG(test_same_file(a, b), "%s differs when run.lua is re-run", files[i]);
     }
+    test_rm(d);
+}
+
+/* An action made by the chunk and scheduled later by a callback is not "never scheduled". */
+static void test_run_chunk_action_scheduled_by_a_callback_applies(void)
+{
+    static const char text[] =
+        "scenario { name = \"cb\", seed = 1, duration = 5, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 50 }\n"
+        "gossip { mode = \"push\" }\n"
+        "local cut = fail { count = 2 }\n"
+        "every(1, function(sim) if sim.time == 2 then at(sim.time, cut) end end)\n";
+    char d[256], p[700];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL(test_run_in(d, text, "--quiet --no-plot --out out", NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/network.csv", d);
+    CU_ASSERT_DOUBLE_EQUAL(test_csv_last(p, "alive"), 48, 0);
     test_rm(d);
 }
 
@@ -550,6 +583,8 @@ static CU_TestInfo run_tests[] = {
     { "check prints config and writes nothing", test_run_check_prints_config_and_writes_nothing },
     { "interrupt during setup leaves nothing", test_run_interrupt_during_setup_leaves_nothing },
     { "names never reach a shell", test_run_names_never_reach_a_shell },
+    { "chunk action scheduled by a callback applies",
+      test_run_chunk_action_scheduled_by_a_callback_applies },
     { "planted symlink is not followed", test_run_planted_symlink_is_not_followed },
     { "reused folder drops the old run's files", test_run_reused_folder_drops_the_old_runs_files },
     { "resolved config keeps set actions in time", test_run_resolved_config_keeps_set_actions_in_time },
