@@ -8,7 +8,7 @@
  * events it keeps pending (sim_model.estimate). If the estimate exceeds the
  * memory this process can get -- the least of MemAvailable, the address
  * space and data limits (ulimit -v / -d) less what is already mapped, and
- * the cgroup's memory.max less memory.current -- the run is refused with
+ * this process's cgroup limit less its usage (v2 or v1) -- the run is refused with
  * the estimate and the available figure, unless --force. The result of a
  * run that was admitted never depends on free memory: a queue that still
  * cannot grow ends the run as failed (run.c), never as lost messages.
@@ -79,6 +79,43 @@ static uint64_t admit_under_limit(int resource, uint64_t used)
     return rl.rlim_cur > used ? (uint64_t)rl.rlim_cur - used : 0;
 }
 
+/*
+ * Headroom under this process's memory cgroup: v2 (a "0::/path" line of
+ * /proc/self/cgroup, memory.max - memory.current) or v1 (the "memory"
+ * controller's line, memory.limit_in_bytes - memory.usage_in_bytes).
+ * UINT64_MAX when there is no limit or it cannot be read.
+ */
+static uint64_t admit_cgroup_left(void)
+{
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    char line[512], max[700], cur[700];
+    max[0] = cur[0] = '\0';
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char *a = strchr(line, ':'), *b = a != NULL ? strchr(a + 1, ':') : NULL;
+        if (b == NULL) {
+            continue;
+        }
+        if (strncmp(line, "0::", 3) == 0) {
+            snprintf(max, sizeof max, "/sys/fs/cgroup%s/memory.max", b + 1);
+            snprintf(cur, sizeof cur, "/sys/fs/cgroup%s/memory.current", b + 1);
+        } else if (strncmp(a + 1, "memory:", 7) == 0) {
+            snprintf(max, sizeof max, "/sys/fs/cgroup/memory%s/memory.limit_in_bytes", b + 1);
+            snprintf(cur, sizeof cur, "/sys/fs/cgroup/memory%s/memory.usage_in_bytes", b + 1);
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    uint64_t lim = max[0] ? admit_file_number(max) : UINT64_MAX;
+    uint64_t used = cur[0] ? admit_file_number(cur) : UINT64_MAX;
+    if (lim == UINT64_MAX) {
+        return UINT64_MAX;
+    }
+    return used == UINT64_MAX || used >= lim ? 0 : lim - used;
+}
+
 uint64_t admit_available(void)
 {
     uint64_t avail = admit_proc_kib("/proc/meminfo", "MemAvailable:");
@@ -89,10 +126,7 @@ uint64_t admit_available(void)
     uint64_t data = admit_proc_kib("/proc/self/status", "VmData:");
     uint64_t as_left = admit_under_limit(RLIMIT_AS, vm);
     uint64_t data_left = admit_under_limit(RLIMIT_DATA, data);
-    uint64_t cg_max = admit_file_number("/sys/fs/cgroup/memory.max");
-    uint64_t cg_cur = admit_file_number("/sys/fs/cgroup/memory.current");
-    uint64_t cg_left = cg_max == UINT64_MAX ? UINT64_MAX
-                       : cg_cur == UINT64_MAX || cg_cur >= cg_max ? 0 : cg_max - cg_cur;
+    uint64_t cg_left = admit_cgroup_left();
     uint64_t least = avail;
     least = as_left < least ? as_left : least;
     least = data_left < least ? data_left : least;

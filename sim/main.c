@@ -82,7 +82,8 @@ static int cli_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
+    int digits = (*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9');
+    if (!digits || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
         return 0;
     }
     *out = v;
@@ -274,7 +275,7 @@ static int cli_sweep(const cli_args *a)
     sweep_opts o = {
         .file = a->file, .sets = a->sets, .nsets = a->nsets, .varies = a->varies,
         .nvaries = a->nvaries, .reps = (uint32_t)a->reps, .jobs = (uint32_t)a->jobs,
-        .out_dir = a->out, .seed = a->seed, .quiet = a->quiet
+        .out_dir = a->out, .seed = a->seed, .quiet = a->quiet, .force = a->force
     };
     char msg[512];
     cli_catch_signals();

@@ -152,7 +152,7 @@ static int sweep_child(const sweep_opts *o, const char *const *sets, uint32_t ns
         fprintf(stderr, "mycosim: %s\n", line);
         return 2;
     }
-    run_opts ro = { .out_dir = dir, .quiet = 1, .no_plot = 1, .progress = 0 };
+    run_opts ro = { .out_dir = dir, .quiet = 1, .no_plot = 1, .progress = 0, .force = o->force };
     sim_err err = run_scenario(s, &ro, msg, sizeof msg);
     scen_free(s);
     if (err != SIM_OK) {

@@ -19,6 +19,7 @@ typedef struct sweep_opts {
     const char *out_dir;         /* or results/<name>-sweep */
     int64_t seed;                /* base seed, or -1 for scenario.seed */
     int quiet;
+    int force;                   /* run even past the memory estimate (each run) */
 } sweep_opts;
 
 /*

@@ -1191,6 +1191,11 @@ static sim_err topo_graphml_screen(FILE *f, const char *path, char *msg, size_t 
         const char *decl = (const char *)head + at;
         const char *end = strstr(decl, "?>");
         const char *enc = strstr(decl, "encoding");
+        if (end == NULL) {                   /* an encoding further on would go unread */
+            snprintf(msg, msg_len, "%s:1: GraphML whose XML declaration does not end within "
+                     "%zu bytes is refused", path, sizeof head - 1);
+            return SIM_EINPUT;
+        }
         if (enc != NULL && (end == NULL || enc < end)) {
             char name[32];
             size_t len = 0;
