@@ -43,8 +43,14 @@
 #include "trace.h"
 
 #define SCEN_MEM_LIMIT ((size_t)256 << 20)
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Fuzzing builds only (scripts/fuzz.sh): the same limits, 100 times sooner. */
+#define SCEN_CHUNK_INSTRUCTIONS 1000000L
+#define SCEN_CALLBACK_INSTRUCTIONS 100000L
+#else
 #define SCEN_CHUNK_INSTRUCTIONS 100000000L
 #define SCEN_CALLBACK_INSTRUCTIONS 10000000L
+#endif
 #define SCEN_HOOK_EVERY 1000
 #define SCEN_ACTION_MT "mycosim.action"
 #define SCEN_UNBOUNDED 1e300
