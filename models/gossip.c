@@ -37,8 +37,10 @@
  * infective at T, i.e. informed strictly before T and not removed before T,
  * however latencies and ties order the messages of the round (a node that a
  * push reached earlier in the same round does not answer yet). This needs
- * the instant each node was removed (removed_at, allocated only for sync
- * pull and push-pull). Without `sync` there are no rounds common to all
+ * the instant each node was removed (removed_at, allocated only with sync).
+ * A node's own tick follows the same rule: informed or removed at exactly
+ * T by a message the tie order handled first, it still acts at T as it was
+ * at T (gossip_role). Without `sync` there are no rounds common to all
  * nodes, and a reply reflects the state at the request's arrival, which is
  * what a real asynchronous network does.
  *
@@ -59,7 +61,7 @@
  *
  * Costs: state is structure-of-arrays, 10 bytes per node (state byte with
  * the ARMED flag, saturating stop counter, time informed in ns; 18 with the
- * time removed, for sync pull and push-pull); plus two
+ * time removed, with sync); plus two
  * fixed 12 KB scratch arrays for peer selection. O(fanout) expected work
  * per tick, O(1) per message; informed/infective counts, traffic and the
  * times t_last and t_all are kept incrementally, so a sample is O(1). No
@@ -121,7 +123,7 @@ typedef struct gossip_state {
     uint8_t *state;              /* per node: SIR state | GOSSIP_ARMED */
     uint8_t *contacts;           /* per node: stop counter, saturating at 255 */
     sim_time *informed_at;       /* per node: ns; valid once informed */
-    sim_time *removed_at;        /* per node: ns; valid once removed; NULL unless sync replies */
+    sim_time *removed_at;        /* per node: ns; valid once removed; NULL unless sync */
     uint64_t informed_alive;     /* informed nodes that are up */
     uint64_t infective_alive;    /* infective nodes that are up */
     uint64_t messages;           /* cumulative rumor-carrying messages */
@@ -344,14 +346,46 @@ static void gossip_rumor_arrives(gossip_state *g, sim_run *run, uint32_t v, uint
     }
 }
 
+/* What a node does at a tick: nothing, spread the rumor, or ask for it. */
+enum { GOSSIP_IDLE, GOSSIP_SPREADS, GOSSIP_ASKS };
+
 /*
- * One contact of active node v with peer at a tick. Requests (PULL, and an
+ * v's role at its tick now. With sync, from its state at the start of the
+ * round (now is the round's instant T): a node informed at exactly T, or
+ * removed at exactly T, by a message that the tie order handled before this
+ * tick still acts as it was at T. Without sync, from its state now; a node
+ * informed at this very instant first acts at its next tick.
+ */
+static int gossip_role(const gossip_state *g, const sim_run *run, uint32_t v)
+{
+    sim_time t = sim_now(run);
+    int s = gossip_sir(g, v);
+    int knew = s != GOSSIP_SUSCEPTIBLE && g->informed_at[v] < t;
+    int spreads, asks;
+    if (g->cfg->sync) {
+        spreads = knew && (s == GOSSIP_INFECTIVE || g->removed_at[v] >= t);
+        asks = !knew;
+    } else {
+        spreads = knew && s == GOSSIP_INFECTIVE;
+        asks = s == GOSSIP_SUSCEPTIBLE;
+    }
+    switch (g->cfg->mode) {
+    case GOSSIP_PUSH:
+        return spreads ? GOSSIP_SPREADS : GOSSIP_IDLE;
+    case GOSSIP_PULL:
+        return asks ? GOSSIP_ASKS : GOSSIP_IDLE;
+    default:
+        return spreads ? GOSSIP_SPREADS : asks ? GOSSIP_ASKS : GOSSIP_IDLE;
+    }
+}
+
+/*
+ * One contact of v with peer at a tick, in its role. Requests (PULL, and an
  * EXCHANGE) carry the tick instant, shifted left by one; an EXCHANGE's low
  * bit says whether it carries the rumor. Times are below 2^62 ns.
  */
-static void gossip_contact(gossip_state *g, sim_run *run, uint32_t v, uint32_t peer)
+static void gossip_contact(gossip_state *g, sim_run *run, uint32_t v, uint32_t peer, int role)
 {
-    int infective = gossip_sir(g, v) == GOSSIP_INFECTIVE;
     uint64_t tick = (uint64_t)sim_now(run) << 1;
     switch (g->cfg->mode) {
     case GOSSIP_PUSH:
@@ -361,7 +395,7 @@ static void gossip_contact(gossip_state *g, sim_run *run, uint32_t v, uint32_t p
         sim_send(run, v, peer, GOSSIP_EV_PULL, tick);
         break;
     default:
-        if (infective) {
+        if (role == GOSSIP_SPREADS) {
             gossip_spread(g, run, v, peer, GOSSIP_EV_EXCHANGE, tick | 1);
         } else {
             sim_send(run, v, peer, GOSSIP_EV_EXCHANGE, tick);
@@ -426,16 +460,13 @@ static uint32_t gossip_pick_peers(gossip_state *g, sim_run *run, uint32_t v, uin
 static void gossip_tick(gossip_state *g, sim_run *run, uint32_t v)
 {
     g->state[v] &= (uint8_t)~GOSSIP_ARMED;
-    if (!gossip_active(g, v)) {
-        return;
-    }
-    int informed = gossip_sir(g, v) != GOSSIP_SUSCEPTIBLE;
-    /* Informed at this very instant: it first acts next round. */
-    if (!informed || g->informed_at[v] < sim_now(run)) {
+    int role = gossip_role(g, run, v);
+    if (role != GOSSIP_IDLE) {
         uint32_t m = gossip_pick_peers(g, run, v, gossip_fanout(g));
-        /* A blind rule may remove v part-way through its round. */
-        for (uint32_t i = 0; i < m && gossip_active(g, v); i++) {
-            gossip_contact(g, run, v, g->peers[i]);
+        int before = gossip_sir(g, v);
+        /* A blind rule may remove v part-way through its round: it stops there. */
+        for (uint32_t i = 0; i < m && gossip_sir(g, v) == before; i++) {
+            gossip_contact(g, run, v, g->peers[i], role);
         }
     }
     gossip_arm(g, run, v);
@@ -537,13 +568,13 @@ static sim_err gossip_init(sim_run *run, const void *cfg, void **state)
     g->state = sim_node_array(run, sizeof *g->state);
     g->contacts = sim_node_array(run, sizeof *g->contacts);
     g->informed_at = sim_node_array(run, sizeof *g->informed_at);
-    int replies = g->cfg->sync && g->cfg->mode != GOSSIP_PUSH;
-    g->removed_at = replies ? sim_node_array(run, sizeof *g->removed_at) : NULL;
+    int sync = g->cfg->sync;
+    g->removed_at = sync ? sim_node_array(run, sizeof *g->removed_at) : NULL;
     g->t_last = -1;
     g->t_all = -1;
     memset(g->seen, 0xff, sizeof g->seen);   /* every slot SIM_NONE */
     if (g->state == NULL || g->contacts == NULL || g->informed_at == NULL
-        || (replies && g->removed_at == NULL)) {
+        || (sync && g->removed_at == NULL)) {
         gossip_destroy(g);
         return sim_fail(run, SIM_ENOMEM, "gossip: out of memory for %u nodes", sim_nodes(run));
     }
