@@ -430,6 +430,27 @@ static void test_run_resolved_config_keeps_set_actions_in_time(void)
     test_rm(d);
 }
 
+/* Issue 12: a node list repeating an id more often than there are nodes fails it once. */
+static void test_run_repeated_node_ids_count_once(void)
+{
+    static const char text[] =
+        "scenario { name = \"dup\", seed = 1, duration = 3, sample_every = 1 }\n"
+        "topology { kind = \"ring\", n = 3 }\n"
+        "gossip { mode = \"push\" }\n"
+        "local t = {} for i = 1, 100000 do t[i] = 1 end\n"
+        "at(1, fail { nodes = t })\n"
+        "at(2, recover { nodes = { 1, 1, 1, 1 } })\n";
+    char d[256], p[700];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL(test_run_in(d, text, "--quiet --no-plot --out out", NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/network.csv", d);
+    double alive[16];
+    int rows = test_csv_column(p, "alive", alive, 16);
+    CHECK_MSG(rows >= 4 && alive[1] == 2 && alive[rows - 1] == 3, "alive: %g after the fail (want 2), "
+              "%g at the end (want 3)", rows > 1 ? alive[1] : -1, rows > 0 ? alive[rows - 1] : -1);
+    test_rm(d);
+}
+
 /* An action made by the chunk and scheduled later by a callback is not "never scheduled". */
 static void test_run_chunk_action_scheduled_by_a_callback_applies(void)
 {
@@ -583,6 +604,7 @@ static CU_TestInfo run_tests[] = {
     { "check prints config and writes nothing", test_run_check_prints_config_and_writes_nothing },
     { "interrupt during setup leaves nothing", test_run_interrupt_during_setup_leaves_nothing },
     { "names never reach a shell", test_run_names_never_reach_a_shell },
+    { "repeated node ids count once", test_run_repeated_node_ids_count_once },
     { "chunk action scheduled by a callback applies",
       test_run_chunk_action_scheduled_by_a_callback_applies },
     { "planted symlink is not followed", test_run_planted_symlink_is_not_followed },
