@@ -13,8 +13,11 @@
  *
  * The model-facing API of sim.h (time, nodes, streams, timers) is defined
  * here; sim_send lives in net.c and actions in act.c. Output files are
- * streamed to temporaries and renamed only when the run completes or is
- * interrupted; on an error nothing is left behind.
+ * streamed to temporaries and renamed only when the run completes, is
+ * interrupted, or fails mid-run for lack of memory (status failed); on any
+ * other error nothing is left behind. Setup (admission, topology, model
+ * init) runs with the default action for SIGINT, SIGTERM and SIGHUP, since
+ * nothing is written yet; the loop then turns them into a clean stop.
  */
 #include "run.h"
 
