@@ -1704,29 +1704,30 @@ static int scen_table_call(lua_State *L)
     return lua_gettop(L);
 }
 
-static void scen_guard_table(lua_State *L)
+/* Replace each named function of library lib by fn, with upvalues (original, name). */
+static void scen_wrap(lua_State *L, const char *lib, const char *const *names, lua_CFunction fn)
 {
-    static const char *const names[] = { "move", "concat", "unpack", "insert", "remove", "sort", NULL };
-    lua_getglobal(L, LUA_TABLIBNAME);
+    lua_getglobal(L, lib);
     for (int i = 0; names[i] != NULL; i++) {
         lua_getfield(L, -1, names[i]);
         lua_pushstring(L, names[i]);
-        lua_pushcclosure(L, scen_table_call, 2);
+        lua_pushcclosure(L, fn, 2);
         lua_setfield(L, -2, names[i]);
     }
     lua_pop(L, 1);
 }
 
+static void scen_guard_table(lua_State *L)
+{
+    static const char *const names[] = { "move", "concat", "unpack", "insert", "remove", "sort", NULL };
+    scen_wrap(L, LUA_TABLIBNAME, names, scen_table_call);
+}
+
 static void scen_guard_patterns(lua_State *L)
 {
     static const char *const names[] = { "find", "match", "gmatch", "gsub", NULL };
+    scen_wrap(L, LUA_STRLIBNAME, names, scen_string_pattern);
     lua_getglobal(L, LUA_STRLIBNAME);
-    for (int i = 0; names[i] != NULL; i++) {
-        lua_getfield(L, -1, names[i]);
-        lua_pushstring(L, names[i]);
-        lua_pushcclosure(L, scen_string_pattern, 2);
-        lua_setfield(L, -2, names[i]);
-    }
     lua_getfield(L, -1, "rep");
     lua_pushcclosure(L, scen_string_rep, 1);
     lua_setfield(L, -2, "rep");
