@@ -319,6 +319,40 @@ static void test_net_bytes_accounting_matches_the_heap(void)
     test_bare_free(run);
 }
 
+/*
+ * fail{fraction} takes a uniformly random set: on a ring of n nodes with k
+ * failed at random, the live nodes form one component per live node whose
+ * clockwise neighbour failed, k (n - k) / (n - 1) of them on average
+ * (250.25 for n = 1000, k = 500); a run's count has sd about
+ * sqrt(n / 16) = 7.9. 20 seeds: the mean must be within 4 standard errors
+ * (measured sd). Taking the first k nodes would leave one component.
+ */
+static void test_net_random_failures_cut_a_ring_as_theory(void)
+{
+    topo_cfg ring = { .kind = TOPO_RING, .n = 1000 };
+    double sum = 0, sum2 = 0;
+    int seeds = 20;
+    for (int seed = 1; seed <= seeds; seed++) {
+        sim_run *run = test_bare_run(&ring, (uint64_t)seed);
+        sim_action a = test_action(ACT_FAIL);
+        a.fraction = 0.5;
+        char detail[128];
+        uint64_t k;
+        CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
+        CU_ASSERT_EQUAL(k, 500);
+        net_shape s;
+        CU_ASSERT_EQUAL(net_shape_now(run, &s), SIM_OK);
+        sum += (double)s.components;
+        sum2 += (double)s.components * (double)s.components;
+        test_bare_free(run);
+    }
+    double mean = sum / seeds, sd = sqrt((sum2 - seeds * mean * mean) / (seeds - 1));
+    double expect = 500.0 * 500.0 / 999.0, tol = 4 * sd / sqrt((double)seeds);
+    printf("[%.2f components, theory %.2f, tol %.2f] ", mean, expect, tol);
+    CHECK_MSG(fabs(mean - expect) <= tol && sd > 2, "components %.2f (sd %.2f), theory %.2f (tolerance %.2f)",
+              mean, sd, expect, tol);
+}
+
 static CU_TestInfo net_tests[] = {
     { "bytes accounting matches the heap", test_net_bytes_accounting_matches_the_heap },
     { "drop partition lets nothing cross", test_net_drop_partition_lets_nothing_cross },
@@ -328,6 +362,7 @@ static CU_TestInfo net_tests[] = {
     { "degree attack removes the hubs", test_net_degree_attack_removes_the_hubs },
     { "components match igraph", test_net_components_match_igraph },
     { "percolation giant matches theory", test_net_percolation_giant_matches_theory },
+    { "random failures cut a ring as theory", test_net_random_failures_cut_a_ring_as_theory },
     CU_TEST_INFO_NULL
 };
 

@@ -540,8 +540,15 @@ static void test_run_check_prints_config_and_writes_nothing(void)
     test_rm(d);
 }
 
+/*
+ * A sweep's per-setting statistics, recomputed here from the per-run rows
+ * of sweep.csv: the mean and the 95% interval mean +- t * sd / sqrt(n) with
+ * Student's t quantile for 2 degrees of freedom, t(0.975, 2) = 4.302653 (from
+ * a printed table, not from GSL).
+ */
 static void test_run_sweep_writes_rows_and_confidence_intervals(void)
 {
+    static const char *const metrics[] = { "informed_final", "residue", "traffic", "t_last", "t_all" };
     char d[256], cmd[1200], p[600];
     test_tmpdir(d, sizeof d);
     test_write(d, "s.lua", small_scenario);
@@ -549,18 +556,41 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
              "--out %s/sw --quiet", test_binary(), d, d);
     CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
     snprintf(p, sizeof p, "%s/sw/sweep.csv", d);
-    double reps[20];
-    CU_ASSERT_EQUAL(test_csv_column(p, "rep", reps, 20), 6);
+    double reps[20], fanout[20], runs[5][20];
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(p, "rep", reps, 20), 6);
+    test_csv_column(p, "gossip.fanout", fanout, 20);
+    for (int j = 0; j < 5; j++) {
+        test_csv_column(p, metrics[j], runs[j], 20);
+    }
     snprintf(p, sizeof p, "%s/sw/sweep_stats.csv", d);
     double n[40], lo[40], hi[40], mean[40];
     int rows = test_csv_column(p, "n", n, 40);
     test_csv_column(p, "ci95_low", lo, 40);
     test_csv_column(p, "ci95_high", hi, 40);
     test_csv_column(p, "mean", mean, 40);
-    CU_ASSERT_EQUAL(rows, 2 * 5);   /* 2 settings x 5 gossip metrics */
-    for (int i = 0; i < rows; i++) {
-        if (n[i] >= 2) {
-            CU_ASSERT_TRUE(lo[i] <= mean[i] && mean[i] <= hi[i]);
+    CU_ASSERT_EQUAL_FATAL(rows, 2 * 5);   /* 2 settings x 5 gossip metrics */
+    for (int set = 0; set < 2; set++) {
+        for (int j = 0; j < 5; j++) {
+            double sum = 0, sum2 = 0;
+            int k = 0;
+            for (int r = 0; r < 6; r++) {
+                if (fanout[r] == (set ? 3 : 1) && !isnan(runs[j][r])) {
+                    sum += runs[j][r];
+                    sum2 += runs[j][r] * runs[j][r];
+                    k++;
+                }
+            }
+            int row = set * 5 + j;
+            CHECK_MSG(n[row] == k, "fanout %d %s: n %g, counted %d", set ? 3 : 1, metrics[j], n[row], k);
+            if (k < 3) {
+                continue;
+            }
+            double m = sum / k, sd = sqrt(fmax(0, (sum2 - k * m * m) / (k - 1)));
+            double half = 4.302653 * sd / sqrt((double)k), scale = fabs(m) + half + 1e-12;
+            CHECK_MSG(fabs(mean[row] - m) <= 1e-6 * scale && fabs(lo[row] - (m - half)) <= 1e-6 * scale &&
+                      fabs(hi[row] - (m + half)) <= 1e-6 * scale,
+                      "fanout %d %s: mean %.10g [%.10g, %.10g], by hand %.10g [%.10g, %.10g]", set ? 3 : 1,
+                      metrics[j], mean[row], lo[row], hi[row], m, m - half, m + half);
         }
     }
     test_rm(d);
