@@ -10,6 +10,9 @@
 #                FUZZ_SECONDS (60) long; FUZZ_HARNESS=dimacs for one (scripts/fuzz.sh)
 #   make fuzz-replay  replay the saved fuzz corpus and findings under ASan/UBSan
 #                (cc is enough: no clang, no libFuzzer); CI runs it
+#   make mutants plant each bug of tests/mutants/mutants.txt in a copy of the tree
+#                and run the suite: killed/survived and a score (scripts/mutants.sh;
+#                MUTANTS_ONLY=N for one); too slow for CI
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).
@@ -36,7 +39,7 @@ HEADERS  = $(wildcard sim/*.h models/*.h solvers/*.h tests/*.h)
 SCENARIO ?= scenarios/quickstart.lua
 ARGS     ?=
 
-.PHONY: all deps run test bench bench-mcf clean check-headers fuzz fuzz-replay
+.PHONY: all deps run test bench bench-mcf clean check-headers fuzz fuzz-replay mutants
 
 all: $(B)/mycosim
 
@@ -90,6 +93,9 @@ REPLAY_B      ?= build-replay
 
 fuzz: deps
 	@FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_HARNESS="$(FUZZ_HARNESS)" bash scripts/fuzz.sh
+
+mutants: deps
+	@bash scripts/mutants.sh
 
 fuzz-replay: deps
 	@FUZZ_HARNESS="$(FUZZ_HARNESS)" REPLAY_B="$(REPLAY_B)" bash scripts/fuzz.sh replay

@@ -8,7 +8,7 @@
 --   MODE = "drop":  every message sent across the cut is lost; the rumor has
 --                   died out by the heal, so the far half never learns it
 --                   (informed stays near 820, residue near 0.59 in summary.csv,
---                   ~1,900 messages lost in the stdout summary).
+--                   ~2,000 messages lost in the stdout summary).
 --   MODE = "queue": messages across the cut are held and delivered at the
 --                   heal; nothing is lost, the far half learns the rumor
 --                   after t = 20 (gossip.csv: informed jumps from ~820 to

@@ -3,7 +3,9 @@
  *
  * Suites are listed once below. The runner prints CUnit's basic-mode report
  * and summary and exits non-zero when any assertion failed. An optional
- * argument runs only the suite of that name.
+ * argument runs only the suite of that name. With MYCOSIM_TEST_FAILFAST set
+ * in the environment, tests run one at a time and the first failing one ends
+ * the run (scripts/mutants.sh uses it; the summary then covers that test).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,9 +101,20 @@ int main(int argc, char **argv)
         }
     }
     CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures();
-    unsigned ran = CU_get_number_of_tests_run();
+    unsigned failed = 0, ran = 0;
+    if (getenv("MYCOSIM_TEST_FAILFAST") != NULL) {
+        for (CU_pSuite s = CU_get_registry()->pSuite; s != NULL && failed == 0; s = s->pNext) {
+            for (CU_pTest t = s->pTest; t != NULL && failed == 0; t = t->pNext) {
+                CU_basic_run_test(s, t);
+                failed += CU_get_number_of_failures();
+                ran += CU_get_number_of_tests_run();
+            }
+        }
+    } else {
+        CU_basic_run_tests();
+        failed = CU_get_number_of_failures();
+        ran = CU_get_number_of_tests_run();
+    }
     CU_cleanup_registry();
     return (failed > 0 || ran == 0) ? 1 : 0;
 }
