@@ -12,7 +12,7 @@
 #                (cc is enough: no clang, no libFuzzer); CI runs it
 #   make mutants plant each bug of tests/mutants/mutants.txt in a copy of the tree
 #                and run the suite: killed/survived and a score (scripts/mutants.sh;
-#                MUTANTS_ONLY=N for one); too slow for CI
+#                MUTANTS_ONLY="N M" for some); too slow for CI
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).

@@ -2,7 +2,7 @@
 # mutants.sh -- mutation testing: does the suite catch planted bugs?
 #
 #   scripts/mutants.sh              (or: make mutants)
-#   MUTANTS_ONLY=3 scripts/mutants.sh      just mutant 3 (numbers as printed)
+#   MUTANTS_ONLY="3 7" scripts/mutants.sh  just mutants 3 and 7 (numbers as printed)
 #   MUTANTS_LIST=file scripts/mutants.sh   another list
 #
 # Copies the working tree (tracked and untracked, not ignored files) to
@@ -96,7 +96,7 @@ survivors=()
 start=$(date +%s)
 for i in "${!names[@]}"; do
     n=$((i + 1))
-    [ -n "$ONLY" ] && [ "$ONLY" != "$n" ] && continue
+    [ -n "$ONLY" ] && [[ " $ONLY " != *" $n "* ]] && continue
     f="$TREE/${files[$i]}"
     old=${olds[$i]} new=${news[$i]}
     if [ ! -f "$f" ]; then

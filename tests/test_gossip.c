@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -239,16 +240,20 @@ static void test_gossip_summary2(const char *text, long long seed, const char *a
  * Blind counter: every informed node sends exactly k rumor messages and then
  * loses interest, whoever receives them, so once the rumor has died out the
  * messages number k x informed, exactly (a hand count: traffic x n =
- * k x informed_final). Sync and asynchronous rounds, k = 1..3, 3 seeds.
+ * k x informed_final). Sync and asynchronous rounds, k = 1..3, 3 seeds,
+ * fanout 1 and 3 (a node removed part-way through its round stops there).
  */
 static void test_gossip_blind_counter_sends_exactly_k_each(void)
 {
     for (int sync = 0; sync <= 1; sync++) {
         for (int k = 1; k <= 3; k++) {
             for (int seed = 1; seed <= 3; seed++) {
-                char text[1024];
+                char text[1024], *fan;
                 double informed, traffic;
                 test_gossip_scenario(text, sizeof text, "push", "blind-counter", k, 1000, sync);
+                if (seed == 3 && (fan = strstr(text, "fanout = 1")) != NULL) {
+                    fan[9] = '3';
+                }
                 test_gossip_summary2(text, seed, "informed_final", &informed, "traffic", &traffic);
                 double messages = traffic * 1000;
                 CHECK_MSG(fabs(messages - k * informed) < 1e-6 && informed > 1,
@@ -336,13 +341,16 @@ static void test_gossip_loss_delays_arrival_geometrically(void)
 
 /*
  * Latency laws end to end: two nodes, one push (blind counter, k = 1) at the
- * tick t = 1, so t_all - 1 is one latency draw. 300 seeds per law; the
- * largest gap between their empirical distribution and the law's CDF, written
- * out here from the formulas of doc/models.md (not from GSL), must stay below
- * the Kolmogorov-Smirnov critical value at the 0.001 level, 1.95 / sqrt(300)
- * = 0.113. A wrong parameter (log(median) left out, mean for rate, shape and
- * scale swapped, clamping the normal at 0 instead of redrawing) moves it
- * to 0.3 or more.
+ * tick t = 1, so t_all - 1 is one latency draw. 1000 seeds per law (4000
+ * for the normal); the largest gap between their empirical distribution and
+ * the law's CDF, written out here from the formulas of doc/models.md (not
+ * from GSL), must stay below the Kolmogorov-Smirnov critical value at the
+ * 0.001 level, 1.95 / sqrt(runs) (0.062; 0.031), and the sample mean within 4
+ * standard errors of the law's mean (pareto with shape 1.5 has no variance:
+ * no mean check). A wrong parameter (log(median) left out, mean for rate,
+ * shape and scale swapped) moves D to 0.3 or more; a normal reflected at 0
+ * instead of redrawn moves the mean by 0.012 (9.6 standard errors at 4000
+ * runs) and D by 0.07.
  */
 static double test_gossip_phi(double z)
 {
@@ -367,6 +375,34 @@ static double test_gossip_law_cdf(int law, double x)
     }
 }
 
+/* Mean and sd of each law above (truncated normal: mu + sigma phi(a) / Phi(a), a = mu / sigma). */
+static void test_gossip_law_moments(int law, double *mean, double *sd)
+{
+    switch (law) {
+    case 0:
+        *mean = 0.2;
+        *sd = 0.2 / sqrt(12.0);
+        return;
+    case 1:
+        *mean = 0.2;
+        *sd = 0.2;
+        return;
+    case 2: {
+        double a = 1.0, lam = exp(-a * a / 2) / sqrt(2 * 3.14159265358979323846) / test_gossip_phi(a);
+        *mean = 0.1 + 0.1 * lam;
+        *sd = 0.1 * sqrt(1 - lam * (lam + a));
+        return;
+    }
+    case 3:
+        *mean = 0.05 * exp(0.125);
+        *sd = *mean * sqrt(exp(0.25) - 1);
+        return;
+    default:
+        *mean = NAN;
+        *sd = NAN;
+    }
+}
+
 static int test_gossip_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -383,8 +419,10 @@ static void test_gossip_latency_laws_match_their_cdfs(void)
         "{ dist = \"pareto\", scale = 0.05, shape = 1.5 }",
         "{ dist = \"constant\", value = 0.123 }",
     };
-    enum { RUNS = 300 };
+    enum { MAXRUNS = 4000 };
+    static double x[MAXRUNS];
     for (int law = 0; law < 6; law++) {
+        const int RUNS = law == 2 ? 4000 : 1000;   /* the normal: see above */
         char text[1024];
         snprintf(text, sizeof text,
                  "scenario { name = \"lat\", seed = 1, duration = 1000, sample_every = 1000 }\n"
@@ -392,7 +430,6 @@ static void test_gossip_latency_laws_match_their_cdfs(void)
                  "links { latency = %s }\n"
                  "gossip { mode = \"push\", fanout = 1, period = 1, sync = true, stop = \"blind-counter\", k = 1 }\n",
                  laws[law]);
-        double x[RUNS];
         for (int i = 0; i < RUNS; i++) {
             double t_all;
             test_gossip_summary2(text, i + 1, "t_all", &t_all, NULL, NULL);
@@ -404,13 +441,22 @@ static void test_gossip_latency_laws_match_their_cdfs(void)
             }
             continue;
         }
+        double m, sd, sum = 0;
+        test_gossip_law_moments(law, &m, &sd);
+        for (int i = 0; i < RUNS; i++) {
+            sum += x[i];
+        }
+        if (!isnan(m)) {
+            CHECK_MSG(fabs(sum / RUNS - m) <= 4 * sd / sqrt((double)RUNS), "latency %s: mean %.5f, law %.5f "
+                      "(tolerance %.5f)", laws[law], sum / RUNS, m, 4 * sd / sqrt((double)RUNS));
+        }
         qsort(x, RUNS, sizeof x[0], test_gossip_cmp);
         double d = 0;
         for (int i = 0; i < RUNS; i++) {
             double f = test_gossip_law_cdf(law, x[i]);
             d = fmax(d, fmax(fabs((i + 1.0) / RUNS - f), fabs(f - (double)i / RUNS)));
         }
-        printf("[%s: KS D %.3f] ", laws[law], d);
+        printf("[%s: KS D %.3f, mean %.4f vs %.4f] ", laws[law], d, sum / RUNS, m);
         CHECK_MSG(d < 1.95 / sqrt((double)RUNS), "latency %s: KS distance %.3f to its CDF (critical %.3f)",
                   laws[law], d, 1.95 / sqrt((double)RUNS));
     }
@@ -483,10 +529,41 @@ static void test_gossip_removed_node_answers_its_round(void)
     }
 }
 
+/*
+ * A down node keeps its state but is not counted, by hand: origins 0, 1, 2
+ * on 10 nodes; nodes 0 and 1 fail at 0.5, node 0 recovers at 0.75; nothing
+ * spreads before the first tick at 1 (whose sample comes first). informed
+ * reads 3, 3, 1, 2, 2 and alive 10, 10, 8, 9, 9 at t = 0, 0.25, ..., 1.
+ */
+static void test_gossip_failed_nodes_leave_the_counts(void)
+{
+    static const char text[] =
+        "scenario { name = \"down\", seed = 1, duration = 1, sample_every = 0.25 }\n"
+        "topology { kind = \"complete\", n = 10 }\n"
+        "gossip { mode = \"push\", period = 1, sync = true, origins = { 0, 1, 2 } }\n"
+        "at(0.5, fail { nodes = { 0, 1 } })\n"
+        "at(0.75, recover { nodes = { 0 } })\n";
+    static const double informed[] = { 3, 3, 1, 2, 2 }, alive[] = { 10, 10, 8, 9, 9 };
+    char dir[256], path[512], cmd[300];
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir, text, -1), 0);
+    snprintf(path, sizeof path, "%s/out/gossip.csv", dir);
+    double inf[8], alv[8];
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(path, "informed", inf, 8), 5);
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(path, "alive", alv, 8), 5);
+    for (int i = 0; i < 5; i++) {
+        CHECK_MSG(inf[i] == informed[i] && alv[i] == alive[i], "t = %g: informed %g alive %g, by hand %g %g",
+                  i * 0.25, inf[i], alv[i], informed[i], alive[i]);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static CU_TestInfo gossip_tests[] = {   /* quickest first (scripts/mutants.sh stops at a failure) */
     { "ring rounds follow the tick rule", test_gossip_ring_rounds_follow_the_tick_rule },
     { "blind counter sends exactly k each", test_gossip_blind_counter_sends_exactly_k_each },
     { "removed node answers its round", test_gossip_removed_node_answers_its_round },
+    { "failed nodes leave the counts", test_gossip_failed_nodes_leave_the_counts },
     { "loss delays arrival geometrically", test_gossip_loss_delays_arrival_geometrically },
     { "latency laws match their CDFs", test_gossip_latency_laws_match_their_cdfs },
     { "feedback-counter matches Demers table 1", test_gossip_feedback_counter_matches_demers_table_1 },

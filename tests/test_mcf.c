@@ -1282,8 +1282,35 @@ static void test_mcf_generator_is_deterministic(void)
     mcf_problem_free(q);
 }
 
+/*
+ * The flow checker, by hand: one arc 0 -> 1 with lower 2, capacity 5, cost 3,
+ * supply 4 at node 0. Flow 4 is feasible with cost 12; flow 1 is below the
+ * lower bound and 6 above the capacity (both with unbalanced nodes too), and
+ * a second arc carrying 1 back and forth breaks conservation alone.
+ */
+static void test_mcf_flow_checker_enforces_bounds_and_conservation(void)
+{
+    mcf_problem *p = mcf_problem_new(2, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    p->tail[0] = 0, p->head[0] = 1, p->lower[0] = 2, p->cap[0] = 5, p->cost[0] = 3;
+    p->tail[1] = 1, p->head[1] = 0, p->lower[1] = 0, p->cap[1] = 5, p->cost[1] = 1;
+    p->supply[0] = 2, p->supply[1] = -2;
+    int64_t cost = 0;
+    int64_t ok[2] = { 2, 0 }, below[2] = { 1, -1 }, above[2] = { 6, 4 }, unbalanced[2] = { 3, 0 };
+    CU_ASSERT_EQUAL(mcf_check_flow(p, ok, &cost), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cost, 6);
+    CU_ASSERT_EQUAL(mcf_check_flow(p, below, &cost), MCF_INFEASIBLE);   /* balanced, both arcs below */
+    CU_ASSERT_EQUAL(mcf_check_flow(p, above, &cost), MCF_INFEASIBLE);   /* balanced, arc 0 above */
+    CU_ASSERT_EQUAL(mcf_check_flow(p, unbalanced, &cost), MCF_INFEASIBLE);
+    int64_t back[2] = { 3, 1 };                                          /* in bounds and balanced */
+    CU_ASSERT_EQUAL(mcf_check_flow(p, back, &cost), MCF_OPTIMAL);
+    CU_ASSERT_EQUAL(cost, 10);
+    mcf_problem_free(p);
+}
+
 static CU_TestInfo mcf_tests[] = {
     { "generated families agree with glpk", test_mcf_generated_families_agree_with_glpk },
+    { "flow checker enforces bounds and conservation", test_mcf_flow_checker_enforces_bounds_and_conservation },
     { "random small graphs agree with glpk", test_mcf_random_small_graphs_agree_with_glpk },
     { "infeasible problems are detected", test_mcf_infeasible_problems_are_detected },
     { "unbounded problems are detected", test_mcf_unbounded_problems_are_detected },

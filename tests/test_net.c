@@ -165,33 +165,114 @@ static void test_net_down_nodes_receive_nothing_and_stale_timers_die(void)
     test_bare_free(run);
 }
 
-/* fail{target = "degree"} removes exactly the top of the live-degree order. */
+/* Live degree of v counted by hand from the CSR (up neighbours only). */
+static uint32_t test_net_live_degree(const sim_run *run, uint32_t v)
+{
+    uint32_t d = 0;
+    for (uint32_t e = run->g.off[v]; e < run->g.off[v + 1]; e++) {
+        d += run->node[run->g.adj[e]].up ? 1u : 0u;
+    }
+    return d;
+}
+
+/*
+ * fail{target = "degree"} removes exactly the top of the live-degree order:
+ * twice, so the second attack must rank by degrees in the graph the first
+ * one left (counted here by hand), not in the original graph.
+ */
 static void test_net_degree_attack_removes_the_hubs(void)
 {
     topo_cfg ba = { .kind = TOPO_BARABASI_ALBERT, .n = 5000, .m = 3 };
     sim_run *run = test_bare_run(&ba, 11);
     uint32_t *deg = malloc(run->n * sizeof *deg);
-    for (uint32_t v = 0; v < run->n; v++) {
-        deg[v] = net_live_degree(run, v);
-    }
-    sim_action a = test_action(ACT_FAIL);
-    a.target = TARGET_DEGREE;
-    a.count = 50;
-    char detail[128];
-    uint64_t k;
-    CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
-    CU_ASSERT_EQUAL(k, 50);
-    uint32_t min_removed = UINT32_MAX, max_kept = 0;
-    for (uint32_t v = 0; v < run->n; v++) {
-        if (run->node[v].up) {
-            max_kept = deg[v] > max_kept ? deg[v] : max_kept;
-        } else {
-            min_removed = deg[v] < min_removed ? deg[v] : min_removed;
+    uint8_t *was_up = malloc(run->n);
+    for (int attack = 0; attack < 2; attack++) {
+        for (uint32_t v = 0; v < run->n; v++) {
+            deg[v] = test_net_live_degree(run, v);
+            was_up[v] = run->node[v].up;
         }
+        sim_action a = test_action(ACT_FAIL);
+        a.target = TARGET_DEGREE;
+        a.count = 50;
+        char detail[128];
+        uint64_t k;
+        CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
+        CU_ASSERT_EQUAL(k, 50);
+        uint32_t min_removed = UINT32_MAX, max_kept = 0;
+        for (uint32_t v = 0; v < run->n; v++) {
+            if (!was_up[v]) {
+                continue;
+            }
+            if (run->node[v].up) {
+                max_kept = deg[v] > max_kept ? deg[v] : max_kept;
+            } else {
+                min_removed = deg[v] < min_removed ? deg[v] : min_removed;
+            }
+        }
+        CHECK_MSG(max_kept <= min_removed, "attack %d: kept a node of live degree %u, removed one of %u",
+                  attack + 1, max_kept, min_removed);
     }
-    CHECK_MSG(max_kept <= min_removed, "kept a node of degree %u, removed one of %u", max_kept,
-              min_removed);
     free(deg);
+    free(was_up);
+    test_bare_free(run);
+}
+
+/* fraction x candidates is rounded to nearest (doc/scenarios.md): 0.5 of 1001 is 501. */
+static void test_net_fraction_rounds_to_nearest(void)
+{
+    topo_cfg ring = { .kind = TOPO_RING, .n = 1001 };
+    static const double fractions[] = { 0.5, 0.25, 0.0004, 0.0005 };
+    static const uint64_t want[] = { 501, 250, 0, 1 };   /* 500.5, 250.25, 0.4004, 0.5005 */
+    for (int i = 0; i < 4; i++) {
+        sim_run *run = test_bare_run(&ring, 3);
+        sim_action a = test_action(ACT_FAIL);
+        a.fraction = fractions[i];
+        char detail[128];
+        uint64_t k;
+        CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &k), SIM_OK);
+        CHECK_MSG(k == want[i], "fraction %g of 1001: %llu failed, by hand %llu", fractions[i],
+                  (unsigned long long)k, (unsigned long long)want[i]);
+        test_bare_free(run);
+    }
+}
+
+/*
+ * partition{groups = g, by = "random"} puts each node in one of g groups with
+ * probability 1/g each: 3 groups of 30,000 nodes hold 10,000 +- 82 each (4 sd
+ * = 327). by = "halfplane" cuts along x: group = floor(x * g), by hand.
+ */
+static void test_net_partitions_follow_their_rule(void)
+{
+    topo_cfg big = { .kind = TOPO_RING, .n = 30000 };
+    sim_run *run = test_bare_run(&big, 9);
+    sim_action a = test_action(ACT_PARTITION);
+    a.by = PART_RANDOM;
+    a.groups = 3;
+    char detail[128];
+    uint64_t cut;
+    CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &cut), SIM_OK);
+    uint32_t count[4] = { 0 };
+    for (uint32_t v = 0; v < run->n; v++) {
+        count[run->node[v].group < 3 ? run->node[v].group : 3]++;
+    }
+    for (int gi = 0; gi < 3; gi++) {
+        CHECK_MSG(fabs(count[gi] - 10000.0) <= 4 * sqrt(30000 * (1 / 3.0) * (2 / 3.0)),
+                  "random partition: group %d holds %u of 30000", gi, count[gi]);
+    }
+    CU_ASSERT_EQUAL(count[3], 0);
+    test_bare_free(run);
+
+    topo_cfg geo = { .kind = TOPO_GEOMETRIC, .n = 2000, .radius = 0.05 };
+    run = test_bare_run(&geo, 9);
+    a.by = PART_HALFPLANE;
+    a.groups = 4;
+    CU_ASSERT_EQUAL(act_apply(run, &a, detail, sizeof detail, &cut), SIM_OK);
+    int wrong = 0;
+    for (uint32_t v = 0; v < run->n; v++) {
+        int gi = (int)floor(run->g.x[v] * 4);
+        wrong += run->node[v].group != (gi > 3 ? 3 : gi);
+    }
+    CHECK_MSG(wrong == 0, "halfplane partition: %d of 2000 nodes not in group floor(4 x)", wrong);
     test_bare_free(run);
 }
 
@@ -363,6 +444,8 @@ static CU_TestInfo net_tests[] = {
     { "components match igraph", test_net_components_match_igraph },
     { "percolation giant matches theory", test_net_percolation_giant_matches_theory },
     { "random failures cut a ring as theory", test_net_random_failures_cut_a_ring_as_theory },
+    { "fraction rounds to nearest", test_net_fraction_rounds_to_nearest },
+    { "partitions follow their rule", test_net_partitions_follow_their_rule },
     CU_TEST_INFO_NULL
 };
 

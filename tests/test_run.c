@@ -14,6 +14,7 @@
 #include "run.h"
 #include "scen.h"
 #include "test_util.h"
+#include "trace.h"
 
 static const char small_scenario[] =
     "scenario { name = \"small\", seed = 4, duration = 12, sample_every = 0.5 }\n"
@@ -559,6 +560,11 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
     double reps[20], fanout[20], runs[5][20];
     CU_ASSERT_EQUAL_FATAL(test_csv_column(p, "rep", reps, 20), 6);
     test_csv_column(p, "gossip.fanout", fanout, 20);
+    double seeds[20];
+    test_csv_column(p, "seed", seeds, 20);
+    for (int r = 0; r < 6; r++) {   /* replicate r runs with the scenario's seed (4) + r */
+        CHECK_MSG(seeds[r] == 4 + reps[r], "row %d: rep %g ran with seed %g", r, reps[r], seeds[r]);
+    }
     for (int j = 0; j < 5; j++) {
         test_csv_column(p, metrics[j], runs[j], 20);
     }
@@ -622,6 +628,67 @@ static void test_run_stop_action_ends_the_run_early(void)
     test_rm(d);
 }
 
+/*
+ * Seconds become the nearest nanosecond (doc/scenarios.md), and trace times
+ * print every significant digit of the nanoseconds, by hand.
+ */
+static void test_run_times_round_to_the_nearest_nanosecond(void)
+{
+    static const struct { double s; sim_time ns; } conv[] = {
+        { 1e-6, 1000 }, { 0.3, 300000000 }, { 2.4e-9, 2 }, { 2.6e-9, 3 }, { 1.05, 1050000000 },
+        { 123.456789012, 123456789012LL }, { -0.3, -300000000 },
+    };
+    for (size_t i = 0; i < sizeof conv / sizeof conv[0]; i++) {
+        sim_time t = sim_time_from_s(conv[i].s);
+        CHECK_MSG(t == conv[i].ns, "%.12g s became %lld ns, nearest %lld", conv[i].s, (long long)t,
+                  (long long)conv[i].ns);
+    }
+    static const struct { sim_time ns; const char *text; } shown[] = {
+        { 1050000000, "1.05" }, { 1000000001, "1.000000001" }, { 2000000000, "2" },
+        { 7, "0.000000007" }, { -1500000000, "-1.5" },
+    };
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        char buf[64] = { 0 };
+        FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        trace_time(f, shown[i].ns);
+        fclose(f);
+        CHECK_MSG(strcmp(buf, shown[i].text) == 0, "%lld ns printed as '%s', expected '%s'",
+                  (long long)shown[i].ns, buf, shown[i].text);
+    }
+}
+
+/*
+ * A queue-mode partition holds a message and releases it at heal after the
+ * latency it still had to travel, by hand. Two nodes, constant latency 0.3,
+ * sync push from the origin at t = 1. Partition at 0.5 (before the send):
+ * held with its whole latency, delivered at heal 5 + 0.3. Partition at 1.1
+ * (in flight, stopped on arrival at 1.3): nothing left to travel, delivered
+ * at 5.
+ */
+static void test_run_queue_partition_releases_after_the_remaining_latency(void)
+{
+    static const double at[] = { 0.5, 1.1 }, want[] = { 5.3, 5.0 };
+    for (int i = 0; i < 2; i++) {
+        char text[1024], d[256], p[512];
+        snprintf(text, sizeof text,
+                 "scenario { name = \"hold\", seed = 1, duration = 20, sample_every = 20 }\n"
+                 "topology { kind = \"complete\", n = 2 }\n"
+                 "links { latency = { dist = \"constant\", value = 0.3 } }\n"
+                 "gossip { mode = \"push\", period = 1, sync = true, stop = \"blind-counter\", k = 1, "
+                 "origins = { 0 } }\n"
+                 "at(%g, partition { nodes = { 1 }, mode = \"queue\" })\n"
+                 "at(5, heal {})\n", at[i]);
+        test_tmpdir(d, sizeof d);
+        CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, text, -1), 0);
+        snprintf(p, sizeof p, "%s/out/summary.csv", d);
+        double t_all = test_csv_last(p, "t_all");
+        CHECK_MSG(fabs(t_all - want[i]) < 1e-9, "partition at %g: delivered at %.9g, by hand %g", at[i],
+                  t_all, want[i]);
+        test_rm(d);
+    }
+}
+
 static CU_TestInfo run_tests[] = {
     { "stop action ends the run early", test_run_stop_action_ends_the_run_early },
     { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
@@ -645,6 +712,9 @@ static CU_TestInfo run_tests[] = {
     { "out of memory mid-run ends as failed", test_run_out_of_memory_mid_run_ends_as_failed },
     { "sweep writes rows and confidence intervals",
       test_run_sweep_writes_rows_and_confidence_intervals },
+    { "times round to the nearest nanosecond", test_run_times_round_to_the_nearest_nanosecond },
+    { "queue partition releases after the remaining latency",
+      test_run_queue_partition_releases_after_the_remaining_latency },
     CU_TEST_INFO_NULL
 };
 
