@@ -1501,11 +1501,20 @@ static int scen_math_random(lua_State *L)
     return 1;
 }
 
+/* print() to stderr, control bytes escaped: a scenario cannot drive the user's terminal. */
 static int scen_print(lua_State *L)
 {
     int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
-        fputs(luaL_tolstring(L, i, NULL), stderr);
+        size_t len;
+        const unsigned char *c = (const unsigned char *)luaL_tolstring(L, i, &len);
+        for (size_t j = 0; j < len; j++) {
+            if (c[j] < 32 || c[j] == 127) {
+                fprintf(stderr, "\\%03o", (unsigned)c[j]);
+            } else {
+                fputc(c[j], stderr);
+            }
+        }
         lua_pop(L, 1);
         fputc(i < n ? '\t' : '\n', stderr);
     }

@@ -689,6 +689,23 @@ static void test_run_queue_partition_releases_after_the_remaining_latency(void)
     }
 }
 
+/* print() from a scenario shows control bytes escaped, never raw (no terminal escapes). */
+static void test_run_print_escapes_control_bytes(void)
+{
+    char d[256], cmd[700], err[2048];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "p.lua",
+               "print(\"a\\27[31mred\\0b\", 2)\n"
+               "scenario { name = \"p\", seed = 1, duration = 1, sample_every = 1 }\n"
+               "topology { kind = \"ring\", n = 10 }\n"
+               "gossip {}\n");
+    snprintf(cmd, sizeof cmd, "%s check %s/p.lua", test_binary(), d);
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, err, sizeof err), 0);
+    CHECK_MSG(strstr(err, "a\\033[31mred\\000b\t2\n") != NULL && strchr(err, 27) == NULL,
+              "stderr was: %s", err);
+    test_rm(d);
+}
+
 static CU_TestInfo run_tests[] = {
     { "stop action ends the run early", test_run_stop_action_ends_the_run_early },
     { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
@@ -701,6 +718,7 @@ static CU_TestInfo run_tests[] = {
     { "check prints config and writes nothing", test_run_check_prints_config_and_writes_nothing },
     { "interrupt during setup leaves nothing", test_run_interrupt_during_setup_leaves_nothing },
     { "names never reach a shell", test_run_names_never_reach_a_shell },
+    { "print escapes control bytes", test_run_print_escapes_control_bytes },
     { "repeated node ids count once", test_run_repeated_node_ids_count_once },
     { "chunk action scheduled by a callback applies",
       test_run_chunk_action_scheduled_by_a_callback_applies },
