@@ -54,9 +54,7 @@ static double test_gossip_mean(const char *mode, const char *stop, int k, int n,
             sum2 += v * v;
             got++;
         }
-        char cmd[300];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        CU_ASSERT_EQUAL(system(cmd), 0);
+        CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
     }
     CHECK_MSG(got == seeds, "%s/%s: %d of %d runs gave %s", mode, stop, got, seeds, col);
     double mean = got ? sum / got : NAN;
@@ -166,7 +164,7 @@ static void test_gossip_sync_rounds_match_the_phone_call_model(void)
     enum { SEEDS = 200 };
     for (size_t i = 0; i < sizeof phonecall_refs / sizeof phonecall_refs[0]; i++) {
         const phonecall_ref *r = &phonecall_refs[i];
-        char dir[256], text[1024], path[512], cmd[300];
+        char dir[256], text[1024], path[512];
         double sum = 0, sum2 = 0;
         int got = 0;
         for (int s = 1; s <= SEEDS; s++) {
@@ -187,8 +185,7 @@ static void test_gossip_sync_rounds_match_the_phone_call_model(void)
                 sum2 += rounds * rounds;
                 got++;
             }
-            snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-            CU_ASSERT_EQUAL(system(cmd), 0);
+            CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
         }
         CHECK_MSG(got == SEEDS, "%s n=%d: %d of %d runs covered everyone", r->mode, r->n, got, SEEDS);
         double mean = sum / got, sd = sqrt((sum2 - got * mean * mean) / (got - 1));
@@ -224,7 +221,7 @@ static void test_gossip_feedback_counter_matches_demers_table_1(void)
 static void test_gossip_summary2(const char *text, long long seed, const char *a, double *va,
                                  const char *b, double *vb)
 {
-    char dir[256], path[512], cmd[300];
+    char dir[256], path[512];
     test_tmpdir(dir, sizeof dir);
     CU_ASSERT_EQUAL(test_run_scenario(dir, text, seed), 0);
     snprintf(path, sizeof path, "%s/out/summary.csv", dir);
@@ -232,8 +229,7 @@ static void test_gossip_summary2(const char *text, long long seed, const char *a
     if (b != NULL) {
         *vb = test_csv_last(path, b);
     }
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
 /*
@@ -544,7 +540,7 @@ static void test_gossip_failed_nodes_leave_the_counts(void)
         "at(0.5, fail { nodes = { 0, 1 } })\n"
         "at(0.75, recover { nodes = { 0 } })\n";
     static const double informed[] = { 3, 3, 1, 2, 2 }, alive[] = { 10, 10, 8, 9, 9 };
-    char dir[256], path[512], cmd[300];
+    char dir[256], path[512];
     test_tmpdir(dir, sizeof dir);
     CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir, text, -1), 0);
     snprintf(path, sizeof path, "%s/out/gossip.csv", dir);
@@ -555,8 +551,7 @@ static void test_gossip_failed_nodes_leave_the_counts(void)
         CHECK_MSG(inf[i] == informed[i] && alv[i] == alive[i], "t = %g: informed %g alive %g, by hand %g %g",
                   i * 0.25, inf[i], alv[i], informed[i], alive[i]);
     }
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
 static CU_TestInfo gossip_tests[] = {   /* quickest first (scripts/mutants.sh stops at a failure) */

@@ -36,8 +36,7 @@ static int test_phold_run(int n, int population, double remote, double lookahead
     snprintf(p, sizeof p, "%s/summary.csv", out);
     *frac = test_csv_last(p, "remote_fraction");
     *delay = test_csv_last(p, "mean_delay");
-    snprintf(p, sizeof p, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(p), 0);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
     return err == SIM_OK;
 }
 
@@ -93,8 +92,7 @@ static int test_phold_text(const char *text, run_stats *st, double *rows, int ma
     scen_free(s);
     snprintf(p, sizeof p, "%s/phold.csv", out);
     int n = test_csv_column(p, "handled", rows, max);
-    snprintf(p, sizeof p, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(p), 0);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
     return err == SIM_OK ? n : -1;
 }
 

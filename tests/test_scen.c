@@ -94,9 +94,7 @@ static void test_scen_binary_exits_2_with_one_line_and_no_output(void)
         struct stat sb;
         CHECK_MSG(stat(out, &sb) != 0, "%s: output folder created", corpus[i]);
     }
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
 static void test_scen_missing_file_is_bad_input(void)

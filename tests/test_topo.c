@@ -1220,8 +1220,7 @@ static void test_topo_binary_exits_2_on_a_bad_edge_list(void)
     CHECK_MSG(strncmp(err, "mycosim: ", 9) == 0 && strchr(err, '\n') == err + strlen(err) - 1
               && strstr(err, "g.txt:2: expected two node ids, found a third field '5'") != NULL,
               "stderr: %s", err);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
 /* --- Estimate ---------------------------------------------------------------------- */

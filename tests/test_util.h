@@ -26,6 +26,9 @@ const char *test_tmpdir(char *buf, size_t len);
 /* Run a shell command, capture stderr into err (may be NULL); returns the exit status. */
 int test_run_cmd(const char *cmd, char *err, size_t err_len);
 
+/* Remove a file or a directory tree, without a shell; 0 on success. */
+int test_rm_tree(const char *path);
+
 /* Write text to dir/name; returns the path (static buffer, overwritten by the next call). */
 const char *test_write(const char *dir, const char *name, const char *text);
 
