@@ -41,9 +41,12 @@ const char *test_binary(void)
     return (b != NULL && *b != '\0') ? b : "build/mycosim";
 }
 
+/* Every test folder lives under one folder per run, removed at the end. */
+static char test_root[64];
+
 const char *test_tmpdir(char *buf, size_t len)
 {
-    snprintf(buf, len, "/tmp/mycosim-test-XXXXXX");
+    snprintf(buf, len, "%s/t-XXXXXX", test_root[0] ? test_root : "/tmp");
     if (mkdtemp(buf) == NULL) {
         buf[0] = '\0';
     }
@@ -90,6 +93,10 @@ int main(int argc, char **argv)
     if (CU_initialize_registry() != CUE_SUCCESS) {
         return 1;
     }
+    snprintf(test_root, sizeof test_root, "/tmp/mycosim-test-XXXXXX");
+    if (mkdtemp(test_root) == NULL) {
+        test_root[0] = '\0';
+    }
     for (CU_SuiteInfo *const *s = all_suites; *s != NULL; s++) {
         if (argc > 1 && strcmp(argv[1], (*s)->pName) != 0) {
             continue;
@@ -116,5 +123,8 @@ int main(int argc, char **argv)
         ran = CU_get_number_of_tests_run();
     }
     CU_cleanup_registry();
+    if (test_root[0] != '\0') {
+        test_rm_tree(test_root);
+    }
     return (failed > 0 || ran == 0) ? 1 : 0;
 }
