@@ -53,13 +53,13 @@
  *                     whose receiver already knew;
  *   feedback-coin:    removed with probability 1/k after each such contact.
  * "Already knew" is reported by the receiver with a FEEDBACK message, so the
- * spreader learns it one round trip later, and never if it is lost. With
- * sync it too reflects the receiver's state at the start of the round (two
- * pushes that reach a susceptible node in one round are both useful), which
- * is the rule of Demers et al.'s simulations: feedback-counter k = 1 gives
- * their Table 1 residue 0.176 and traffic 1.74 at n = 1000; without sync, the
- * state at arrival, which gives the mean-field residue of their section 1.4. Coins are
- * drawn from the spreader's own stream.
+ * spreader learns it one round trip later, and never if it is lost. Coins
+ * are drawn from the spreader's own stream. With sync, "already knew" too is
+ * the receiver's state at the start of the round (gossip_knew: two pushes
+ * that reach a susceptible node in one round are both useful), the rule of
+ * Demers et al.'s simulations (feedback-counter k = 1 gives their Table 1
+ * residue 0.176 and traffic 1.74 at n = 1000); without sync it is the state
+ * at arrival, which gives the mean-field residue of their section 1.4.
  *
  * Failures: a down node keeps its state but is not counted; the core drops
  * its pending tick, and it re-arms one when it comes back if still active.

@@ -50,7 +50,7 @@ run_suites() {
             echo "timeout:$s"
             return
         fi
-        if [ $rc -ne 0 ] || grep -q 'asserts.* [1-9][0-9]* *n/a' "$MB/suite.log" 2>/dev/null; then
+        if [ $rc -ne 0 ]; then            # run_tests exits 1 on any failed assertion
             echo "$s"
             return
         fi

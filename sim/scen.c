@@ -1507,14 +1507,8 @@ static int scen_print(lua_State *L)
     int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
         size_t len;
-        const unsigned char *c = (const unsigned char *)luaL_tolstring(L, i, &len);
-        for (size_t j = 0; j < len; j++) {
-            if (c[j] < 32 || c[j] == 127) {
-                fprintf(stderr, "\\%03o", (unsigned)c[j]);
-            } else {
-                fputc(c[j], stderr);
-            }
-        }
+        const char *text = luaL_tolstring(L, i, &len);
+        trace_escaped(stderr, text, len);
         lua_pop(L, 1);
         fputc(i < n ? '\t' : '\n', stderr);
     }

@@ -132,11 +132,28 @@ sim_err trace_mkdirs(const char *dir, char *msg, size_t len)
     return SIM_OK;
 }
 
+static int trace_is_control(unsigned char c)
+{
+    return c < 32 || c == 127;
+}
+
+void trace_escaped(FILE *f, const char *s, size_t len)
+{
+    const unsigned char *c = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if (trace_is_control(c[i])) {
+            fprintf(f, "\\%03o", (unsigned)c[i]);
+        } else {
+            fputc(c[i], f);
+        }
+    }
+}
+
 void trace_one_line(const char *in, char *out, size_t len)
 {
     size_t k = 0;
     for (const unsigned char *c = (const unsigned char *)in; *c && k + 5 < len; c++) {
-        if (*c < 32 || *c == 127) {
+        if (trace_is_control(*c)) {
             k += (size_t)snprintf(out + k, len - k, "\\%03o", (unsigned)*c);
         } else {
             out[k++] = (char)*c;

@@ -48,6 +48,9 @@ void trace_text(FILE *f, const char *s);
  */
 void trace_one_line(const char *in, char *out, size_t len);
 
+/* The same escaping, of len bytes (NUL included, any length), written to f. */
+void trace_escaped(FILE *f, const char *s, size_t len);
+
 /* mkdir -p; SIM_EIO with a message. */
 sim_err trace_mkdirs(const char *dir, char *msg, size_t len) SIM_MUST_CHECK;
 

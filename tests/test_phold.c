@@ -12,32 +12,50 @@
 #include "scen.h"
 #include "test_util.h"
 
-/* Run PHOLD; fills stats and the summary's remote_fraction and mean_delay. */
-static int test_phold_run(int n, int population, double remote, double lookahead, double duration,
-                          run_stats *st, double *frac, double *delay)
+/*
+ * Run scenario text with stats; the `handled` column of phold.csv into rows
+ * (at most max; rows may be NULL) and, when frac is not NULL, the summary's
+ * remote_fraction and mean_delay. Returns the row count, or -1 on failure.
+ */
+static int test_phold_text(const char *text, run_stats *st, double *rows, int max, double *frac,
+                           double *delay)
 {
-    char dir[256], text[1024], msg[512], out[300];
+    char dir[256], msg[512], out[300], p[400];
     test_tmpdir(dir, sizeof dir);
-    snprintf(text, sizeof text,
-             "scenario { name = \"ph\", seed = 7, duration = %g, sample_every = 1 }\n"
-             "topology { kind = \"complete\", n = %d }\n"
-             "phold { population = %d, remote = %g, mean = 1.0, lookahead = %g }\n",
-             duration, n, population, remote, lookahead);
     scen *s = NULL;
     if (scen_load(test_write(dir, "p.lua", text), NULL, 0, -1, &s, msg, sizeof msg) != SIM_OK) {
         fprintf(stderr, "\n    %s\n", msg);
-        return 0;
+        return -1;
     }
     snprintf(out, sizeof out, "%s/out", dir);
     run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1, .stats = st };
     sim_err err = run_scenario(s, &o, msg, sizeof msg);
     scen_free(s);
-    char p[400];
-    snprintf(p, sizeof p, "%s/summary.csv", out);
-    *frac = test_csv_last(p, "remote_fraction");
-    *delay = test_csv_last(p, "mean_delay");
+    int n = 0;
+    if (rows != NULL) {
+        snprintf(p, sizeof p, "%s/phold.csv", out);
+        n = test_csv_column(p, "handled", rows, max);
+    }
+    if (frac != NULL) {
+        snprintf(p, sizeof p, "%s/summary.csv", out);
+        *frac = test_csv_last(p, "remote_fraction");
+        *delay = test_csv_last(p, "mean_delay");
+    }
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
-    return err == SIM_OK;
+    return err == SIM_OK ? n : -1;
+}
+
+/* Run PHOLD; fills stats and the summary's remote_fraction and mean_delay. */
+static int test_phold_run(int n, int population, double remote, double lookahead, double duration,
+                          run_stats *st, double *frac, double *delay)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "scenario { name = \"ph\", seed = 7, duration = %g, sample_every = 1 }\n"
+             "topology { kind = \"complete\", n = %d }\n"
+             "phold { population = %d, remote = %g, mean = 1.0, lookahead = %g }\n",
+             duration, n, population, remote, lookahead);
+    return test_phold_text(text, st, NULL, 0, frac, delay) >= 0;
 }
 
 static void test_phold_conserves_its_event_population(void)
@@ -76,26 +94,6 @@ static void test_phold_remote_fraction_and_mean_delay_match(void)
     CHECK_MSG(fabs(d - 1.0) < 5 * se_d, "mean delay %.5f, expected 1 +- %.5f", d, 5 * se_d);
 }
 
-/* Run scenario text with stats; the `handled` column of phold.csv into rows. */
-static int test_phold_text(const char *text, run_stats *st, double *rows, int max)
-{
-    char dir[256], msg[512], out[300], p[400];
-    test_tmpdir(dir, sizeof dir);
-    scen *s = NULL;
-    if (scen_load(test_write(dir, "p.lua", text), NULL, 0, -1, &s, msg, sizeof msg) != SIM_OK) {
-        fprintf(stderr, "\n    %s\n", msg);
-        return -1;
-    }
-    snprintf(out, sizeof out, "%s/out", dir);
-    run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1, .stats = st };
-    sim_err err = run_scenario(s, &o, msg, sizeof msg);
-    scen_free(s);
-    snprintf(p, sizeof p, "%s/phold.csv", out);
-    int n = test_csv_column(p, "handled", rows, max);
-    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
-    return err == SIM_OK ? n : -1;
-}
-
 /*
  * At an instant where the core has global work (actions, callbacks, a
  * sample, the end), that work comes first and the node events of the same
@@ -118,7 +116,7 @@ static void test_phold_global_work_precedes_events_at_an_instant(void)
         const double *want = f ? failed : plain;
         run_stats st;
         double rows[16];
-        int n = test_phold_text(text, &st, rows, 16);
+        int n = test_phold_text(text, &st, rows, 16, NULL, NULL);
         CU_ASSERT_EQUAL_FATAL(n, 5);
         for (int i = 0; i < 5; i++) {
             CHECK_MSG(rows[i] == want[i], "%s: handled %g at t = %d, by hand %g",
@@ -146,7 +144,7 @@ static void test_phold_event_count_matches_renewal_theory(void)
         "phold { population = 100, remote = 0.5, mean = 1, lookahead = 0.1 }\n";
     run_stats st;
     double rows[4];
-    CU_ASSERT_TRUE_FATAL(test_phold_text(text, &st, rows, 4) > 0);
+    CU_ASSERT_TRUE_FATAL(test_phold_text(text, &st, rows, 4, NULL, NULL) > 0);
     double mu = 1.0, sigma = 0.9, t = 50, chains = 10000;
     double expect = chains * (t / mu + (sigma * sigma / (mu * mu) - 1) / 2);
     double sd = sqrt(chains * sigma * sigma * t / (mu * mu * mu));
