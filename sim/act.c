@@ -1,7 +1,8 @@
 /*
- * act.c -- timeline actions: fail, recover, partition, heal, set.
+ * act.c -- timeline actions: fail, recover, partition, heal, set, isolate, release.
  *
- * Selectors pick candidates (up nodes for fail, down nodes for recover),
+ * Selectors pick candidates (up nodes for fail, down nodes for recover,
+ * nodes whose standing the action would change for isolate and release),
  * narrowed by target: region (a disc in the unit square), cell, or an
  * explicit node list; then count or fraction of them, chosen uniformly by a
  * partial Fisher-Yates shuffle on the run-level stream, or (target degree)
@@ -19,8 +20,10 @@
 
 const char *act_name(int kind)
 {
-    static const char *const names[] = { "fail", "recover", "partition", "heal", "set", "shock", "stop" };
-    return (kind >= 0 && kind <= ACT_STOP) ? names[kind] : "?";
+    static const char *const names[] = {
+        "fail", "recover", "partition", "heal", "set", "shock", "stop", "isolate", "release"
+    };
+    return (kind >= 0 && kind <= ACT_RELEASE) ? names[kind] : "?";
 }
 
 static sim_err act_bad(sim_run *run, const sim_action *a, const char *fmt, const char *what,
@@ -70,23 +73,44 @@ static int act_in_region(const sim_run *run, const sim_action *a, uint32_t v)
     return dx * dx + dy * dy <= a->rr * a->rr;
 }
 
-/* Candidates of a fail/recover: nodes in the wrong state for it are skipped. */
+/*
+ * Whether the action would change v: fail an up node, recover a down one,
+ * isolate a node not already at that level, release a limited or suspended
+ * one. Expelled is final: neither isolate nor release touches it.
+ */
+static int act_applies(const sim_run *run, const sim_action *a, uint32_t v)
+{
+    unsigned standing = run->mark[v] & RUN_STANDING;
+    switch (a->kind) {
+    case ACT_FAIL:
+        return run->node[v].up;
+    case ACT_RECOVER:
+        return !run->node[v].up;
+    case ACT_ISOLATE:
+        return standing != SIM_STANDING_EXPELLED && standing != (unsigned)a->level;
+    case ACT_RELEASE:
+        return standing == SIM_STANDING_LIMITED || standing == SIM_STANDING_SUSPENDED;
+    default:
+        return 0;
+    }
+}
+
+/* Candidates of a selector: nodes the action would not change are skipped. */
 static uint32_t act_candidates(const sim_run *run, const sim_action *a, uint32_t *out)
 {
-    uint8_t want_up = a->kind == ACT_FAIL ? 1 : 0;
     uint32_t k = 0;
     if (a->nodes.count > 0 && a->nodes.ids != NULL) {
         SIM_ASSERT(a->nodes.count <= run->n);   /* a set of checked ids (scen_node_set, act_check) */
         for (uint32_t i = 0; i < a->nodes.count; i++) {
             uint32_t v = a->nodes.ids[i];
-            if (run->node[v].up == want_up) {
+            if (act_applies(run, a, v)) {
                 out[k++] = v;
             }
         }
         return k;
     }
     for (uint32_t v = 0; v < run->n; v++) {
-        if (run->node[v].up != want_up) {
+        if (!act_applies(run, a, v)) {
             continue;
         }
         if (a->target == TARGET_REGION && !act_in_region(run, a, v)) {
@@ -190,6 +214,21 @@ static void act_flip(sim_run *run, uint32_t *nodes, uint32_t k, int up)
     run->shape_dirty = 1;
 }
 
+/* Set the chosen nodes' standing, in ascending id order. */
+static void act_stand(sim_run *run, uint32_t *nodes, uint32_t k, sim_standing standing)
+{
+    qsort(nodes, k, sizeof *nodes, act_cmp_u32);
+    for (uint32_t i = 0; i < k; i++) {
+        (void)sim_set_standing(run, nodes[i], standing);
+    }
+}
+
+static const char *act_standing_name(int s)
+{
+    static const char *const names[] = { "ok", "limited", "suspended", "expelled" };
+    return (s >= 0 && s <= SIM_STANDING_EXPELLED) ? names[s] : "?";
+}
+
 static const char *act_target_name(int t)
 {
     static const char *const names[] = { "random", "degree", "region", "cell" };
@@ -212,8 +251,20 @@ static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, siz
         act_shuffle_pick(run, cand, n, k);
     }
     if (err == SIM_OK) {
-        act_flip(run, cand, k, a->kind == ACT_RECOVER);
+        if (a->kind == ACT_ISOLATE || a->kind == ACT_RELEASE) {
+            act_stand(run, cand, k, a->kind == ACT_ISOLATE ? (sim_standing)a->level
+                                                            : SIM_STANDING_OK);
+        } else {
+            act_flip(run, cand, k, a->kind == ACT_RECOVER);
+        }
         *affected = k;
+        size_t used = 0;
+        if (a->kind == ACT_ISOLATE) {
+            used = (size_t)snprintf(detail, len, "level=%s ", act_standing_name(a->level));
+            used = used < len ? used : len - 1;
+            detail += used;
+            len -= used;
+        }
         if (a->nodes.ids != NULL) {
             snprintf(detail, len, "nodes=%u", a->nodes.count);
         } else if (a->count >= 0) {
@@ -350,6 +401,8 @@ sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail
     switch (a->kind) {
     case ACT_FAIL:
     case ACT_RECOVER:
+    case ACT_ISOLATE:
+    case ACT_RELEASE:
         return act_failover(run, a, detail, detail_len, affected);
     case ACT_PARTITION:
         return act_partition(run, a, detail, detail_len, affected);

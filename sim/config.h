@@ -28,7 +28,8 @@ typedef struct links_cfg {
     double loss;             /* drop probability per message */
 } links_cfg;
 
-typedef enum act_kind { ACT_FAIL, ACT_RECOVER, ACT_PARTITION, ACT_HEAL, ACT_SET, ACT_SHOCK, ACT_STOP } act_kind;
+typedef enum act_kind { ACT_FAIL, ACT_RECOVER, ACT_PARTITION, ACT_HEAL, ACT_SET, ACT_SHOCK, ACT_STOP,
+               ACT_ISOLATE, ACT_RELEASE } act_kind;
 typedef enum act_target { TARGET_RANDOM, TARGET_DEGREE, TARGET_REGION, TARGET_CELL } act_target;
 typedef enum part_by { PART_RANDOM, PART_REGION, PART_CELLS, PART_HALFPLANE, PART_NODES } part_by;
 typedef enum part_mode { PART_DROP, PART_QUEUE } part_mode;
@@ -43,12 +44,12 @@ typedef struct act_setting {
     double num;              /* new value for INT, NUM, BOOL, ENUM; ns for TIME */
 } act_setting;
 
-/* A timeline action: fail, recover, partition, heal, set, shock or stop. */
+/* A timeline action: fail, recover, partition, heal, set, shock, stop, isolate or release. */
 typedef struct sim_action {
     act_kind kind;
     const char *file;        /* where it was written, for messages */
     int line;
-    /* Selector (fail, recover, shock). */
+    /* Selector (fail, recover, shock, isolate, release). */
     double fraction;         /* fraction of the candidates, or -1 if unset */
     int64_t count;           /* number of candidates, or -1 if unset */
     sim_nodeset nodes;       /* explicit ids (count 0 if unset) */
@@ -59,6 +60,8 @@ typedef struct sim_action {
     int groups;              /* number of groups (random, halfplane) */
     int by;                  /* part_by */
     int mode;                /* part_mode */
+    /* Isolate. */
+    int level;               /* sim_standing: limited, suspended or expelled */
     /* Set. */
     act_setting *settings;
     uint32_t nsettings;

@@ -11,6 +11,14 @@
  * messages keep their (src, seq) key and are released at heal, each after
  * the latency it still had to travel.
  *
+ * Standing (sim_set_standing) is one byte a node, beside the bad-actor bit.
+ * A suspended or expelled node is cut off: its messages are blocked when
+ * sent and again when they arrive, like a partition's, and counted. While
+ * no node is cut off (run->cut_off == 0, a field the send path already has
+ * in cache) the check is one predictable branch and reads no node byte, so
+ * standing costs nothing until somebody uses it. Its links do not count as
+ * up in the shape, and it is a component of its own.
+ *
  * The shape (alive, links up, components, giant) is an O(n + m) breadth-first
  * search over the live graph, done only when a failure, recovery, partition
  * or heal has changed it since the last call. It is ours rather than
@@ -91,6 +99,59 @@ static int net_crosses(const sim_run *run, uint32_t a, uint32_t b)
     return run->partitioned && run->node[a].group != run->node[b].group;
 }
 
+/* Suspended or expelled. */
+static int net_is_cut_off(const sim_run *run, uint32_t v)
+{
+    return (run->mark[v] & RUN_STANDING) >= SIM_STANDING_SUSPENDED;
+}
+
+/* A message between a and b is blocked by standing. */
+static int net_blocks(const sim_run *run, uint32_t a, uint32_t b)
+{
+    return run->cut_off != 0 && (net_is_cut_off(run, a) || net_is_cut_off(run, b));
+}
+
+sim_standing sim_node_standing(const sim_run *run, uint32_t node)
+{
+    SIM_ASSERT(node < run->n);
+    return (sim_standing)(run->mark[node] & RUN_STANDING);
+}
+
+int sim_set_standing(sim_run *run, uint32_t node, sim_standing standing)
+{
+    SIM_ASSERT(node < run->n && standing <= SIM_STANDING_EXPELLED);
+    sim_standing old = sim_node_standing(run, node);
+    if (old == standing || old == SIM_STANDING_EXPELLED) {
+        return 0;
+    }
+    run->cut_off -= old >= SIM_STANDING_SUSPENDED;
+    run->cut_off += standing >= SIM_STANDING_SUSPENDED;
+    run->standing_count[old] -= old != SIM_STANDING_OK;
+    run->standing_count[standing] += standing != SIM_STANDING_OK;
+    run->mark[node] = (uint8_t)((run->mark[node] & ~RUN_STANDING) | (unsigned)standing);
+    run->shape_dirty |= (old >= SIM_STANDING_SUSPENDED) != (standing >= SIM_STANDING_SUSPENDED);
+    return 1;
+}
+
+void sim_standing_counts(const sim_run *run, uint32_t counts[4])
+{
+    for (int i = 0; i < 4; i++) {
+        counts[i] = run->standing_count[i];
+    }
+}
+
+int sim_is_bad(const sim_run *run, uint32_t node)
+{
+    SIM_ASSERT(node < run->n);
+    return (run->mark[node] & RUN_BAD) != 0;
+}
+
+void sim_set_bad(sim_run *run, uint32_t node, int bad)
+{
+    SIM_ASSERT(node < run->n);
+    run->mark[node] = (uint8_t)(bad ? run->mark[node] | RUN_BAD : run->mark[node] & ~RUN_BAD);
+}
+
 /* Keep a message until heal; ev->time holds the delay still to travel. */
 static void net_hold(sim_run *run, const sim_event *ev)
 {
@@ -123,6 +184,10 @@ static void net_transmit(sim_run *run, uint32_t src, uint32_t dst, sim_time dela
         .model = run->current, .kind = kind, .flags = 0, .epoch = 0, .data = data
     };
     run->sent++;
+    if (net_blocks(run, src, dst)) {
+        run->blocked++;
+        return;
+    }
     if (dropped) {
         run->lost++;
         return;
@@ -165,6 +230,10 @@ int net_admit(sim_run *run, const sim_event *ev)
     }
     if (ev->flags & SIM_EV_TIMER) {
         return ev->epoch == run->node[ev->dst].epoch;
+    }
+    if (net_blocks(run, ev->src, ev->dst)) {
+        run->blocked++;
+        return 0;
     }
     if (net_crosses(run, ev->src, ev->dst)) {
         if (run->part_mode == PART_QUEUE) {
@@ -226,8 +295,11 @@ static void net_shape_complete(const sim_run *run, net_shape *s, uint32_t *count
 {
     uint32_t ngroups = 1;
     memset(count, 0, sizeof(uint32_t) * 65536);
+    uint32_t alone = 0;   /* live nodes cut off by standing: a component each */
     for (uint32_t v = 0; v < run->n; v++) {
-        if (run->node[v].up) {
+        if (run->node[v].up && run->cut_off != 0 && net_is_cut_off(run, v)) {
+            alone++;
+        } else if (run->node[v].up) {
             uint16_t gid = run->node[v].group;
             count[gid]++;
             if ((uint32_t)gid + 1 > ngroups) {
@@ -235,7 +307,8 @@ static void net_shape_complete(const sim_run *run, net_shape *s, uint32_t *count
             }
         }
     }
-    uint32_t largest = 0;
+    uint32_t largest = alone > 0 ? 1 : 0;
+    s->components += alone;
     for (uint32_t i = 0; i < ngroups; i++) {
         if (count[i] > 0) {
             s->components++;
@@ -263,7 +336,7 @@ static void net_shape_graph(sim_run *run, net_shape *s)
             uint32_t v = run->bfs[head++];
             for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
                 uint32_t w = g->adj[e];
-                if (!run->node[w].up || net_crosses(run, v, w)) {
+                if (!run->node[w].up || net_crosses(run, v, w) || net_blocks(run, v, w)) {
                     continue;
                 }
                 if (w > v) {

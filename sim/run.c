@@ -257,7 +257,7 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
     SIM_TRY(trace_open(&o->events, o->dir, "events.csv", msg, len));
     fputs("time,action,detail,affected\n", o->events.f);
     SIM_TRY(trace_open(&o->network, o->dir, "network.csv", msg, len));
-    fputs("time,alive,links_up,components,giant\n", o->network.f);
+    fputs("time,alive,links_up,components,giant,blocked\n", o->network.f);
     /* Written now, before set{} changes the live configuration. */
     SIM_TRY(trace_open(&o->resolved, o->dir, "run.lua", msg, len));
     if (scen_write_resolved(run->scen, o->resolved.f) != SIM_OK) {
@@ -283,7 +283,7 @@ static sim_err run_write_network(sim_run *run, run_out *o)
     trace_time(f, run->now);
     fprintf(f, ",%u,%llu,%u,", s.alive, (unsigned long long)s.links_up, s.components);
     trace_num(f, s.giant);
-    fputc('\n', f);
+    fprintf(f, ",%llu\n", (unsigned long long)run->blocked);
     return SIM_OK;
 }
 
@@ -416,8 +416,9 @@ sim_err run_nodes_init(sim_run *run)
 {
     uint32_t n = run->n;
     run->node = mem_zalloc(n, sizeof *run->node);
+    run->mark = mem_zalloc(n, sizeof *run->mark);
     run->rng = gsl_rng_alloc(rng_gsl_counter);
-    if (run->node == NULL || run->rng == NULL) {
+    if (run->node == NULL || run->mark == NULL || run->rng == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory for %u nodes", n);
     }
     for (uint32_t v = 0; v < n; v++) {
@@ -435,7 +436,9 @@ void run_nodes_destroy(sim_run *run)
         run->rng = NULL;
     }
     free(run->node);
+    free(run->mark);
     run->node = NULL;
+    run->mark = NULL;
 }
 
 static sim_err run_setup(sim_run *run, int force, double *topo_s)
@@ -464,7 +467,10 @@ static sim_err run_setup(sim_run *run, int force, double *topo_s)
     run->nmodels = cfg->nmodels;
     run->models = calloc(cfg->nmodels, sizeof *run->models);
     run->state = calloc(cfg->nmodels, sizeof *run->state);
-    if (run->models == NULL || run->state == NULL) {
+    run->phase_period = calloc(cfg->nmodels + 1, sizeof *run->phase_period);
+    run->next_phase = calloc(cfg->nmodels + 1, sizeof *run->next_phase);
+    if (run->models == NULL || run->state == NULL || run->phase_period == NULL
+        || run->next_phase == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
     uint32_t width = 8;
@@ -481,6 +487,7 @@ static sim_err run_setup(sim_run *run, int force, double *topo_s)
     }
     for (uint32_t m = 0; m < cfg->nmodels; m++) {
         run->current = (uint8_t)m;
+        run->next_phase[m] = SIM_TIME_MAX;
         err = run->models[m]->init(run, cfg->models[m].cfg, &run->state[m]);
         if (err == SIM_EINPUT) {
             snprintf(msg, sizeof msg, "%s", run->errmsg);
@@ -530,7 +537,7 @@ static void run_signals_restore(const run_signals *rs)
 size_t run_bytes(const sim_run *run)
 {
     const topo_graph *g = &run->g;
-    size_t n = run->n, bytes = n * sizeof *run->node;
+    size_t n = run->n, bytes = n * (sizeof *run->node + sizeof *run->mark);
     if (!g->complete && g->off != NULL) {
         bytes += (n + 1) * sizeof *g->off + 2 * (size_t)g->m * sizeof *g->adj;
     }
@@ -556,6 +563,8 @@ static void run_teardown(sim_run *run)
     }
     free(run->models);
     free(run->state);
+    free(run->phase_period);
+    free(run->next_phase);
     free(run->row);
     evq_destroy(&run->q);
     run_nodes_destroy(run);
@@ -655,6 +664,52 @@ static sim_err run_callbacks(run_ctx *c, sim_time *next_every)
     return SIM_OK;
 }
 
+/* --- Network-wide phases ------------------------------------------------------- */
+
+sim_err sim_phase_every(sim_run *run, sim_time period_ns)
+{
+    uint8_t m = run->current;
+    if (period_ns < 0 || run->models[m]->phase == NULL) {
+        return sim_fail(run, SIM_EINTERNAL, "%s: sim_phase_every(%lld) without a phase callback "
+                        "or with a negative period", run->models[m]->name, (long long)period_ns);
+    }
+    run->phase_period[m] = period_ns;
+    run->next_phase[m] = period_ns == 0 || period_ns > SIM_TIME_MAX - run->now
+                         ? SIM_TIME_MAX : run->now + period_ns;
+    return SIM_OK;
+}
+
+/* The earliest periodic phase of any model (SIM_TIME_MAX if none). */
+static sim_time run_next_phase(const sim_run *run)
+{
+    sim_time t = SIM_TIME_MAX;
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        t = run->next_phase[m] < t ? run->next_phase[m] : t;
+    }
+    return t;
+}
+
+/*
+ * The phases due now, in block order. The next one is set before the call,
+ * so a phase that calls sim_phase_every changes the period from there on.
+ */
+static sim_err run_phases(sim_run *run, sim_phase when)
+{
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        const sim_model *mod = run->models[m];
+        if (mod->phase == NULL || (when == SIM_PHASE_PERIOD && run->next_phase[m] != run->now)) {
+            continue;
+        }
+        if (when == SIM_PHASE_PERIOD) {
+            sim_time p = run->phase_period[m];
+            run->next_phase[m] = p > SIM_TIME_MAX - run->now ? SIM_TIME_MAX : run->now + p;
+        }
+        run->current = (uint8_t)m;
+        SIM_TRY(mod->phase(run->state[m], run, when));
+    }
+    return SIM_OK;
+}
+
 static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
 {
     sim_run *run = c->run;
@@ -682,6 +737,7 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
         for (uint32_t i = 0; i < cfg->nevery; i++) {
             sync = run_min(sync, next_every[i]);
         }
+        sync = run_min(sync, run_next_phase(run));
         err = run_events_until(run, sync, opts, started, &last);
         if (err == SIM_EINTR) {
             *interrupted = 1;
@@ -700,6 +756,12 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
         }
         if (err == SIM_OK) {
             err = run_callbacks(c, next_every);
+        }
+        if (err == SIM_OK) {
+            err = run_phases(run, SIM_PHASE_PERIOD);
+        }
+        if (err == SIM_OK && (run->stop_requested || sync >= run->end)) {
+            err = run_phases(run, SIM_PHASE_END);
         }
         if (err == SIM_OK && run->out_of_memory) {
             err = run_out_of_memory(run);
@@ -872,8 +934,12 @@ static void run_print_summary(sim_run *run, const run_out *o, double wall, const
     printf("  %u nodes, %llu edges, %.6g s simulated, %llu events in %.3f s (%.3g events/s)\n",
            run->n, (unsigned long long)run->g.m, sim_time_to_s(run->now),
            (unsigned long long)run->events, wall, wall > 0 ? (double)run->events / wall : 0.0);
-    printf("  messages: %llu sent, %llu lost\n", (unsigned long long)run->sent,
+    printf("  messages: %llu sent, %llu lost", (unsigned long long)run->sent,
            (unsigned long long)run->lost);
+    if (run->blocked > 0) {
+        printf(", %llu blocked", (unsigned long long)run->blocked);
+    }
+    putchar('\n');
     for (uint32_t m = 0; m < run->nmodels; m++) {
         run->models[m]->summarize(run->state[m], run, run->row);
         printf("  %s:", run->models[m]->name);
@@ -970,6 +1036,7 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         st.events = run->events;
         st.sent = run->sent;
         st.lost = run->lost;
+        st.blocked = run->blocked;
         st.held = run->nheld;
         st.pending = run->q.len + run->nheld;
         st.wall_s = wall;

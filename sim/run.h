@@ -34,6 +34,7 @@ typedef struct run_stats {
     uint64_t events;         /* events handled */
     uint64_t sent;           /* messages sent */
     uint64_t lost;           /* messages lost (loss, drop partition, receiver down) */
+    uint64_t blocked;        /* messages blocked by standing (suspended or expelled end) */
     uint64_t held;           /* messages still held by a queue-mode partition at the end */
     uint64_t pending;        /* events still queued or held at the end */
     double topo_s;           /* wall time to build the topology */
@@ -82,6 +83,9 @@ struct sim_run {
     uint32_t n;              /* nodes */
     uint32_t alive;          /* nodes up */
     run_node *node;          /* the core's per-node record */
+    uint8_t *mark;           /* per node: standing (RUN_STANDING bits) and RUN_BAD */
+    uint32_t cut_off;        /* nodes suspended or expelled; 0: the message path checks nothing */
+    uint32_t standing_count[4];  /* nodes per standing (index 0 unused, kept 0) */
     gsl_rng *rng;            /* adapter rebound by sim_rng() */
     uint64_t run_key;        /* key of the run-level stream (actions) */
     uint64_t run_ctr;        /* its counter */
@@ -102,12 +106,15 @@ struct sim_run {
     uint64_t events;         /* events handled */
     uint64_t sent;           /* messages sent */
     uint64_t lost;           /* messages lost: loss, partition, or down receiver */
+    uint64_t blocked;        /* messages blocked by a suspended or expelled end */
     int out_of_memory;       /* a queue could not grow: the loop ends the run as failed */
 
     /* Models. */
     uint32_t nmodels;
     const sim_model **models;
     void **state;            /* per model */
+    sim_time *phase_period;  /* per model: period of its phases, 0 for none (sim_phase_every) */
+    sim_time *next_phase;    /* per model: instant of its next periodic phase */
     uint8_t current;         /* model whose callback is running */
     struct {
         const void *base;    /* a model's per-node array (sim_hint_per_node) */
@@ -160,6 +167,10 @@ sim_err net_heal(sim_run *run, uint64_t *released) SIM_MUST_CHECK;
 sim_err net_shape_now(sim_run *run, net_shape *out) SIM_MUST_CHECK;
 /* Degree of v counting only neighbours that are up. */
 uint32_t net_live_degree(const sim_run *run, uint32_t v);
+
+/* The mark byte: standing in the low two bits, the bad-actor flag above. */
+#define RUN_STANDING 3u
+#define RUN_BAD 4u
 
 /* --- act.c ---------------------------------------------------------------- */
 

@@ -153,6 +153,55 @@ void sim_timer(sim_run *run, uint32_t node, sim_time delay_ns, uint8_t kind, uin
 /* The same, at an absolute time >= now. */
 void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uint64_t data);
 
+/* --- Standing and bad actors ------------------------------------------------ */
+
+/*
+ * Beside up/down, the core keeps each node's standing. The network enforces
+ * it: a suspended or expelled node's messages, sent or received, are blocked
+ * (counted in network.csv's `blocked`, never delivered); limited changes
+ * nothing on the network (models read it, e.g. credit cuts the limits of
+ * limited nodes). Expelled is final. Timers are local and still fire. Models
+ * and the isolate{}/release{} actions write it through the same call; the
+ * core never knows why.
+ */
+typedef enum sim_standing {
+    SIM_STANDING_OK = 0, SIM_STANDING_LIMITED, SIM_STANDING_SUSPENDED, SIM_STANDING_EXPELLED
+} sim_standing;
+
+sim_standing sim_node_standing(const sim_run *run, uint32_t node);
+/* Set the standing; 1 if it changed, 0 if it was already so or the node is expelled (final). */
+int sim_set_standing(sim_run *run, uint32_t node, sim_standing standing);
+/* Nodes whose standing is not ok, by standing: counts[SIM_STANDING_*] (counts[0] unused, 0). */
+void sim_standing_counts(const sim_run *run, uint32_t counts[4]);
+
+/*
+ * Bad actors: a core node property, set by whichever block declares them
+ * (immune's `bad`, a test), read by any model (flow and credit make a bad
+ * node's deliveries fail without knowing who declared it). Costs no memory
+ * beyond the standing byte.
+ */
+int sim_is_bad(const sim_run *run, uint32_t node);
+void sim_set_bad(sim_run *run, uint32_t node, int bad);
+
+/* --- Network-wide phases ------------------------------------------------------- */
+
+/*
+ * A model asks, from init, for its `phase` callback every period_ns of
+ * simulated time: at period, 2 period, ... up to the end of the run. Every
+ * model with a phase callback also gets one SIM_PHASE_END call when the run
+ * ends (at its end or at a stop{}, not when interrupted). The order of work
+ * at one instant T (doc/architecture.md, "One instant"): at() actions in
+ * file order, actions scheduled by callbacks, every() callbacks, periodic
+ * phases in block order, end phases (last instant only), the sample row;
+ * then the node events with time T, in (time, src, seq) order. A phase may
+ * read every node, call a solver, and send or schedule events (delay >= 0:
+ * they are node events and run after it). A second call changes the period
+ * from the next phase on; period_ns = 0 stops the periodic phases.
+ */
+sim_err sim_phase_every(sim_run *run, sim_time period_ns) SIM_MUST_CHECK;
+
+typedef enum sim_phase { SIM_PHASE_PERIOD, SIM_PHASE_END } sim_phase;
+
 /* --- Declarative parameters (filled by the loader; models never see Lua) --- */
 
 typedef enum sim_param_type {
@@ -243,6 +292,11 @@ typedef struct sim_model {
     void (*event)(void *state, sim_run *run, const sim_event *ev);
     /* A node went down (up = 0) or came back (up = 1); called after the change. */
     void (*node_change)(void *state, sim_run *run, uint32_t node, int up);
+    /*
+     * A network-wide phase (sim_phase_every): `when` says periodic or the
+     * end. Runs with the node events of its instant still pending. May be NULL.
+     */
+    sim_err (*phase)(void *state, sim_run *run, sim_phase when);
     /* Fill row[0 .. ncolumns-1]; O(1), from counters kept up to date. */
     void (*sample)(const void *state, const sim_run *run, double *row);
     /* Fill out[0 .. nsummary-1] at the end of the run. */

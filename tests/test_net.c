@@ -429,6 +429,113 @@ static void test_net_random_failures_cut_a_ring_as_theory(void)
               mean, sd, expect, tol);
 }
 
+/* isolate{} or release{} of explicit nodes; returns how many changed. */
+static uint64_t test_stand(sim_run *run, act_kind kind, int level, const uint32_t *ids, uint32_t k)
+{
+    sim_action a = test_action(kind);
+    a.level = level;
+    a.nodes.count = k;
+    a.nodes.ids = ids;
+    return test_apply(run, &a);
+}
+
+static void test_net_suspended_node_neither_sends_nor_receives(void)
+{
+    sim_run *run = test_bare_run(&ring100, 11);
+    sim_send(run, 30, 31, 0, 0);   /* in flight when 31 is suspended */
+    static const uint32_t ten[] = { 10 }, thirty_one[] = { 31 };
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_SUSPENDED, ten, 1), 1);
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_SUSPENDED, thirty_one, 1), 1);
+    sim_send(run, 10, 11, 0, 0);   /* sent by a suspended node */
+    sim_send(run, 9, 10, 0, 0);    /* sent to one */
+    sim_send(run, 20, 21, 0, 0);   /* elsewhere: delivered */
+    CU_ASSERT_EQUAL(run->blocked, 2);
+    CU_ASSERT_EQUAL(run->lost, 0);
+    CU_ASSERT_EQUAL(run->q.len, 2);
+    sim_event ev;
+    int delivered = 0;
+    while (evq_pop(&run->q, &ev)) {
+        run->now = ev.time;
+        delivered += net_admit(run, &ev);
+    }
+    CU_ASSERT_EQUAL(delivered, 1);
+    CU_ASSERT_EQUAL(run->blocked, 3);   /* the one in flight is blocked on arrival */
+    /* Two nodes cut off a ring: two arcs (20 and 78 nodes) and two singletons. */
+    net_shape sh;
+    CU_ASSERT_EQUAL(net_shape_now(run, &sh), SIM_OK);
+    CU_ASSERT_EQUAL(sh.alive, 100);
+    CU_ASSERT_EQUAL(sh.components, 4);
+    CU_ASSERT_EQUAL(sh.links_up, 96);
+    CHECK_MSG(fabs(sh.giant - 0.78) < 1e-12, "giant %g, want 0.78", sh.giant);
+    test_bare_free(run);
+}
+
+static void test_net_limited_changes_nothing_on_the_network(void)
+{
+    sim_run *run = test_bare_run(&ring100, 12);
+    static const uint32_t ids[] = { 10, 11 };
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_LIMITED, ids, 2), 2);
+    CU_ASSERT_EQUAL(sim_node_standing(run, 10), SIM_STANDING_LIMITED);
+    uint32_t counts[4];
+    sim_standing_counts(run, counts);
+    CU_ASSERT_EQUAL(counts[SIM_STANDING_LIMITED], 2);
+    CU_ASSERT_EQUAL(counts[SIM_STANDING_SUSPENDED], 0);
+    sim_send(run, 10, 11, 0, 0);
+    sim_send(run, 9, 10, 0, 0);
+    CU_ASSERT_EQUAL(run->blocked, 0);
+    CU_ASSERT_EQUAL(run->q.len, 2);
+    net_shape sh;
+    CU_ASSERT_EQUAL(net_shape_now(run, &sh), SIM_OK);
+    CU_ASSERT_EQUAL(sh.components, 1);
+    CU_ASSERT_EQUAL(sh.links_up, 100);
+    test_bare_free(run);
+}
+
+static void test_net_expelled_never_returns(void)
+{
+    sim_run *run = test_bare_run(&ring100, 13);
+    static const uint32_t ids[] = { 10, 11, 12 };
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_EXPELLED, ids, 2), 2);
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_SUSPENDED, ids + 2, 1), 1);
+    /* release{} frees the suspended one only; isolate{} cannot lower expelled. */
+    CU_ASSERT_EQUAL(test_stand(run, ACT_RELEASE, 0, ids, 3), 1);
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_LIMITED, ids, 2), 0);
+    CU_ASSERT_EQUAL(sim_set_standing(run, 10, SIM_STANDING_OK), 0);
+    CU_ASSERT_EQUAL(sim_node_standing(run, 10), SIM_STANDING_EXPELLED);
+    CU_ASSERT_EQUAL(sim_node_standing(run, 11), SIM_STANDING_EXPELLED);
+    CU_ASSERT_EQUAL(sim_node_standing(run, 12), SIM_STANDING_OK);
+    CU_ASSERT_EQUAL(run->cut_off, 2);
+    sim_send(run, 12, 13, 0, 0);   /* released: delivered again */
+    sim_send(run, 11, 12, 0, 0);
+    CU_ASSERT_EQUAL(run->blocked, 1);
+    CU_ASSERT_EQUAL(run->q.len, 1);
+    test_bare_free(run);
+}
+
+static void test_net_isolate_picks_among_nodes_it_would_change(void)
+{
+    sim_run *run = test_bare_run(&ring100, 14);
+    sim_action a = test_action(ACT_ISOLATE);
+    a.level = SIM_STANDING_SUSPENDED;
+    a.fraction = 0.25;
+    CU_ASSERT_EQUAL(test_apply(run, &a), 25);
+    CU_ASSERT_EQUAL(test_apply(run, &a), 19);   /* 25% of the 75 not yet suspended */
+    CU_ASSERT_EQUAL(run->cut_off, 44);
+    sim_action r = test_action(ACT_RELEASE);
+    CU_ASSERT_EQUAL(test_apply(run, &r), 44);   /* no selector: every one it would change */
+    CU_ASSERT_EQUAL(run->cut_off, 0);
+    /* The bad-actor mark is independent of standing. */
+    sim_set_bad(run, 7, 1);
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_SUSPENDED, (const uint32_t[]){ 7 }, 1), 1);
+    CU_ASSERT_TRUE(sim_is_bad(run, 7));
+    CU_ASSERT_FALSE(sim_is_bad(run, 8));
+    CU_ASSERT_EQUAL(sim_node_standing(run, 7), SIM_STANDING_SUSPENDED);
+    sim_set_bad(run, 7, 0);
+    CU_ASSERT_FALSE(sim_is_bad(run, 7));
+    CU_ASSERT_EQUAL(sim_node_standing(run, 7), SIM_STANDING_SUSPENDED);
+    test_bare_free(run);
+}
+
 static CU_TestInfo net_tests[] = {
     { "bytes accounting matches the heap", test_net_bytes_accounting_matches_the_heap },
     { "drop partition lets nothing cross", test_net_drop_partition_lets_nothing_cross },
@@ -441,6 +548,11 @@ static CU_TestInfo net_tests[] = {
     { "random failures cut a ring as theory", test_net_random_failures_cut_a_ring_as_theory },
     { "fraction rounds to nearest", test_net_fraction_rounds_to_nearest },
     { "partitions follow their rule", test_net_partitions_follow_their_rule },
+    { "suspended node neither sends nor receives", test_net_suspended_node_neither_sends_nor_receives },
+    { "limited changes nothing on the network", test_net_limited_changes_nothing_on_the_network },
+    { "expelled never returns", test_net_expelled_never_returns },
+    { "isolate picks among nodes it would change",
+      test_net_isolate_picks_among_nodes_it_would_change },
     CU_TEST_INFO_NULL
 };
 

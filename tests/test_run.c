@@ -89,7 +89,7 @@ static void test_run_writes_every_output_with_spec_columns(void)
     CU_ASSERT_EQUAL(test_csv_column(p, "time", rows, 100), 25);   /* 0, 0.5, ..., 12 */
     CU_ASSERT_DOUBLE_EQUAL(rows[24], 12.0, 1e-12);
     snprintf(p, sizeof p, "%s/out/network.csv", d);
-    CU_ASSERT_TRUE(test_first_line_is(p, "time,alive,links_up,components,giant"));
+    CU_ASSERT_TRUE(test_first_line_is(p, "time,alive,links_up,components,giant,blocked"));
     CU_ASSERT_EQUAL(test_csv_column(p, "time", rows, 100), 25 + 4);  /* samples + actions */
     CU_ASSERT_DOUBLE_EQUAL(test_csv_last(p, "alive"), 1990, 0);
     snprintf(p, sizeof p, "%s/out/events.csv", d);

@@ -1,0 +1,178 @@
+/*
+ * model_probe.c -- `probe`, a model that exists only in the test binary.
+ *
+ * It asks for a network-wide phase every `period` and keeps a timer on
+ * node 0 every `tick`, so the two meet at common instants; it logs every
+ * phase, end phase, timer and message in order (model_probe.h), and its
+ * columns count them, so a test sees from outside which ran first. With
+ * `send` each phase sends one message between random neighbours (drawn
+ * from node streams: deterministic). `bad` marks nodes as bad actors and
+ * `suspend` suspends nodes at the first phase, through the core's API only,
+ * as the immune model will.
+ */
+#include "model_probe.h"
+
+#include <stdlib.h>
+
+#include "sim.h"
+
+typedef struct probe_cfg {
+    sim_time period;         /* phase period, ns; 0: only the end phase */
+    sim_time tick;           /* node 0's timer period, ns; 0: none */
+    int send;                /* each phase sends one message */
+    sim_nodeset bad;         /* nodes marked bad at init */
+    sim_nodeset suspend;     /* nodes suspended at the first phase */
+} probe_cfg;
+
+typedef struct probe_state {
+    const probe_cfg *cfg;
+    uint64_t phases, ends, timers, received, sent;
+    uint32_t alive_seen;     /* alive nodes at the last phase */
+} probe_state;
+
+static probe_entry probe_entries[PROBE_LOG_MAX];
+static uint32_t probe_entries_len;
+
+uint32_t probe_log_len(void)
+{
+    return probe_entries_len;
+}
+
+const probe_entry *probe_log(void)
+{
+    return probe_entries;
+}
+
+static void probe_note(const sim_run *run, char what, uint32_t value)
+{
+    if (probe_entries_len < PROBE_LOG_MAX) {
+        probe_entries[probe_entries_len++] = (probe_entry){ what, sim_now(run), value };
+    }
+}
+
+enum { PROBE_TICK, PROBE_MSG };
+
+static const sim_param probe_params[] = {
+    SIM_PARAM_TIME("period", probe_cfg, period, 0, 0, 1e9, 0, "phase period (0: end phase only)"),
+    SIM_PARAM_TIME("tick", probe_cfg, tick, 0, 0, 1e9, 0, "node 0's timer period (0: none)"),
+    SIM_PARAM_BOOL("send", probe_cfg, send, 0, 0, "each phase sends one message"),
+    SIM_PARAM_NODES("bad", probe_cfg, bad, 0, 0, "nodes marked as bad actors at init"),
+    SIM_PARAM_NODES("suspend", probe_cfg, suspend, 0, 0, "nodes suspended at the first phase"),
+    SIM_PARAM_END
+};
+
+static const char *const probe_columns[] = {
+    "phases", "ends", "timers", "received", "sent", "alive_seen", "bad", "suspended", NULL
+};
+static const char *const probe_summary[] = { "phases", "ends", NULL };
+
+/* Apply a nodeset: explicit ids, or the first `count` nodes. */
+static void probe_each(sim_run *run, const sim_nodeset *ns, int bad)
+{
+    for (uint32_t i = 0; i < ns->count && i < sim_nodes(run); i++) {
+        uint32_t v = ns->ids != NULL ? ns->ids[i] : i;
+        if (bad) {
+            sim_set_bad(run, v, 1);
+        } else {
+            (void)sim_set_standing(run, v, SIM_STANDING_SUSPENDED);
+        }
+    }
+}
+
+static sim_err probe_init(sim_run *run, const void *cfg, void **state)
+{
+    probe_state *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "probe: out of memory");
+    }
+    *state = p;
+    p->cfg = cfg;
+    probe_entries_len = 0;
+    probe_each(run, &p->cfg->bad, 1);
+    if (p->cfg->tick > 0) {
+        sim_timer(run, 0, p->cfg->tick, PROBE_TICK, 0);
+    }
+    return sim_phase_every(run, p->cfg->period);
+}
+
+static void probe_event(void *state, sim_run *run, const sim_event *ev)
+{
+    probe_state *p = state;
+    if (ev->kind == PROBE_TICK) {
+        p->timers++;
+        probe_note(run, 'N', ev->dst);
+        sim_timer(run, ev->dst, p->cfg->tick, PROBE_TICK, 0);
+    } else {
+        p->received++;
+        probe_note(run, 'M', ev->dst);
+    }
+}
+
+static sim_err probe_phase(void *state, sim_run *run, sim_phase when)
+{
+    probe_state *p = state;
+    p->alive_seen = sim_alive_count(run);
+    probe_note(run, when == SIM_PHASE_END ? 'E' : 'P', p->alive_seen);
+    if (when == SIM_PHASE_END) {
+        p->ends++;
+        return SIM_OK;
+    }
+    if (p->phases++ == 0) {
+        probe_each(run, &p->cfg->suspend, 0);
+    }
+    if (p->cfg->send) {
+        uint32_t src = (uint32_t)gsl_rng_uniform_int(sim_rng(run, 0), sim_nodes(run));
+        uint32_t dst = sim_random_peer(run, src);
+        if (dst != SIM_NONE) {
+            sim_send(run, src, dst, PROBE_MSG, 0);
+            p->sent++;
+        }
+    }
+    return SIM_OK;
+}
+
+static void probe_sample(const void *state, const sim_run *run, double *row)
+{
+    const probe_state *p = state;
+    uint32_t counts[4], bad = 0;
+    sim_standing_counts(run, counts);
+    for (uint32_t v = 0; v < sim_nodes(run); v++) {
+        bad += (uint32_t)sim_is_bad(run, v);
+    }
+    row[0] = (double)p->phases;
+    row[1] = (double)p->ends;
+    row[2] = (double)p->timers;
+    row[3] = (double)p->received;
+    row[4] = (double)p->sent;
+    row[5] = (double)p->alive_seen;
+    row[6] = (double)bad;
+    row[7] = (double)counts[SIM_STANDING_SUSPENDED];
+}
+
+static void probe_summarize(const void *state, const sim_run *run, double *out)
+{
+    const probe_state *p = state;
+    (void)run;
+    out[0] = (double)p->phases;
+    out[1] = (double)p->ends;
+}
+
+static void probe_destroy(void *state)
+{
+    free(state);
+}
+
+const sim_model probe_model = {
+    .name = "probe",
+    .help = "test-only: logs phases, timers and messages",
+    .params = probe_params,
+    .cfg_size = sizeof(probe_cfg),
+    .columns = probe_columns,
+    .summary = probe_summary,
+    .init = probe_init,
+    .event = probe_event,
+    .phase = probe_phase,
+    .sample = probe_sample,
+    .summarize = probe_summarize,
+    .destroy = probe_destroy,
+};
