@@ -72,6 +72,11 @@ static void keys_range(FILE *f, const sim_param *p)
 
 static void keys_table(FILE *f, const char *title, const sim_param *params)
 {
+    if (params[0].key == NULL) {   /* a block whose keys the loader reads itself (explicit) */
+        fprintf(f, "\n#### %s\n\nNo keys from a parameter table: the loader reads this block's "
+                "lists itself (doc/scenarios.md).\n", title);
+        return;
+    }
     fprintf(f, "\n#### %s\n\n| key | type | default | range | meaning |\n|---|---|---|---|---|\n", title);
     for (const sim_param *p = params; p->key != NULL; p++) {
         fprintf(f, "| `%s` | %s | ", p->key, keys_type(p->type));

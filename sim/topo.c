@@ -36,6 +36,8 @@
  *     (no DTD or entities in GraphML, no GML token over 64 KiB, at most
  *     256 MiB), made undirected (collapsing reciprocal edges) and simplified.
  *     Only regular files are read. Section "Files" has the rules and why.
+ *   - explicit: named places and their edges, from arrays the loader fills;
+ *     checked and built in places.c (CSR plus names and edge attributes).
  *
  * igraph to CSR, O(n + m) with no sort: a counting pass over igraph's edge
  * vectors (IGRAPH_FROM / IGRAPH_TO, no copy) gives the degrees and the
@@ -69,6 +71,7 @@
 #include <igraph.h>
 
 #include "mem.h"
+#include "places.h"
 #include "rng.h"
 
 /* Node ids must stay below SIM_NONE; 2m must fit in a uint32 offset. */
@@ -92,7 +95,7 @@
 
 const char *const topo_kinds[] = {
     "complete", "erdos_renyi", "barabasi_albert", "watts_strogatz", "geometric",
-    "lattice", "ring", "cells", "file", NULL
+    "lattice", "ring", "cells", "file", "explicit", NULL
 };
 
 static const char *const topo_uplinks[] = { "ring", "star", "complete", NULL };
@@ -176,10 +179,15 @@ static const sim_param topo_params_file[] = {
     SIM_PARAM_END
 };
 
+/* The explicit kind's `nodes` and `edges` are lists the loader reads itself. */
+static const sim_param topo_params_explicit[] = {
+    SIM_PARAM_END
+};
+
 static const sim_param *const topo_param_tables[] = {
     topo_params_complete, topo_params_erdos_renyi, topo_params_barabasi_albert,
     topo_params_watts_strogatz, topo_params_geometric, topo_params_lattice,
-    topo_params_ring, topo_params_cells, topo_params_file
+    topo_params_ring, topo_params_cells, topo_params_file, topo_params_explicit
 };
 
 #define TOPO_NKINDS ((int)(sizeof topo_param_tables / sizeof topo_param_tables[0]))
@@ -375,6 +383,11 @@ static sim_err topo_gen_size(const topo_cfg *cfg, uint64_t *nodes, uint64_t *edg
     }
     case TOPO_FILE:
         break;
+    case TOPO_EXPLICIT:
+        n = cfg->places;
+        m = cfg->edges;
+        keys = "edges";
+        break;
     }
     if (m > TOPO_MAX_EDGES) {
         return topo_too_many_edges(keys, m, msg, msg_len);
@@ -462,11 +475,21 @@ sim_err topo_check(const topo_cfg *cfg, char *msg, size_t msg_len)
         }
         break;
     }
+    case TOPO_EXPLICIT:
+        if (cfg->places < 1 || cfg->places > TOPO_MAX_NODES) {
+            snprintf(msg, msg_len, "topology.nodes: expected 1 to %" PRIu64 " places, got %"
+                     PRIu64, TOPO_MAX_NODES, cfg->places);
+            return SIM_EINPUT;
+        }
+        break;
     default:
         break;
     }
     if (cfg->kind != TOPO_FILE) {
         SIM_TRY(topo_gen_size(cfg, &nodes, &edges, msg, msg_len));
+    }
+    if (cfg->kind == TOPO_EXPLICIT) {
+        SIM_TRY(places_check(cfg, msg, msg_len));   /* the arrays, once their sizes are bounded */
     }
     return SIM_OK;
 }
@@ -483,7 +506,86 @@ void topo_free(topo_graph *g)
     free(g->x);
     free(g->y);
     free(g->cell);
+    free(g->names);
+    free(g->name_off);
+    free(g->by_name);
+    free(g->dist);
+    free(g->cap);
     memset(g, 0, sizeof *g);
+}
+
+size_t topo_bytes(const topo_graph *g)
+{
+    size_t n = g->n, slots = 2 * (size_t)g->m, bytes = 0;
+
+    if (!g->complete && g->off != NULL) {
+        bytes += (n + 1) * sizeof *g->off + slots * sizeof *g->adj;
+    }
+    bytes += g->x != NULL ? 2 * n * sizeof *g->x : 0;
+    bytes += g->cell != NULL ? n * sizeof *g->cell : 0;
+    if (g->names != NULL && n > 0) {
+        bytes += g->name_off[n - 1] + strlen(g->names + g->name_off[n - 1]) + 1;
+        bytes += n * (sizeof *g->name_off + sizeof *g->by_name);
+    }
+    bytes += g->dist != NULL ? slots * (sizeof *g->dist + sizeof *g->cap) : 0;
+    return bytes;
+}
+
+uint32_t topo_find(const topo_graph *g, const char *name)
+{
+    uint32_t lo = 0, hi = g->by_name != NULL ? g->n : 0;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(g->names + g->name_off[g->by_name[mid]], name);
+        if (c == 0) {
+            return g->by_name[mid];
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return SIM_NONE;
+}
+
+int topo_edge(const topo_graph *g, uint32_t v, uint32_t w, double *distance, double *capacity)
+{
+    uint32_t lo, hi;
+
+    if (distance != NULL) {
+        *distance = NAN;
+    }
+    if (capacity != NULL) {
+        *capacity = NAN;
+    }
+    if (v >= g->n || w >= g->n || v == w) {
+        return 0;
+    }
+    if (g->complete) {
+        return 1;
+    }
+    lo = g->off[v];
+    hi = g->off[v + 1];
+    while (lo < hi) {                        /* the first slot whose neighbour is >= w */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g->adj[mid] < w) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo == g->off[v + 1] || g->adj[lo] != w) {
+        return 0;
+    }
+    if (g->dist != NULL && distance != NULL) {
+        *distance = g->dist[lo];
+    }
+    if (g->cap != NULL && capacity != NULL) {
+        *capacity = g->cap[lo];
+    }
+    return 1;
 }
 
 /* An igraph failure as a sim_err: ENOMEM stays ENOMEM, the rest is a solver failure. */
@@ -1583,6 +1685,9 @@ sim_err topo_build(const topo_cfg *cfg, uint64_t seed, const char *base_dir,
         goto done;
     case TOPO_CELLS:
         err = topo_build_cells(cfg, out, msg, msg_len);
+        goto done;
+    case TOPO_EXPLICIT:
+        err = places_build(cfg, out, msg, msg_len);
         goto done;
     case TOPO_BARABASI_ALBERT:
         if (cfg->generator == TOPO_GEN_DIRECT) {

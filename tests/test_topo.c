@@ -23,6 +23,7 @@
 #include <igraph.h>
 #include <gsl/gsl_cdf.h>
 
+#include "places.h"
 #include "test_util.h"
 #include "topo.h"
 
@@ -162,7 +163,9 @@ static void test_topo_kind_names_follow_enum_order(void)
     CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_RING], "ring");
     CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_CELLS], "cells");
     CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_FILE], "file");
-    CU_ASSERT_PTR_NULL(topo_kinds[TOPO_FILE + 1]);
+    CU_ASSERT_STRING_EQUAL(topo_kinds[TOPO_EXPLICIT], "explicit");
+    CU_ASSERT_EQUAL(TOPO_EXPLICIT, 9);              /* appended: the others keep their numbers */
+    CU_ASSERT_PTR_NULL(topo_kinds[TOPO_EXPLICIT + 1]);
 }
 
 static void test_topo_params_list_each_kinds_keys_with_required_flags(void)
@@ -170,7 +173,8 @@ static void test_topo_params_list_each_kinds_keys_with_required_flags(void)
     static const char *const keys[][5] = {
         { "n", NULL }, { "n", "degree", NULL }, { "n", "m", "generator", NULL }, { "n", "k", "p", NULL },
         { "n", "radius", NULL }, { "dims", "periodic", NULL }, { "n", NULL },
-        { "cells", "size", "gateways", "uplink", NULL }, { "path", "format", NULL }
+        { "cells", "size", "gateways", "uplink", NULL }, { "path", "format", NULL },
+        { NULL }                                    /* explicit: nodes, edges read by the loader */
     };
 
     for (int kind = 0; topo_kinds[kind] != NULL; kind++) {
@@ -189,7 +193,7 @@ static void test_topo_params_list_each_kinds_keys_with_required_flags(void)
         }
         CHECK_MSG(count == 0, "%s has %d unexpected keys", topo_kinds[kind], count);
     }
-    CU_ASSERT_PTR_NULL(topo_params(TOPO_FILE + 1));
+    CU_ASSERT_PTR_NULL(topo_params(TOPO_EXPLICIT + 1));
     CU_ASSERT_PTR_NULL(topo_params(-1));
     CU_ASSERT(find_param(TOPO_ERDOS_RENYI, "n")->flags & SIM_PF_REQUIRED);
     CU_ASSERT(find_param(TOPO_ERDOS_RENYI, "degree")->flags & SIM_PF_MIN_OPEN);
@@ -1440,6 +1444,407 @@ static void test_topo_build_rejects_out_of_range_keys(void)
     CHECK_MSG(strstr(msg, "topology.kind") != NULL, "msg: %s", msg);
 }
 
+/* --- Explicit: named places ------------------------------------------------------- */
+
+/*
+ * A hand-made 5-place graph, edges given in mixed orientations, one distance
+ * and one capacity left out (NaN). Sorted adjacency, worked out by hand:
+ * Puerto Rico {DR, Cuba}, DR {PR, Haiti}, Haiti {DR, Cuba, Jamaica},
+ * Cuba {PR, Haiti, Jamaica}, Jamaica {Haiti, Cuba}.
+ */
+enum { PL_N = 5, PL_M = 6, PL_EXTRA = 2 };
+static const char *const pl_names[PL_N] = {
+    "Puerto Rico", "Dominican Republic", "Haiti", "Cuba", "Jamaica"
+};
+static const double pl_x[PL_N] = { -66.5, -70.16, -72.29, -77.78, -77.3 };
+static const double pl_y[PL_N] = { 18.2, 18.74, 18.97, 21.52, 18.11 };
+static const uint32_t pl_from[PL_M] = { 0, 2, 3, 4, 4, 0 };
+static const uint32_t pl_to[PL_M] = { 1, 1, 2, 3, 2, 3 };
+static const double pl_dist[PL_M] = { 400.25, 238.625, 77.375, NAN, 191.5, 1123.0625 };
+static const double pl_cap[PL_M] = { 2000.5, NAN, 1250.75, 615.125, 333.875, 47.3 };
+
+/* A writable copy of the fixture with room for PL_EXTRA more edges; cfg points into it. */
+typedef struct pl_fixture {
+    const char *names[PL_N];
+    double x[PL_N], y[PL_N];
+    uint32_t from[PL_M + PL_EXTRA], to[PL_M + PL_EXTRA];
+    double dist[PL_M + PL_EXTRA], cap[PL_M + PL_EXTRA];
+    topo_cfg cfg;
+} pl_fixture;
+
+static void pl_init(pl_fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    memcpy(f->names, pl_names, sizeof pl_names);
+    memcpy(f->x, pl_x, sizeof pl_x);
+    memcpy(f->y, pl_y, sizeof pl_y);
+    memcpy(f->from, pl_from, sizeof pl_from);
+    memcpy(f->to, pl_to, sizeof pl_to);
+    memcpy(f->dist, pl_dist, sizeof pl_dist);
+    memcpy(f->cap, pl_cap, sizeof pl_cap);
+    f->cfg = (topo_cfg){ .kind = TOPO_EXPLICIT, .places = PL_N, .place_name = f->names,
+                         .place_x = f->x, .place_y = f->y, .edges = PL_M,
+                         .edge_from = f->from, .edge_to = f->to,
+                         .edge_distance = f->dist, .edge_capacity = f->cap };
+}
+
+/* Append edge a - b to the fixture. */
+static void pl_add(pl_fixture *f, uint32_t a, uint32_t b, double dist, double cap)
+{
+    uint64_t e = f->cfg.edges++;
+    CU_ASSERT_FATAL(e < PL_M + PL_EXTRA);
+    f->from[e] = a;
+    f->to[e] = b;
+    f->dist[e] = dist;
+    f->cap[e] = cap;
+}
+
+/* Equal, or both NaN. */
+static int same_value(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* Index of the fixture edge joining a and b in either orientation, or -1. */
+static int pl_edge_index(uint32_t a, uint32_t b)
+{
+    for (int e = 0; e < PL_M; e++) {
+        if ((pl_from[e] == a && pl_to[e] == b) || (pl_from[e] == b && pl_to[e] == a)) {
+            return e;
+        }
+    }
+    return -1;
+}
+
+static void test_topo_explicit_builds_sorted_csr_with_attributes_both_ways(void)
+{
+    static const uint32_t off[PL_N + 1] = { 0, 2, 4, 7, 10, 12 };
+    static const uint32_t adj[2 * PL_M] = { 1, 3, 0, 2, 1, 3, 4, 0, 2, 4, 2, 3 };
+    pl_fixture f;
+    topo_graph g;
+    uint64_t nodes = 0, edges = 0;
+    char msg[256];
+    double d, c;
+
+    pl_init(&f);
+    CU_ASSERT_EQUAL(topo_estimate(&f.cfg, NULL, &nodes, &edges, msg, sizeof msg), SIM_OK);
+    CHECK_MSG(nodes == PL_N && edges == PL_M, "estimate %llu nodes, %llu edges",
+              (unsigned long long)nodes, (unsigned long long)edges);
+    if (!build(&f.cfg, 7, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, PL_N);
+    CU_ASSERT_EQUAL(g.m, PL_M);
+    check_csr(&g);
+    CU_ASSERT(memcmp(g.off, off, sizeof off) == 0);
+    CU_ASSERT(memcmp(g.adj, adj, sizeof adj) == 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.dist);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.cap);
+    for (uint32_t v = 0; v < g.n; v++) {
+        for (uint32_t e = g.off[v]; e < g.off[v + 1]; e++) {
+            int k = pl_edge_index(v, g.adj[e]);
+            CU_ASSERT_FATAL(k >= 0);
+            CHECK_MSG(same_value(g.dist[e], pl_dist[k]) && same_value(g.cap[e], pl_cap[k]),
+                      "slot %u (%u-%u): dist %g cap %g, expected %g %g", (unsigned)e,
+                      (unsigned)v, (unsigned)g.adj[e], g.dist[e], g.cap[e], pl_dist[k],
+                      pl_cap[k]);
+        }
+    }
+    for (int k = 0; k < PL_M; k++) {
+        CU_ASSERT_EQUAL(topo_edge(&g, pl_from[k], pl_to[k], &d, &c), 1);
+        CHECK_MSG(same_value(d, pl_dist[k]) && same_value(c, pl_cap[k]),
+                  "edge %d forward: %g %g", k, d, c);
+        CU_ASSERT_EQUAL(topo_edge(&g, pl_to[k], pl_from[k], &d, &c), 1);
+        CHECK_MSG(same_value(d, pl_dist[k]) && same_value(c, pl_cap[k]),
+                  "edge %d backward: %g %g", k, d, c);
+    }
+    d = c = 2.385;
+    CU_ASSERT_EQUAL(topo_edge(&g, 0, 2, &d, &c), 0);        /* Puerto Rico - Haiti: no edge */
+    CU_ASSERT(isnan(d) && isnan(c));
+    CU_ASSERT_EQUAL(topo_edge(&g, 1, 4, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(topo_edge(&g, 3, 3, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(topo_edge(&g, 3, PL_N, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(topo_edge(&g, 4, 3, NULL, NULL), 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.x);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.y);
+    for (uint32_t v = 0; v < g.n; v++) {   /* raw units, not rescaled to [0, 1] */
+        CHECK_MSG(g.x[v] == (float)pl_x[v] && g.y[v] == (float)pl_y[v], "place %u at %g, %g",
+                  (unsigned)v, (double)g.x[v], (double)g.y[v]);
+    }
+    CU_ASSERT_PTR_NULL(g.cell);
+    topo_free(&g);
+}
+
+static void test_topo_explicit_names_are_owned_and_found_by_topo_find(void)
+{
+    char buf[PL_N][32];
+    const char *names[PL_N];
+    pl_fixture f;
+    topo_graph g, ring;
+    topo_cfg ring_cfg = { .kind = TOPO_RING, .n = 7 };
+    size_t pool = 0;
+
+    pl_init(&f);
+    for (int v = 0; v < PL_N; v++) {
+        snprintf(buf[v], sizeof buf[v], "%s", pl_names[v]);
+        names[v] = buf[v];
+        pool += strlen(pl_names[v]) + 1;
+    }
+    f.cfg.place_name = names;
+    if (!build(&f.cfg, 3, &g)) {
+        return;
+    }
+    memset(buf, 'Z', sizeof buf);                 /* the loader's strings may go away */
+    for (uint32_t v = 0; v < PL_N; v++) {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(topo_name(&g, v));
+        CHECK_MSG(strcmp(topo_name(&g, v), pl_names[v]) == 0, "name of %u is '%s'", (unsigned)v,
+                  topo_name(&g, v));
+        CHECK_MSG(topo_find(&g, pl_names[v]) == v, "find '%s' = %u", pl_names[v],
+                  (unsigned)topo_find(&g, pl_names[v]));
+    }
+    CU_ASSERT_PTR_NULL(topo_name(&g, PL_N));
+    CU_ASSERT_EQUAL(topo_find(&g, "Bahamas"), SIM_NONE);
+    CU_ASSERT_EQUAL(topo_find(&g, "Cub"), SIM_NONE);
+    CU_ASSERT_EQUAL(topo_find(&g, "Cuba "), SIM_NONE);
+    CU_ASSERT_EQUAL(topo_find(&g, "cuba"), SIM_NONE);
+    CU_ASSERT_EQUAL(topo_find(&g, ""), SIM_NONE);
+    CU_ASSERT_EQUAL(topo_find(&g, "Zzz"), SIM_NONE);
+    /* Offsets, adjacency, coordinates, the name pool with offsets and index, dist and cap. */
+    CU_ASSERT_EQUAL(topo_bytes(&g), (PL_N + 1) * 4 + 2 * PL_M * 4 + 2 * PL_N * sizeof(float)
+                    + pool + PL_N * (sizeof(size_t) + 4) + 2 * PL_M * 16);
+    topo_free(&g);
+    CU_ASSERT_PTR_NULL(g.names);
+    CU_ASSERT_PTR_NULL(g.by_name);
+
+    /* Other kinds have no names, and topo_bytes is what run_bytes used to add up. */
+    if (!build(&ring_cfg, 3, &ring)) {
+        return;
+    }
+    CU_ASSERT_PTR_NULL(topo_name(&ring, 2));
+    CU_ASSERT_EQUAL(topo_find(&ring, "2"), SIM_NONE);
+    CU_ASSERT_EQUAL(topo_bytes(&ring), (7 + 1) * 4 + 2 * 7 * 4);
+    CU_ASSERT_EQUAL(topo_edge(&ring, 6, 0, NULL, NULL), 1);
+    topo_free(&ring);
+}
+
+static void test_topo_explicit_without_coordinates_or_attributes(void)
+{
+    static const double none[PL_N] = { NAN, NAN, NAN, NAN, NAN };
+    pl_fixture f;
+    topo_graph g;
+    double d = 2.385, c = 2.385;
+
+    pl_init(&f);
+    f.cfg.place_x = NULL;
+    f.cfg.place_y = NULL;
+    f.cfg.edge_distance = NULL;
+    f.cfg.edge_capacity = NULL;
+    if (!build(&f.cfg, 1, &g)) {
+        return;
+    }
+    CU_ASSERT_PTR_NULL(g.x);
+    CU_ASSERT_PTR_NULL(g.y);
+    CU_ASSERT_EQUAL(topo_edge(&g, 2, 4, &d, &c), 1);
+    CU_ASSERT(isnan(d) && isnan(c));
+    topo_free(&g);
+
+    f.cfg.place_x = none;                          /* all NaN: the same as not given */
+    f.cfg.place_y = none;
+    if (!build(&f.cfg, 1, &g)) {
+        return;
+    }
+    CU_ASSERT_PTR_NULL(g.x);
+    CU_ASSERT_PTR_NULL(g.y);
+    topo_free(&g);
+}
+
+static void test_topo_explicit_single_place_without_edges(void)
+{
+    static const char *const names[] = { "Montserrat" };
+    static const double x[] = { -62.187 }, y[] = { 16.7425 };
+    topo_cfg cfg = { .kind = TOPO_EXPLICIT, .places = 1, .place_name = names,
+                     .place_x = x, .place_y = y };
+    topo_graph g;
+
+    if (!build(&cfg, 1, &g)) {
+        return;
+    }
+    CU_ASSERT_EQUAL(g.n, 1);
+    CU_ASSERT_EQUAL(g.m, 0);
+    CU_ASSERT_EQUAL(topo_degree(&g, 0), 0);
+    CU_ASSERT_EQUAL(topo_find(&g, "Montserrat"), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.x);
+    CU_ASSERT(g.x[0] == (float)-62.187 && g.y[0] == (float)16.7425);
+    topo_free(&g);
+}
+
+static void test_topo_explicit_check_rejects_bad_counts_ends_and_loops(void)
+{
+    pl_fixture f;
+    char msg[256];
+
+    pl_init(&f);
+    f.cfg.places = 0;
+    expect_rejected(&f.cfg, "topology.nodes: expected 1 to 4294967294 places", "got 0");
+    f.cfg.places = UINT32_MAX;                     /* refused before any array is read */
+    expect_rejected(&f.cfg, "topology.nodes: expected 1 to", "got 4294967295");
+
+    pl_init(&f);
+    f.cfg.edges = (uint64_t)1 << 31;
+    expect_rejected(&f.cfg, "topology.edges: up to 2147483648 edges", "32-bit adjacency");
+
+    pl_init(&f);
+    f.to[2] = PL_N;
+    expect_rejected(&f.cfg, "topology.edges: place index 5 out of range, there are 5 places",
+                    "(edges[3])");
+
+    pl_init(&f);
+    f.to[3] = 4;                                   /* Jamaica - Jamaica */
+    expect_rejected(&f.cfg, "topology.edges: self loop at \"Jamaica\"", "(edges[4])");
+
+    pl_init(&f);                                   /* a caller bug, not an input error */
+    f.cfg.place_name = NULL;
+    CU_ASSERT_EQUAL(topo_check(&f.cfg, msg, sizeof msg), SIM_EINTERNAL);
+    CHECK_MSG(strstr(msg, "internal error") != NULL, "msg: %s", msg);
+}
+
+static void test_topo_explicit_check_rejects_duplicate_edges_either_way(void)
+{
+    pl_fixture f;
+
+    pl_init(&f);
+    pl_add(&f, 0, 1, 17.125, 9.5);                 /* Puerto Rico - DR again, same way */
+    expect_rejected(&f.cfg, "topology.edges: duplicate edge \"Puerto Rico\" - "
+                    "\"Dominican Republic\"", "(edges[1] and edges[7])");
+
+    pl_init(&f);
+    pl_add(&f, 3, 0, NAN, NAN);                    /* Cuba - Puerto Rico: edges[6] reversed */
+    expect_rejected(&f.cfg, "topology.edges: duplicate edge \"Cuba\" - \"Puerto Rico\"",
+                    "(edges[6] and edges[7])");
+
+    /* Two repeats: the one reported is the earliest entry that repeats, not the first bucket's. */
+    pl_init(&f);
+    pl_add(&f, 3, 4, 5.5, 6.5);                    /* Cuba - Jamaica repeats edges[4] */
+    pl_add(&f, 1, 0, 5.5, 6.5);                    /* DR - Puerto Rico repeats edges[1] */
+    expect_rejected(&f.cfg, "duplicate edge \"Cuba\" - \"Jamaica\"", "(edges[4] and edges[7])");
+    pl_init(&f);                                   /* the same two, in the other order */
+    pl_add(&f, 1, 0, 5.5, 6.5);
+    pl_add(&f, 3, 4, 5.5, 6.5);
+    expect_rejected(&f.cfg, "duplicate edge \"Dominican Republic\" - \"Puerto Rico\"",
+                    "(edges[1] and edges[7])");
+}
+
+static void test_topo_explicit_check_rejects_bad_distance_and_capacity(void)
+{
+    pl_fixture f;
+
+    pl_init(&f);
+    f.dist[1] = -2.385;
+    expect_rejected(&f.cfg, "topology.edges: distance of \"Haiti\" - \"Dominican Republic\" "
+                    "must be finite and >= 0, got -2.385", "(edges[2])");
+    f.dist[1] = INFINITY;
+    expect_rejected(&f.cfg, "distance of \"Haiti\"", "got inf (edges[2])");
+    f.dist[1] = -INFINITY;
+    expect_rejected(&f.cfg, "distance of \"Haiti\"", "got -inf (edges[2])");
+
+    pl_init(&f);
+    f.cap[4] = 0.0;
+    expect_rejected(&f.cfg, "topology.edges: capacity of \"Jamaica\" - \"Haiti\" must be "
+                    "finite and > 0 (leave it out for unlimited), got 0", "(edges[5])");
+    f.cap[4] = -12.625;
+    expect_rejected(&f.cfg, "capacity of \"Jamaica\"", "got -12.625 (edges[5])");
+    f.cap[4] = INFINITY;
+    expect_rejected(&f.cfg, "capacity of \"Jamaica\"", "got inf (edges[5])");
+}
+
+static void test_topo_explicit_check_rejects_half_given_or_infinite_coordinates(void)
+{
+    pl_fixture f;
+
+    pl_init(&f);
+    f.y[2] = NAN;
+    expect_rejected(&f.cfg, "topology.nodes: \"Haiti\" has x but no y", "(nodes[3])");
+
+    pl_init(&f);
+    f.x[0] = NAN;
+    expect_rejected(&f.cfg, "topology.nodes: \"Puerto Rico\" has y but no x", "(nodes[1])");
+
+    pl_init(&f);
+    f.cfg.place_x = NULL;                          /* y given, x not at all */
+    expect_rejected(&f.cfg, "\"Puerto Rico\" has y but no x", "(nodes[1])");
+
+    pl_init(&f);
+    f.x[4] = f.y[4] = NAN;                         /* Jamaica has none, the others have both */
+    expect_rejected(&f.cfg, "topology.nodes: \"Puerto Rico\" has x, y but \"Jamaica\" has none",
+                    "for every place or for none");
+    pl_init(&f);
+    f.x[0] = f.y[0] = NAN;                         /* the first has none, Dominican Republic has */
+    expect_rejected(&f.cfg, "\"Dominican Republic\" has x, y but \"Puerto Rico\" has none",
+                    "for none");
+
+    pl_init(&f);
+    f.x[3] = INFINITY;
+    expect_rejected(&f.cfg, "topology.nodes: coordinates of \"Cuba\" must be finite", "x = inf");
+    f.x[3] = -77.78;
+    f.y[3] = 1e39;                                 /* finite, but not as a float */
+    expect_rejected(&f.cfg, "coordinates of \"Cuba\"", "y = 1e+39");
+}
+
+static void test_topo_explicit_check_rejects_empty_and_duplicate_names(void)
+{
+    pl_fixture f;
+
+    pl_init(&f);
+    f.names[1] = "";
+    expect_rejected(&f.cfg, "topology.nodes: every place needs a name", "nodes[2] has none");
+    f.names[1] = NULL;
+    expect_rejected(&f.cfg, "topology.nodes: every place needs a name", "nodes[2] has none");
+
+    pl_init(&f);
+    f.names[4] = "Haiti";
+    expect_rejected(&f.cfg, "topology.nodes: duplicate name \"Haiti\"", "(nodes[3] and nodes[5])");
+}
+
+static void test_topo_places_check_names_reports_the_first_repeat(void)
+{
+    static const char *const distinct[] = { "Aruba", "Bonaire", "Curacao", "aruba", "Aruba " };
+    static const char *const two[] = { "Cuba", "Haiti", "Jamaica", "Haiti", "Cuba" };
+    static const char *const three[] = { "Nevis", "Saba", "Nevis", "Nevis" };
+    static const char *const empty[] = { "Nevis", "Saba", "", "Saba" };
+    char longname[80];
+    const char *longs[3];
+    char msg[256] = "";
+    uint64_t at = 0;
+
+    CU_ASSERT_EQUAL(places_check_names(distinct, 5, &at, msg, sizeof msg), SIM_OK);
+    CU_ASSERT_EQUAL(at, UINT64_MAX);
+    CU_ASSERT_EQUAL(places_check_names(distinct, 0, &at, msg, sizeof msg), SIM_OK);
+
+    CU_ASSERT_EQUAL(places_check_names(two, 5, &at, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(at == 3, "at = %llu", (unsigned long long)at);
+    CHECK_MSG(strcmp(msg, "topology.nodes: duplicate name \"Haiti\" (nodes[2] and nodes[4])") == 0,
+              "msg: %s", msg);
+
+    CU_ASSERT_EQUAL(places_check_names(three, 4, &at, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(at == 2, "at = %llu", (unsigned long long)at);
+    CHECK_MSG(strstr(msg, "\"Nevis\" (nodes[1] and nodes[3])") != NULL, "msg: %s", msg);
+
+    CU_ASSERT_EQUAL(places_check_names(empty, 4, NULL, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strcmp(msg, "topology.nodes: every place needs a name, nodes[3] has none") == 0,
+              "msg: %s", msg);
+
+    /* A long name is quoted cut at 40 bytes, so the line stays readable. */
+    memset(longname, 'q', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    longs[0] = longname;
+    longs[1] = "Saba";
+    longs[2] = longname;
+    CU_ASSERT_EQUAL(places_check_names(longs, 3, &at, msg, sizeof msg), SIM_EINPUT);
+    CU_ASSERT_EQUAL(at, 2);
+    CHECK_MSG(strstr(msg, "\"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq...\" (nodes[1] and nodes[3])")
+              != NULL && strlen(msg) < 110, "msg: %s", msg);
+}
+
 static void test_topo_free_twice_is_safe(void)
 {
     topo_cfg cfg = { .kind = TOPO_CELLS, .cells = 3, .size = 4, .gateways = 1 };
@@ -1520,6 +1925,25 @@ static CU_TestInfo topo_tests[] = {
     { "estimate refuses a sparse edge list",
       test_topo_estimate_refuses_a_sparse_edge_list_without_building },
     { "build rejects out-of-range keys", test_topo_build_rejects_out_of_range_keys },
+    { "explicit builds sorted CSR with attributes both ways",
+      test_topo_explicit_builds_sorted_csr_with_attributes_both_ways },
+    { "explicit names are owned and found",
+      test_topo_explicit_names_are_owned_and_found_by_topo_find },
+    { "explicit without coordinates or attributes",
+      test_topo_explicit_without_coordinates_or_attributes },
+    { "explicit single place without edges", test_topo_explicit_single_place_without_edges },
+    { "explicit check: counts, ends, loops",
+      test_topo_explicit_check_rejects_bad_counts_ends_and_loops },
+    { "explicit check: duplicate edges either way",
+      test_topo_explicit_check_rejects_duplicate_edges_either_way },
+    { "explicit check: distance and capacity",
+      test_topo_explicit_check_rejects_bad_distance_and_capacity },
+    { "explicit check: coordinates",
+      test_topo_explicit_check_rejects_half_given_or_infinite_coordinates },
+    { "explicit check: empty and duplicate names",
+      test_topo_explicit_check_rejects_empty_and_duplicate_names },
+    { "places_check_names reports the first repeat",
+      test_topo_places_check_names_reports_the_first_repeat },
     { "free twice is safe", test_topo_free_twice_is_safe },
     CU_TEST_INFO_NULL
 };
