@@ -45,7 +45,8 @@ sim_err act_check(sim_run *run, const sim_action *a)
                    || (a->kind != ACT_PARTITION && a->target == TARGET_REGION);
     if (needs_xy && g->x == NULL) {
         return sim_fail(run, SIM_EINPUT, "%s:%d: %s: regions need a topology with coordinates "
-                        "(geometric, or a 2-d lattice)", a->file, a->line, act_name(a->kind));
+                        "(geometric, a 2-d lattice, or explicit places with x and y)",
+                        a->file, a->line, act_name(a->kind));
     }
     int needs_cells = (a->kind == ACT_PARTITION && a->by == PART_CELLS)
                       || (a->kind != ACT_PARTITION && a->target == TARGET_CELL);
@@ -280,9 +281,34 @@ static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, siz
     return err;
 }
 
+/*
+ * The x range that halfplane partitions cut into equal strips: the unit
+ * square for generated coordinates, the places' bounding box for explicit
+ * (raw units, e.g. degrees of longitude).
+ */
+static void act_x_range(const sim_run *run, double *lo, double *width)
+{
+    *lo = 0.0;
+    *width = 1.0;
+    if (run->g.names == NULL || run->n == 0) {
+        return;
+    }
+    double min = run->g.x[0], max = run->g.x[0];
+    for (uint32_t v = 1; v < run->n; v++) {
+        min = run->g.x[v] < min ? run->g.x[v] : min;
+        max = run->g.x[v] > max ? run->g.x[v] : max;
+    }
+    *lo = min;
+    *width = max > min ? max - min : 1.0;
+}
+
 /* Group of each node for a partition action. */
 static void act_groups(sim_run *run, const sim_action *a, uint16_t *group)
 {
+    double lo = 0.0, width = 1.0;
+    if (a->by == PART_HALFPLANE) {
+        act_x_range(run, &lo, &width);
+    }
     for (uint32_t v = 0; v < run->n; v++) {
         switch (a->by) {
         case PART_RANDOM:
@@ -292,7 +318,7 @@ static void act_groups(sim_run *run, const sim_action *a, uint16_t *group)
             group[v] = (uint16_t)act_in_region(run, a, v);
             break;
         case PART_HALFPLANE: {
-            int gi = (int)(run->g.x[v] * a->groups);
+            int gi = (int)((run->g.x[v] - lo) / width * a->groups);
             group[v] = (uint16_t)(gi >= a->groups ? a->groups - 1 : gi);
             break;
         }

@@ -26,6 +26,7 @@
  * igraph_connected_components.
  */
 #include "run.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,40 +59,39 @@ sim_err net_check(sim_run *run)
 {
     if (run->links->latency.kind == SIM_DIST_PER_DISTANCE && run->g.x == NULL) {
         return sim_fail(run, SIM_EINPUT, "%s: links.latency: per_distance needs a topology "
-                        "with coordinates (geometric, or a 2-d lattice)", run->cfg->path);
+                        "with coordinates (geometric, a 2-d lattice, or explicit places with x, y)",
+                        run->cfg->path);
     }
     return SIM_OK;
+}
+
+/*
+ * How far apart two nodes are for per_distance latency: the edge's own
+ * distance on explicit places that give one, else the Euclidean distance of
+ * the coordinates (net_check makes sure there are coordinates).
+ */
+static double net_distance(const sim_run *run, uint32_t src, uint32_t dst)
+{
+    double dist = NAN;
+    if (run->g.dist != NULL && topo_edge(&run->g, src, dst, &dist, NULL) && !isnan(dist)) {
+        return dist;
+    }
+    double dx = (double)run->g.x[src] - run->g.x[dst];
+    double dy = (double)run->g.y[src] - run->g.y[dst];
+    return sqrt(dx * dx + dy * dy);
 }
 
 /* One latency draw in seconds from the law, on the sender's stream r. */
 static double net_latency_s(sim_run *run, gsl_rng *r, uint32_t src, uint32_t dst)
 {
     const sim_dist *d = &run->links->latency;
-    double x;
-    switch (d->kind) {
-    case SIM_DIST_CONSTANT:
+    if (d->kind == SIM_DIST_CONSTANT) {
         return d->a;
-    case SIM_DIST_UNIFORM:
-        return gsl_ran_flat(r, d->a, d->b);
-    case SIM_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a);
-    case SIM_DIST_NORMAL:
-        /* Truncated at 0: redraw; the loader guarantees mean > 0. */
-        do {
-            x = d->a + gsl_ran_gaussian(r, d->b);
-        } while (x <= 0.0);
-        return x;
-    case SIM_DIST_LOGNORMAL:
-        return gsl_ran_lognormal(r, log(d->a), d->b);
-    case SIM_DIST_PARETO:
-        return gsl_ran_pareto(r, d->b, d->a);
-    case SIM_DIST_PER_DISTANCE: {
-        double dx = (double)run->g.x[src] - run->g.x[dst];
-        double dy = (double)run->g.y[src] - run->g.y[dst];
-        return d->b + d->a * sqrt(dx * dx + dy * dy);
     }
+    if (d->kind == SIM_DIST_PER_DISTANCE) {
+        return d->b + d->a * net_distance(run, src, dst);
     }
-    return d->a;
+    return rng_dist(r, d);   /* normal: truncated at 0; the loader guarantees mean > 0 */
 }
 
 static int net_crosses(const sim_run *run, uint32_t a, uint32_t b)

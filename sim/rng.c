@@ -10,7 +10,10 @@
  */
 #include "rng.h"
 
+#include <math.h>
 #include <stddef.h>
+
+#include <gsl/gsl_randist.h>
 
 static uint64_t rng_mix13(uint64_t z)
 {
@@ -68,4 +71,28 @@ void rng_gsl_bind(gsl_rng *g, uint64_t key, uint64_t *ctr)
     rng_state *st = g->state;
     st->key = key;
     st->ctr = ctr;
+}
+
+double rng_dist(gsl_rng *g, const sim_dist *d)
+{
+    double x;
+    switch (d->kind) {
+    case SIM_DIST_UNIFORM:
+        return gsl_ran_flat(g, d->a, d->b);
+    case SIM_DIST_EXPONENTIAL:
+        return gsl_ran_exponential(g, d->a);
+    case SIM_DIST_NORMAL:
+        do {
+            x = d->a + gsl_ran_gaussian(g, d->b);
+        } while (x <= 0.0);
+        return x;
+    case SIM_DIST_LOGNORMAL:
+        return gsl_ran_lognormal(g, log(d->a), d->b);
+    case SIM_DIST_PARETO:
+        return gsl_ran_pareto(g, d->b, d->a);
+    case SIM_DIST_CONSTANT:
+    case SIM_DIST_PER_DISTANCE:
+        break;
+    }
+    return d->a;
 }

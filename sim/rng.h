@@ -16,10 +16,13 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "sim.h"
+
 /* Stream ids above every node id, for run-level draws. */
 #define RNG_STREAM_RUN   ((uint64_t)1 << 40)   /* timeline actions */
 #define RNG_STREAM_LUA   (RNG_STREAM_RUN + 1)  /* math.random in scenarios */
 #define RNG_STREAM_TOPO  (RNG_STREAM_RUN + 2)  /* seed handed to igraph */
+#define RNG_STREAM_KEYS  (RNG_STREAM_RUN + 16) /* + 32-bit hash of block.key: per-node laws */
 
 /* The key of stream id under seed. */
 uint64_t rng_key(uint64_t seed, uint64_t stream);
@@ -38,5 +41,12 @@ extern const gsl_rng_type *rng_gsl_counter;
 
 /* Point g (of type rng_gsl_counter) at a stream; draws advance *ctr. */
 void rng_gsl_bind(gsl_rng *g, uint64_t key, uint64_t *ctr);
+
+/*
+ * One draw of a law from g: constant, uniform, exponential, normal
+ * (truncated at 0 by redrawing: mean > 0), lognormal, pareto. Not for
+ * per_distance, which needs the two ends (the caller's).
+ */
+double rng_dist(gsl_rng *g, const sim_dist *d);
 
 #endif

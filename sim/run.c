@@ -538,11 +538,7 @@ size_t run_bytes(const sim_run *run)
 {
     const topo_graph *g = &run->g;
     size_t n = run->n, bytes = n * (sizeof *run->node + sizeof *run->mark);
-    if (!g->complete && g->off != NULL) {
-        bytes += (n + 1) * sizeof *g->off + 2 * (size_t)g->m * sizeof *g->adj;
-    }
-    bytes += g->x != NULL ? 2 * n * sizeof *g->x : 0;
-    bytes += g->cell != NULL ? n * sizeof *g->cell : 0;
+    bytes += topo_bytes(g);
     bytes += run->bfs != NULL ? n * (sizeof *run->bfs + sizeof *run->seen) : 0;
     bytes += run->capheld * sizeof *run->held;
     bytes += evq_bytes(&run->q);

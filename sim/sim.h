@@ -213,7 +213,8 @@ typedef enum sim_param_type {
     SIM_PT_TIME,     /* sim_time; given in seconds */
     SIM_PT_NODES,    /* sim_nodeset: a count of random nodes or a list of ids */
     SIM_PT_DIST,     /* sim_dist: a latency distribution table */
-    SIM_PT_INTLIST   /* sim_intlist: a list of integers (lattice dims) */
+    SIM_PT_INTLIST,  /* sim_intlist: a list of integers (lattice dims) */
+    SIM_PT_PERNODE   /* sim_pernode: a value per node (number, law, table by name, function) */
 } sim_param_type;
 
 enum {
@@ -256,6 +257,30 @@ typedef struct sim_dist {
     double b;   /* -     | max | -    | sd   | sigma  | shape | base */
 } sim_dist;
 
+/*
+ * A key documented as per-node (SIM_PT_PERNODE) takes, in a scenario, a
+ * number, a distribution table as for latencies (drawn once per node from a
+ * stream of its own), a table keyed by node name (or id) whose missing nodes
+ * get `default` (0 unless the table says), or a Lua function of a node view
+ * {id, name, degree, x, y, cell} called once per node at setup. The model
+ * turns it into one value per node with sim_node_values() in its init.
+ */
+typedef enum sim_pernode_kind {
+    SIM_PERNODE_NUMBER, SIM_PERNODE_DIST, SIM_PERNODE_TABLE, SIM_PERNODE_FUNCTION
+} sim_pernode_kind;
+
+typedef struct sim_pernode {
+    sim_pernode_kind kind;
+    double value;            /* NUMBER: the value; TABLE: the value of nodes not named */
+    sim_dist dist;           /* DIST: the law */
+    int ref;                 /* TABLE, FUNCTION: the loader's reference to the Lua value */
+    uint64_t stream;         /* DIST: stream id of this key (from block.key) */
+    double min, max;         /* the key's range, checked on every node's value */
+    const char *name;        /* "block.key", for messages */
+    const char *file;        /* where it was given */
+    int line;
+} sim_pernode;
+
 #define SIM_P_(k, ty, T, f, d, ds, lo, hi, ch, fl, h) \
     { .key = (k), .type = (ty), .offset = offsetof(T, f), .def = (d), .def_str = (ds), \
       .min = (lo), .max = (hi), .choices = (ch), .flags = (fl), .help = (h) }
@@ -268,7 +293,16 @@ typedef struct sim_dist {
 #define SIM_PARAM_NODES(k, T, f, d, fl, h)        SIM_P_(k, SIM_PT_NODES, T, f, d, NULL, 0, 0, NULL, fl, h)
 #define SIM_PARAM_DIST(k, T, f, fl, h)            SIM_P_(k, SIM_PT_DIST, T, f, 0, NULL, 0, 0, NULL, fl, h)
 #define SIM_PARAM_INTLIST(k, T, f, lo, hi, fl, h) SIM_P_(k, SIM_PT_INTLIST, T, f, 0, NULL, lo, hi, NULL, fl, h)
+#define SIM_PARAM_PERNODE(k, T, f, d, lo, hi, fl, h) SIM_P_(k, SIM_PT_PERNODE, T, f, d, NULL, lo, hi, NULL, fl, h)
 #define SIM_PARAM_END { .key = NULL }
+
+/*
+ * One value per node of a per-node key (SIM_PT_PERNODE) into out[0 .. n-1],
+ * from init: O(n), plus one Lua call per node for a function (about a
+ * microsecond each). Every value is checked against the key's range;
+ * SIM_EINPUT naming file:line, the key and the node otherwise.
+ */
+sim_err sim_node_values(sim_run *run, const sim_pernode *key, double *out) SIM_MUST_CHECK;
 
 /* --- Plug-in models -------------------------------------------------------- */
 
