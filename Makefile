@@ -13,6 +13,8 @@
 #   make mutants plant each bug of tests/mutants/mutants.txt in a copy of the tree
 #                and run the suite: killed/survived and a score (scripts/mutants.sh;
 #                MUTANTS_ONLY="N M" for some); too slow for CI
+#   make layers  fail if files of sim/ call each other in a circle (scripts/layers.sh,
+#                on nm of the objects; CI runs it)
 #   make clean   remove build/
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).
@@ -39,7 +41,7 @@ HEADERS  = $(wildcard sim/*.h models/*.h solvers/*.h tests/*.h)
 SCENARIO ?= scenarios/quickstart.lua
 ARGS     ?=
 
-.PHONY: all deps run test bench bench-mcf clean check-headers fuzz fuzz-replay mutants
+.PHONY: all deps run test bench bench-mcf clean check-headers layers fuzz fuzz-replay mutants
 
 all: $(B)/mycosim
 
@@ -109,6 +111,16 @@ check-headers:
 	@for h in $(HEADERS); do \
 	    echo "#include \"$$(basename $$h)\"" | $(CC) $(CPPFLAGS) -I$$(dirname $$h) $(WARN) \
 	        -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
+
+# Calls between the files of sim/ run one way, main down to the event heap
+# (doc/architecture.md). evq.o is checked also as `make bench` builds it with
+# -DEVQ_CALENDAR, where it calls evq_cal.c.
+layers: $(filter $(B)/sim/%,$(LIBOBJ)) $(B)/sim/main.o $(B)/variant/calendar/evq.o
+	@bash scripts/layers.sh $^
+
+$(B)/variant/calendar/evq.o: sim/evq.c $(HEADERS) $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DEVQ_CALENDAR -c $< -o $@
 
 clean:
 	rm -rf $(B) build-asan build-bench build-bench-heap2 build-bench-heap4 build-bench-cal

@@ -88,7 +88,7 @@ fi
 
 # --- build: the library with coverage and sanitizers, then one binary per harness.
 # FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (the libFuzzer/OSS-Fuzz convention)
-# lowers the scenario instruction limits 100-fold (sim/scen.c): the same limit
+# lowers the scenario instruction limits 100-fold (sim/sandbox.c): the same limit
 # paths, reached 100 times sooner, so inputs that run to the limit do not eat
 # the campaign (they brought the scen harness down to a few executions/s).
 mkdir -p "$B/fuzz"

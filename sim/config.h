@@ -105,8 +105,8 @@ typedef struct sim_config {
     uint32_t nevery;
 } sim_config;
 
-/* Parameter tables of the core blocks (param.c), SIM_PARAM_END-terminated. */
-extern const sim_param scenario_params[];   /* defined in scen.c */
+/* Parameter tables of the core blocks, SIM_PARAM_END-terminated. */
+extern const sim_param scenario_params[];   /* defined in field.c */
 extern const sim_param links_params[];
 
 #endif

@@ -15,8 +15,9 @@
  *
  * Events at exactly `last` (ties, e.g. synchronous rounds or PHOLD with
  * constant delays) wait in a d-ary heap ordered by (src, seq), so the total
- * order (time, src, seq) is kept exactly. The heap is also usable alone
- * (arity 2 or 4) for tests and the queue comparison in `make bench`.
+ * order (time, src, seq) is kept exactly. The heap (evq_heap.c) is also
+ * usable alone (arity 2 or 4) for tests and the queue comparison in
+ * `make bench`.
  *
  * Memory: buckets are chains of fixed 4 KB blocks (127 events) taken from
  * and returned to one free list, so a bucket holds at most one partly used
@@ -37,85 +38,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* --- d-ary heap ------------------------------------------------------------ */
-
-sim_err evq_heap_init(evq_heap *h, unsigned arity, size_t cap)
-{
-    h->shift = arity == 2 ? 1 : 2;
-    h->len = 0;
-    h->cap = cap < 16 ? 16 : cap;
-    h->ev = malloc(h->cap * sizeof *h->ev);
-    if (h->ev == NULL) {
-        h->cap = 0;
-        return SIM_ENOMEM;
-    }
-    return SIM_OK;
-}
-
-void evq_heap_destroy(evq_heap *h)
-{
-    free(h->ev);
-    h->ev = NULL;
-    h->len = h->cap = 0;
-}
-
-sim_err evq_heap_push(evq_heap *h, const sim_event *ev)
-{
-    if (h->len == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 16;
-        sim_event *grown = realloc(h->ev, cap * sizeof *grown);
-        if (grown == NULL) {
-            return SIM_ENOMEM;
-        }
-        h->ev = grown;
-        h->cap = cap;
-    }
-    size_t i = h->len++;
-    while (i > 0) {
-        size_t parent = (i - 1) >> h->shift;
-        if (!evq_before(ev, &h->ev[parent])) {
-            break;
-        }
-        h->ev[i] = h->ev[parent];
-        i = parent;
-    }
-    h->ev[i] = *ev;
-    return SIM_OK;
-}
-
-int evq_heap_pop(evq_heap *h, sim_event *out)
-{
-    if (h->len == 0) {
-        return 0;
-    }
-    sim_event *e = h->ev;
-    *out = e[0];
-    sim_event last = e[--h->len];
-    size_t n = h->len, i = 0, arity = (size_t)1 << h->shift;
-    for (;;) {
-        size_t first = (i << h->shift) + 1;
-        if (first >= n) {
-            break;
-        }
-        size_t end = first + arity < n ? first + arity : n;
-        size_t best = first;
-        for (size_t c = first + 1; c < end; c++) {
-            if (evq_before(&e[c], &e[best])) {
-                best = c;
-            }
-        }
-        if (!evq_before(&e[best], &last)) {
-            break;
-        }
-        e[i] = e[best];
-        i = best;
-    }
-    if (n > 0) {
-        e[i] = last;
-    }
-    return 1;
-}
 
 /* --- Radix buckets --------------------------------------------------------- */
 

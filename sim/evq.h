@@ -3,7 +3,8 @@
  *
  * Three structures, all ordered by (time, src, seq), a total order because
  * seq is unique per sender:
- *   evq_heap  a d-ary implicit min-heap (d = 2 or 4), O(log n) push and pop;
+ *   evq_heap  a d-ary implicit min-heap (d = 2 or 4), O(log n) push and pop
+ *             (evq_heap.h, evq_heap.c);
  *   evq_cal   a calendar queue (Brown 1988) whose current day is an
  *             evq_heap, O(1) expected push and pop (see evq_cal.c);
  *   evq       a monotone radix queue of time buckets over an evq_heap for
@@ -19,35 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evq_heap.h"
 #include "sim.h"
-
-/* 1 if a is ordered before b. */
-static inline int evq_before(const sim_event *a, const sim_event *b)
-{
-    if (a->time != b->time) {
-        return a->time < b->time;
-    }
-    if (a->src != b->src) {
-        return a->src < b->src;
-    }
-    return a->seq < b->seq;
-}
-
-/* --- d-ary heap ------------------------------------------------------------ */
-
-typedef struct evq_heap {
-    sim_event *ev;     /* ev[0] is the earliest */
-    size_t len;        /* events pending */
-    size_t cap;        /* slots allocated */
-    unsigned shift;    /* log2 of the arity: 1 binary, 2 four-ary */
-} evq_heap;
-
-/* An empty heap of arity 2 or 4. */
-sim_err evq_heap_init(evq_heap *h, unsigned arity, size_t cap) SIM_MUST_CHECK;
-void evq_heap_destroy(evq_heap *h);
-sim_err evq_heap_push(evq_heap *h, const sim_event *ev) SIM_MUST_CHECK;
-/* Remove the earliest event into *out; 0 if empty. */
-int evq_heap_pop(evq_heap *h, sim_event *out);
 
 /* --- Calendar queue ---------------------------------------------------------- */
 

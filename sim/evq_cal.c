@@ -17,7 +17,7 @@
  * - A bucket is an unsorted list with its earliest time beside it. Pushing
  *   is O(1) whatever the ties; the scan tests the earliest time without
  *   touching the list. When a day comes, its events move into a small 4-ary
- *   heap (evq_heap) that orders them by the full key (time, src, seq), so
+ *   heap (evq_heap.c) that orders them by the full key (time, src, seq), so
  *   ties are exact, and a burst of equal times (PHOLD with constant delays:
  *   a million events at one instant) costs O(log n) an event, not a walk
  *   along a sorted list per insertion.

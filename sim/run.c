@@ -11,8 +11,9 @@
  * before anything else happens at t, and a sample at t shows the state after
  * every event before t. Events at exactly the end are not handled.
  *
- * The model-facing API of sim.h (time, nodes, streams, timers) is defined
- * here; sim_send lives in net.c and actions in act.c. Output files are
+ * The model-facing API of sim.h (time, nodes, timers) is defined here;
+ * sim_send lives in net.c, actions in act.c, and errors, time conversion
+ * and streams in base.c, below everything that calls them. Output files are
  * streamed to temporaries and renamed only when the run completes, is
  * interrupted, or fails mid-run for lack of memory (status failed); on any
  * other error nothing is left behind. Setup (admission, topology, model
@@ -44,38 +45,6 @@
 volatile sig_atomic_t run_stop_signal = 0;
 
 /* --- Small shared helpers ------------------------------------------------- */
-
-sim_time sim_time_from_s(double seconds)
-{
-    double ns = seconds * (double)SIM_NS_PER_S;
-    if (!(ns < (double)SIM_DELAY_CLAMP)) {
-        return SIM_DELAY_CLAMP;          /* also NaN: a delay that never ends */
-    }
-    if (ns < -(double)SIM_DELAY_CLAMP) {
-        return -SIM_DELAY_CLAMP;
-    }
-    return (sim_time)llround(ns);
-}
-
-double sim_time_to_s(sim_time t)
-{
-    return (double)t / (double)SIM_NS_PER_S;
-}
-
-void sim_assert_fail(const char *file, int line, const char *expr)
-{
-    fprintf(stderr, "mycosim: internal error at %s:%d: assertion '%s' failed\n", file, line, expr);
-    abort();
-}
-
-sim_err sim_fail(sim_run *run, sim_err code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(run->errmsg, sizeof run->errmsg, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static long run_peak_rss_kib(void)
 {
@@ -110,17 +79,6 @@ uint32_t sim_alive_count(const sim_run *run)
 int sim_is_up(const sim_run *run, uint32_t node)
 {
     return node < run->n && run->node[node].up;
-}
-
-gsl_rng *sim_rng(sim_run *run, uint32_t node)
-{
-    rng_gsl_bind(run->rng, rng_key(run->seed, node), &run->node[node].rng_ctr);
-    return run->rng;
-}
-
-uint64_t sim_node_hash(const sim_run *run, uint32_t node, uint64_t salt)
-{
-    return rng_at(rng_key(run->seed, node), ~salt);
 }
 
 void *sim_node_array(const sim_run *run, size_t size)

@@ -2,9 +2,9 @@
  * run.h -- one simulation run: the core's private view of sim_run.
  *
  * Models see sim_run only through the functions of sim.h; the core files
- * (run.c, net.c, act.c, trace.c, main.c) share this definition. A node costs
- * the core one 16-byte run_node (stream counter, send counter, up, epoch,
- * partition group) plus its CSR adjacency.
+ * (run.c, net.c, act.c, base.c, sweep.c, main.c) share this definition. A
+ * node costs the core one 16-byte run_node (stream counter, send counter, up,
+ * epoch, partition group) plus its CSR adjacency.
  */
 #ifndef MYCOSIM_RUN_H
 #define MYCOSIM_RUN_H

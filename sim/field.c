@@ -1,0 +1,673 @@
+/*
+ * field.c -- the scenario loader's typed fields: a Lua table read against a
+ * declarative sim_param table, checked before anything is kept.
+ *
+ * Every block (scenario, topology, links, each model) and every action is a
+ * Lua table whose keys a sim_param table declares, with a type, a default, a
+ * range and flags (sim.h). field_read_table checks unknown keys first (with
+ * the nearest valid key suggested: the Levenshtein distance must be at most
+ * max(2, a third of the word's length) and below its length), then each
+ * declared key, in the parameter table's order, for its type (integer,
+ * number, time in seconds, boolean, enum, string, node list, distribution,
+ * integer list) and range; it fills the config struct at p->offset, with the
+ * default of every key not given. Errors come out as "file:line: block.key: what is wrong",
+ * through sandbox_raise. The readers follow luaL_checkinteger: look at the
+ * value, convert, raise with the key's name and what was found. NaN and
+ * infinities are refused wherever a number is read, and a time is checked in
+ * seconds against SIM_TIME_LIMIT_S before it becomes integer nanoseconds.
+ *
+ * --set overrides: `--set block.key=VALUE` replaces a key of the named
+ * block's table before the check, so an override gets the same checks as the
+ * file. The value is one Lua literal evaluated with an empty environment and
+ * a small budget of its own (a bare word is a string); each overridden key is
+ * read alone first, so an error in it names the --set, not the file.
+ *
+ * The parameter tables of the core blocks scenario{} and links{} live here
+ * too (topology's are in topo.c, each model's in its own file).
+ */
+#include "scen_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIELD_UNBOUNDED 1e300
+#define FIELD_LITERAL_INSTRUCTIONS 100000L
+#define FIELD_SET_MAX 480            /* bytes of one --set value */
+#define FIELD_MAX_KEYS 64            /* keys of one block, its parameters and extra ones */
+
+/* --- The core blocks' parameters ------------------------------------------------ */
+
+const char *const field_dist_kinds[] = {
+    "constant", "uniform", "exponential", "normal", "lognormal", "pareto", NULL
+};
+
+const sim_param scenario_params[] = {
+    SIM_PARAM_STR("name", scenario_cfg, name, NULL, 0,
+                  "output folder name under results/ (default: the file name without .lua)"),
+    SIM_PARAM_INT("seed", scenario_cfg, seed, 1, 0, 9007199254740992.0, 0,
+                  "master seed of every random stream"),
+    SIM_PARAM_TIME("duration", scenario_cfg, duration, 0, 0, 1e9, SIM_PF_MIN_OPEN | SIM_PF_REQUIRED,
+                   "simulated seconds to run"),
+    SIM_PARAM_TIME("sample_every", scenario_cfg, sample_every, 1.0, 0, 1e9, SIM_PF_MIN_OPEN,
+                   "seconds between CSV rows"),
+    SIM_PARAM_END
+};
+
+const sim_param links_params[] = {
+    SIM_PARAM_DIST("latency", links_cfg, latency, 0, "latency law of every message (table below)"),
+    SIM_PARAM_NUM("loss", links_cfg, loss, 0.0, 0, 1, SIM_PF_LIVE, "probability that a message is lost"),
+    SIM_PARAM_END
+};
+
+/* --- Suggestions ------------------------------------------------------------------- */
+
+/* Levenshtein distance, for suggestions. */
+static size_t field_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) {
+        return 64;
+    }
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            best = row[j] + 1 < best ? row[j] + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The nearest of names (NULL-terminated) to word, or NULL if none is close. */
+const char *field_nearest(const char *word, const char *const *names, size_t count)
+{
+    const char *best = NULL;
+    size_t best_d = 64, limit = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2;
+    for (size_t i = 0; i < count && names[i] != NULL; i++) {
+        size_t d = field_distance(word, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best_d <= limit && best_d < strlen(word) ? best : NULL;
+}
+
+size_t field_param_keys(const sim_param *params, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (const sim_param *p = params; p->key != NULL && n < max; p++) {
+        out[n++] = p->key;
+    }
+    return n;
+}
+
+/* The keys of params (at most 60) and then the extra ones (NULL-terminated, may be NULL). */
+static size_t field_block_keys(const sim_param *params, const char *const *extra,
+                               const char *keys[FIELD_MAX_KEYS])
+{
+    size_t n = field_param_keys(params, keys, 60);
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < FIELD_MAX_KEYS; i++) {
+        keys[n++] = extra[i];
+    }
+    return n;
+}
+
+/* --- Reading values ------------------------------------------------------------------ */
+
+/* A bound as %g, but exact for the large integers %g would round (2^53). */
+static void field_fmt_bound(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, fabs(v) >= 1e15 && v == floor(v) ? "%.0f" : "%g", v);
+}
+
+static void field_fmt_range(const sim_param *p, char *buf, size_t len)
+{
+    int open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+    char lo[40], hi[40];
+    field_fmt_bound(p->min, lo, sizeof lo);
+    field_fmt_bound(p->max, hi, sizeof hi);
+    if (p->max >= FIELD_UNBOUNDED) {
+        snprintf(buf, len, "must be %s %s", open ? ">" : ">=", lo);
+    } else {
+        snprintf(buf, len, "must be in %s%s, %s]", open ? "(" : "[", lo, hi);
+    }
+}
+
+static void field_check_range(lua_State *L, const char *ctx, const sim_param *p, double v)
+{
+    int open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+    if ((open ? v <= p->min : v < p->min) || v > p->max || isnan(v)) {
+        char r[96];
+        field_fmt_range(p, r, sizeof r);
+        sandbox_raise(L, "%s.%s: %s, got %g", ctx, p->key, r, v);
+    }
+}
+
+/* A block or action function takes one table: name { ... }. */
+void field_one_table(lua_State *L, const char *name)
+{
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE) {
+        sandbox_raise(L, "%s: expects one table, e.g. %s { ... }", name, name);
+    }
+}
+
+/* A finite number: NaN and infinities are refused wherever a number is read. */
+double field_number(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    if (lua_type(L, idx) != LUA_TNUMBER) {
+        sandbox_raise(L, "%s.%s: expected number, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    double v = lua_tonumber(L, idx);
+    if (!isfinite(v)) {
+        sandbox_raise(L, "%s.%s: expected a finite number, got %s", ctx, key,
+                      isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    }
+    return v;
+}
+
+/*
+ * Seconds to integer nanoseconds for a time the scenario names: range
+ * [0, SIM_TIME_LIMIT_S] checked before the conversion, and a positive time
+ * must not round to 0 ns (every(1e-12) would never let time advance).
+ */
+sim_time field_time_ns(lua_State *L, const char *ctx, const char *key, double v)
+{
+    if (!(v >= 0 && v <= SIM_TIME_LIMIT_S)) {
+        sandbox_raise(L, "%s.%s: must be in [0, %g] seconds, got %g", ctx, key, SIM_TIME_LIMIT_S,
+                      v);
+    }
+    sim_time ns = sim_time_from_s(v);
+    if (v > 0 && ns == 0) {
+        sandbox_raise(L, "%s.%s: %g s is below the 1 ns resolution of simulated time", ctx, key, v);
+    }
+    return ns;
+}
+
+static int64_t field_integer(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    int isnum = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &isnum);
+    if (!isnum) {
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+            sandbox_raise(L, "%s.%s: expected integer, got %g", ctx, key, lua_tonumber(L, idx));
+        }
+        sandbox_raise(L, "%s.%s: expected integer, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    return (int64_t)v;
+}
+
+int field_enum(lua_State *L, int idx, const char *ctx, const char *key,
+               const char *const *choices)
+{
+    if (lua_type(L, idx) != LUA_TSTRING) {
+        sandbox_raise(L, "%s.%s: expected string, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    size_t vlen;
+    const char *v = lua_tolstring(L, idx, &vlen);
+    if (strlen(v) != vlen) {
+        sandbox_raise(L, "%s.%s: the string contains a NUL byte", ctx, key);
+    }
+    size_t n = 0;
+    for (; choices[n] != NULL; n++) {
+        if (strcmp(v, choices[n]) == 0) {
+            return (int)n;
+        }
+    }
+    char valid[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        strncat(valid, i ? ", " : "", sizeof valid - strlen(valid) - 1);
+        strncat(valid, choices[i], sizeof valid - strlen(valid) - 1);
+    }
+    const char *near = field_nearest(v, choices, n);
+    if (near != NULL) {
+        sandbox_raise(L, "%s.%s: unknown value '%s' (did you mean '%s'?); valid: %s", ctx, key, v, near, valid);
+    }
+    return sandbox_raise(L, "%s.%s: unknown value '%s'; valid: %s", ctx, key, v, valid);
+}
+
+/* A Lua sequence at idx as its length; raises if it is not a list. */
+static lua_Integer field_list_len(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        sandbox_raise(L, "%s.%s: expected a list, got %s", ctx, key, luaL_typename(L, idx));
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    lua_pushnil(L);
+    lua_Integer keys = 0;
+    while (lua_next(L, idx) != 0) {
+        keys++;
+        lua_pop(L, 1);
+    }
+    if (keys != n) {
+        sandbox_raise(L, "%s.%s: expected a list {a, b, ...}", ctx, key);
+    }
+    return n;
+}
+
+static int field_cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : (a > b);
+}
+
+/* Sort ids and drop repeats: a node list is a set (fail { nodes = {1, 1} } fails node 1 once). */
+static uint32_t field_node_set(uint32_t *ids, uint32_t n)
+{
+    qsort(ids, n, sizeof *ids, field_cmp_u32);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (k == 0 || ids[k - 1] != ids[i]) {
+            ids[k++] = ids[i];
+        }
+    }
+    return k;
+}
+
+static void field_read_nodes(lua_State *L, int idx, const char *ctx, const char *key, sim_nodeset *out)
+{
+    scen *s = sandbox_scen(L);
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        int64_t c = field_integer(L, idx, ctx, key);
+        if (c < 1 || c > 4294967294LL) {
+            sandbox_raise(L, "%s.%s: a count must be >= 1, got %lld", ctx, key, (long long)c);
+        }
+        out->count = (uint32_t)c;
+        out->ids = NULL;
+        return;
+    }
+    lua_Integer n = field_list_len(L, idx, ctx, key);
+    if (n < 1) {
+        sandbox_raise(L, "%s.%s: the node list is empty", ctx, key);
+    }
+    uint32_t *ids = sandbox_alloc(s, sizeof *ids * (size_t)n);
+    if (ids == NULL) {
+        sandbox_no_memory(L);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        int isnum = 0;
+        lua_Integer v = lua_tointegerx(L, -1, &isnum);
+        if (!isnum || v < 0 || v > 4294967294LL) {
+            sandbox_raise(L, "%s.%s: node ids are integers >= 0, got %s", ctx, key, luaL_tolstring(L, -1, NULL));
+        }
+        ids[i - 1] = (uint32_t)v;
+        lua_pop(L, 1);
+    }
+    out->count = field_node_set(ids, (uint32_t)n);
+    out->ids = ids;
+}
+
+static void field_read_intlist(lua_State *L, int idx, const char *ctx, const sim_param *p, sim_intlist *out)
+{
+    scen *s = sandbox_scen(L);
+    lua_Integer n = field_list_len(L, idx, ctx, p->key);
+    if (n < 1) {
+        sandbox_raise(L, "%s.%s: the list is empty", ctx, p->key);
+    }
+    int64_t *vals = sandbox_alloc(s, sizeof *vals * (size_t)n);
+    if (vals == NULL) {
+        sandbox_no_memory(L);
+    }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        vals[i - 1] = field_integer(L, lua_gettop(L), ctx, p->key);
+        field_check_range(L, ctx, p, (double)vals[i - 1]);
+        lua_pop(L, 1);
+    }
+    out->count = (uint32_t)n;
+    out->values = vals;
+}
+
+/* Check that table idx has only the given keys; suggest the nearest one. */
+void field_only_keys(lua_State *L, int idx, const char *ctx, const char *const *keys, size_t nkeys)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            sandbox_raise(L, "%s: keys must be names, got a %s key", ctx, luaL_typename(L, -1));
+        }
+        const char *k = lua_tostring(L, -1);
+        size_t i = 0;
+        while (i < nkeys && strcmp(k, keys[i]) != 0) {
+            i++;
+        }
+        if (i == nkeys) {
+            const char *near = field_nearest(k, keys, nkeys);
+            if (near != NULL) {
+                sandbox_raise(L, "%s.%s: unknown key (did you mean '%s'?)", ctx, k, near);
+            }
+            sandbox_raise(L, "%s.%s: unknown key", ctx, k);
+        }
+    }
+}
+
+/* A required number field of a nested table, in (min, max] if open, else [min, max]. */
+double field_required_num(lua_State *L, int idx, const char *ctx, const char *key, double min,
+                          int open, double max)
+{
+    lua_getfield(L, idx, key);
+    if (lua_isnil(L, -1)) {
+        sandbox_raise(L, "%s.%s: required", ctx, key);
+    }
+    double v = field_number(L, -1, ctx, key);
+    if ((open ? v <= min : v < min) || v > max) {
+        sandbox_raise(L, "%s.%s: must be in %s%g, %g], got %g", ctx, key, open ? "(" : "[", min, max, v);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static void field_read_dist(lua_State *L, int idx, const char *ctx, const char *key, sim_dist *d)
+{
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.%s", ctx, key);
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        sandbox_raise(L, "%s: expected a table such as {dist = \"constant\", value = 0.01}, got %s",
+                      sub, luaL_typename(L, idx));
+    }
+    lua_getfield(L, idx, "dist");
+    int has_dist = !lua_isnil(L, -1);
+    int kind = has_dist ? field_enum(L, lua_gettop(L), sub, "dist", field_dist_kinds) : -1;
+    lua_pop(L, 1);
+    static const char *const keysets[][3] = {
+        { "dist", "value", NULL }, { "dist", "min", "max" }, { "dist", "mean", NULL },
+        { "dist", "mean", "sd" }, { "dist", "median", "sigma" }, { "dist", "scale", "shape" }
+    };
+    if (!has_dist) {
+        static const char *const pd[] = { "per_distance", "base", "dist" };
+        field_only_keys(L, idx, sub, pd, 3);
+        d->kind = SIM_DIST_PER_DISTANCE;
+        d->a = field_required_num(L, idx, sub, "per_distance", 0, 0, SIM_TIME_LIMIT_S);
+        d->b = field_required_num(L, idx, sub, "base", 0, 0, SIM_TIME_LIMIT_S);
+        if (d->a == 0 && d->b == 0) {
+            sandbox_raise(L, "%s: latency must be > 0 (per_distance and base are both 0)", sub);
+        }
+        return;
+    }
+    field_only_keys(L, idx, sub, keysets[kind], keysets[kind][2] ? 3 : 2);
+    d->kind = (sim_dist_kind)kind;
+    d->b = 0;
+    /*
+     * Times are bounded by SIM_TIME_LIMIT_S; shape parameters only need to
+     * be finite, since a draw beyond the limit is clamped (sim_time_from_s)
+     * and then never delivered, as its true value would not be either.
+     */
+    const double T = SIM_TIME_LIMIT_S, any = 1e300;
+    switch (kind) {
+    case SIM_DIST_CONSTANT:
+        d->a = field_required_num(L, idx, sub, "value", 0, 1, T);
+        break;
+    case SIM_DIST_UNIFORM:
+        d->a = field_required_num(L, idx, sub, "min", 0, 0, T);
+        d->b = field_required_num(L, idx, sub, "max", d->a, 1, T);
+        break;
+    case SIM_DIST_EXPONENTIAL:
+        d->a = field_required_num(L, idx, sub, "mean", 0, 1, T);
+        break;
+    case SIM_DIST_NORMAL:
+        d->a = field_required_num(L, idx, sub, "mean", 0, 1, T);
+        d->b = field_required_num(L, idx, sub, "sd", 0, 0, T);
+        break;
+    case SIM_DIST_LOGNORMAL:
+        d->a = field_required_num(L, idx, sub, "median", 0, 1, T);
+        d->b = field_required_num(L, idx, sub, "sigma", 0, 0, 1e3);
+        break;
+    default:
+        d->a = field_required_num(L, idx, sub, "scale", 0, 1, T);
+        d->b = field_required_num(L, idx, sub, "shape", 0, 1, any);
+    }
+}
+
+/* Store the default of p into cfg. */
+static void field_default(scen *s, const sim_param *p, void *cfg)
+{
+    char *f = (char *)cfg + p->offset;
+    switch (p->type) {
+    case SIM_PT_INT:
+        *(int64_t *)(void *)f = (int64_t)p->def;
+        break;
+    case SIM_PT_NUM:
+        *(double *)(void *)f = p->def;
+        break;
+    case SIM_PT_BOOL:
+    case SIM_PT_ENUM:
+        *(int *)(void *)f = (int)p->def;
+        break;
+    case SIM_PT_STR:
+        *(const char **)(void *)f = p->def_str ? sandbox_strdup(s, p->def_str) : NULL;
+        break;
+    case SIM_PT_TIME:
+        *(sim_time *)(void *)f = sim_time_from_s(p->def);
+        break;
+    case SIM_PT_NODES:
+        ((sim_nodeset *)(void *)f)->count = (uint32_t)p->def;
+        ((sim_nodeset *)(void *)f)->ids = NULL;
+        break;
+    case SIM_PT_DIST:
+        *(sim_dist *)(void *)f = (sim_dist){ .kind = SIM_DIST_CONSTANT, .a = 0.01, .b = 0 };
+        break;
+    case SIM_PT_INTLIST:
+        ((sim_intlist *)(void *)f)->count = 0;
+        ((sim_intlist *)(void *)f)->values = NULL;
+        break;
+    }
+}
+
+/* Read the value at idx for p into cfg. */
+void field_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p, void *cfg)
+{
+    char *f = (char *)cfg + p->offset;
+    double v;
+    switch (p->type) {
+    case SIM_PT_INT: {
+        int64_t i = field_integer(L, idx, ctx, p->key);
+        field_check_range(L, ctx, p, (double)i);
+        *(int64_t *)(void *)f = i;
+        break;
+    }
+    case SIM_PT_NUM:
+        v = field_number(L, idx, ctx, p->key);
+        field_check_range(L, ctx, p, v);
+        *(double *)(void *)f = v;
+        break;
+    case SIM_PT_TIME:
+        v = field_number(L, idx, ctx, p->key);
+        field_check_range(L, ctx, p, v);
+        *(sim_time *)(void *)f = field_time_ns(L, ctx, p->key, v);
+        break;
+    case SIM_PT_BOOL:
+        if (!lua_isboolean(L, idx)) {
+            sandbox_raise(L, "%s.%s: expected true or false, got %s", ctx, p->key, luaL_typename(L, idx));
+        }
+        *(int *)(void *)f = lua_toboolean(L, idx);
+        break;
+    case SIM_PT_ENUM:
+        *(int *)(void *)f = field_enum(L, idx, ctx, p->key, p->choices);
+        break;
+    case SIM_PT_STR: {
+        if (lua_type(L, idx) != LUA_TSTRING) {
+            sandbox_raise(L, "%s.%s: expected string, got %s", ctx, p->key, luaL_typename(L, idx));
+        }
+        size_t len;
+        const char *str = lua_tolstring(L, idx, &len);
+        if (strlen(str) != len) {
+            sandbox_raise(L, "%s.%s: the string contains a NUL byte", ctx, p->key);
+        }
+        const char *copy = sandbox_strdup(sandbox_scen(L), str);
+        if (copy == NULL) {
+            sandbox_no_memory(L);
+        }
+        *(const char **)(void *)f = copy;
+        break;
+    }
+    case SIM_PT_NODES:
+        field_read_nodes(L, idx, ctx, p->key, (sim_nodeset *)(void *)f);
+        break;
+    case SIM_PT_DIST:
+        field_read_dist(L, idx, ctx, p->key, (sim_dist *)(void *)f);
+        break;
+    case SIM_PT_INTLIST:
+        field_read_intlist(L, idx, ctx, p, (sim_intlist *)(void *)f);
+        break;
+    }
+}
+
+/*
+ * Check table idx against params (plus extra keys handled by the caller),
+ * fill cfg with defaults, then with the table's values.
+ */
+void field_read_table(lua_State *L, int idx, const char *ctx, const sim_param *params,
+                      const char *const *extra, void *cfg)
+{
+    const char *keys[FIELD_MAX_KEYS];
+    size_t n = field_block_keys(params, extra, keys);
+    field_only_keys(L, idx, ctx, keys, n);
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        field_default(sandbox_scen(L), p, cfg);
+        lua_getfield(L, idx, p->key);
+        if (lua_isnil(L, -1)) {
+            if (p->flags & SIM_PF_REQUIRED) {
+                sandbox_raise(L, "%s.%s: required", ctx, p->key);
+            }
+        } else {
+            field_read_value(L, lua_gettop(L), ctx, p, cfg);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* --- --set overrides ------------------------------------------------------------------- */
+
+/*
+ * Evaluate a --set value as one Lua literal (a bare word is a string); pushes
+ * it. Several values ("2,3") or none are errors, not a silent first value.
+ */
+static void field_push_literal(lua_State *L, const char *value)
+{
+    char chunk[FIELD_SET_MAX + 8];
+    if (strlen(value) > FIELD_SET_MAX) {
+        sandbox_raise(L, "the value is longer than %d bytes", FIELD_SET_MAX);
+    }
+    snprintf(chunk, sizeof chunk, "return %s", value);
+    int top = lua_gettop(L);
+    scen *s = sandbox_scen(L);
+    long budget = s->budget;
+    s->budget = FIELD_LITERAL_INSTRUCTIONS;   /* a literal is tiny; its own small budget */
+    int ok = 0, count = 1;
+    if (luaL_loadbufferx(L, chunk, strlen(chunk), "=--set", "t") == LUA_OK) {
+        lua_newtable(L);
+        lua_setupvalue(L, -2, 1);            /* empty _ENV: no globals */
+        ok = lua_pcall(L, 0, LUA_MULTRET, 0) == LUA_OK;
+        count = ok ? lua_gettop(L) - top : 1;
+        ok = ok && count == 1 && !lua_isnil(L, -1);
+    }
+    s->budget = budget;
+    s->limit_msg[0] = '\0';                 /* a runaway literal is just not a literal */
+    if (count != 1) {
+        sandbox_raise(L, "the value is %d Lua values; give one (a list is {a, b})", count);
+    }
+    if (ok) {
+        return;
+    }
+    lua_settop(L, top);
+    lua_pushstring(L, value);
+}
+
+/* Put the overrides of block into its table at idx; remember the first one's text. */
+void field_apply_sets(lua_State *L, int idx, const char *block)
+{
+    scen *s = sandbox_scen(L);
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (strcmp(s->sets[i].block, block) != 0) {
+            continue;
+        }
+        s->sets[i].used = 1;
+        s->override = s->sets[i].text;
+        field_push_literal(L, s->sets[i].value);
+        s->override = NULL;
+        lua_setfield(L, idx, s->sets[i].key);
+    }
+}
+
+/* Which --set, if any, gave key of block: for error messages. */
+const char *field_override_for(scen *s, const char *block, const char *key)
+{
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (strcmp(s->sets[i].block, block) == 0 && strcmp(s->sets[i].key, key) == 0) {
+            return s->sets[i].text;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Read a block with overrides: each overridden key is checked alone first,
+ * so an error in it names the --set that caused it.
+ */
+static int field_is_key(const char *key, const sim_param *params, const char *const *extra)
+{
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        if (strcmp(p->key, key) == 0) {
+            return 1;
+        }
+    }
+    for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
+        if (strcmp(extra[i], key) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* An override naming a key the block does not have: the error names the --set. */
+static void field_check_set_keys(lua_State *L, const char *block, const sim_param *params,
+                                 const char *const *extra)
+{
+    scen *s = sandbox_scen(L);
+    for (uint32_t i = 0; i < s->nsets; i++) {
+        if (strcmp(s->sets[i].block, block) != 0 || field_is_key(s->sets[i].key, params, extra)) {
+            continue;
+        }
+        const char *keys[FIELD_MAX_KEYS];
+        size_t n = field_block_keys(params, extra, keys);
+        const char *near = field_nearest(s->sets[i].key, keys, n);
+        s->override = s->sets[i].text;
+        if (near != NULL) {
+            sandbox_raise(L, "%s.%s: unknown key (did you mean '%s'?)", block, s->sets[i].key,
+                          near);
+        }
+        sandbox_raise(L, "%s.%s: unknown key", block, s->sets[i].key);
+    }
+}
+
+void field_read_block(lua_State *L, int idx, const char *block, const sim_param *params,
+                      const char *const *extra, void *cfg)
+{
+    scen *s = sandbox_scen(L);
+    field_check_set_keys(L, block, params, extra);
+    field_apply_sets(L, idx, block);
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        const char *o = field_override_for(s, block, p->key);
+        if (o == NULL) {
+            continue;
+        }
+        s->override = o;
+        lua_getfield(L, idx, p->key);
+        field_read_value(L, lua_gettop(L), block, p, cfg);
+        lua_pop(L, 1);
+        s->override = NULL;
+    }
+    field_read_table(L, idx, block, params, extra, cfg);
+}

@@ -1,0 +1,382 @@
+/*
+ * resolved.c -- the resolved configuration written back as Lua: run.lua and
+ * the output of `mycosim check`.
+ *
+ * The text is a scenario that mycosim runs again to the same result: every
+ * block with every key, defaults included, in parameter-table order; the
+ * timeline as at() calls in time order; each every() function copied from
+ * the scenario file. Numbers are written as the shortest of %.15g and %.17g
+ * that reads back as the same double, times in seconds from their exact
+ * nanoseconds, strings as Lua literals with quotes, backslashes and control
+ * bytes escaped (a name cannot inject code into run.lua), and a topology
+ * file's relative path made absolute so run.lua works from any folder.
+ *
+ * An every() function is not data: its source is copied from the file, from
+ * a "function" on its first line to the first "end" on its last line that
+ * makes the text compile as one expression (compiled, never run). Upvalues
+ * of the original chunk are not carried, and run.lua says so.
+ *
+ * It only reads the configuration. Actions that every() callbacks apply or
+ * schedule during a run are noted in run.lua as comments by run.c, written
+ * by resolved_write_action (through scen_write_action).
+ */
+#define _XOPEN_SOURCE 700   /* realpath(), for the absolute topology path in run.lua */
+
+#include "scen_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- Values as Lua literals -------------------------------------------------------------- */
+
+/* Shortest of %.15g and %.17g that reads back as the same double; non-finite as Lua expressions. */
+static void resolved_put_num(FILE *f, double v)
+{
+    char buf[40];
+    if (!isfinite(v)) {
+        fputs(isnan(v) ? "(0/0)" : v > 0 ? "math.huge" : "-math.huge", f);
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        fprintf(f, "%.0f", v);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v) {
+        snprintf(buf, sizeof buf, "%.17g", v);
+    }
+    fputs(buf, f);
+}
+
+/* A Lua string literal that reads back as str: quotes, backslashes and control bytes escaped. */
+static void resolved_put_string(FILE *f, const char *str)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            fputc('\\', f);
+            fputc(*c, f);
+        } else if (*c < 32 || *c == 127) {
+            fprintf(f, "\\%03u", (unsigned)*c);
+        } else {
+            fputc(*c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void resolved_put_nodes(FILE *f, const sim_nodeset *ns)
+{
+    if (ns->ids == NULL) {
+        fprintf(f, "%u", ns->count);
+        return;
+    }
+    fputc('{', f);
+    for (uint32_t i = 0; i < ns->count; i++) {
+        fprintf(f, "%s%u", i ? ", " : " ", ns->ids[i]);
+    }
+    fputs(" }", f);
+}
+
+static void resolved_put_dist(FILE *f, const sim_dist *d)
+{
+    static const char *const names[][2] = {
+        { "value", NULL }, { "min", "max" }, { "mean", NULL }, { "mean", "sd" },
+        { "median", "sigma" }, { "scale", "shape" }
+    };
+    if (d->kind == SIM_DIST_PER_DISTANCE) {
+        fputs("{ per_distance = ", f);
+        resolved_put_num(f, d->a);
+        fputs(", base = ", f);
+        resolved_put_num(f, d->b);
+        fputs(" }", f);
+        return;
+    }
+    fprintf(f, "{ dist = \"%s\", %s = ", field_dist_kinds[d->kind], names[d->kind][0]);
+    resolved_put_num(f, d->a);
+    if (names[d->kind][1] != NULL) {
+        fprintf(f, ", %s = ", names[d->kind][1]);
+        resolved_put_num(f, d->b);
+    }
+    fputs(" }", f);
+}
+
+static void resolved_put_value(FILE *f, const sim_param *p, const void *cfg)
+{
+    const char *v = (const char *)cfg + p->offset;
+    switch (p->type) {
+    case SIM_PT_INT:
+        fprintf(f, "%lld", (long long)*(const int64_t *)(const void *)v);
+        break;
+    case SIM_PT_NUM:
+        resolved_put_num(f, *(const double *)(const void *)v);
+        break;
+    case SIM_PT_TIME:
+        resolved_put_num(f, sim_time_to_s(*(const sim_time *)(const void *)v));
+        break;
+    case SIM_PT_BOOL:
+        fputs(*(const int *)(const void *)v ? "true" : "false", f);
+        break;
+    case SIM_PT_ENUM:
+        resolved_put_string(f, p->choices[*(const int *)(const void *)v]);
+        break;
+    case SIM_PT_STR: {
+        const char *str = *(const char *const *)(const void *)v;
+        resolved_put_string(f, str ? str : "");
+        break;
+    }
+    case SIM_PT_NODES:
+        resolved_put_nodes(f, (const sim_nodeset *)(const void *)v);
+        break;
+    case SIM_PT_DIST:
+        resolved_put_dist(f, (const sim_dist *)(const void *)v);
+        break;
+    case SIM_PT_INTLIST: {
+        const sim_intlist *l = (const sim_intlist *)(const void *)v;
+        fputc('{', f);
+        for (uint32_t i = 0; i < l->count; i++) {
+            fprintf(f, "%s%lld", i ? ", " : " ", (long long)l->values[i]);
+        }
+        fputs(" }", f);
+        break;
+    }
+    }
+}
+
+static void resolved_put_block(FILE *f, const char *name, const char *lead, const sim_param *params,
+                               const void *cfg)
+{
+    fprintf(f, "%s {%s", name, lead ? lead : "");
+    int first = lead == NULL;
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        const char *v = (const char *)cfg + p->offset;
+        if (p->type == SIM_PT_STR && *(const char *const *)(const void *)v == NULL) {
+            continue;
+        }
+        fprintf(f, "%s %s = ", first ? "" : ",", p->key);
+        resolved_put_value(f, p, cfg);
+        first = 0;
+    }
+    fputs(" }\n", f);
+}
+
+/* --- Actions, functions, the whole file ---------------------------------------------------- */
+
+void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
+{
+    fprintf(f, "%s {", act_name(a->kind));
+    const char *sep = " ";
+    if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER) {
+        if (a->nodes.ids != NULL) {
+            fputs(" nodes = ", f);
+            resolved_put_nodes(f, &a->nodes);
+            sep = ", ";
+        } else {
+            fprintf(f, " target = \"%s\"", timeline_targets[a->target]);
+            sep = ", ";
+        }
+        if (a->fraction >= 0) {
+            fprintf(f, "%sfraction = ", sep);
+            resolved_put_num(f, a->fraction);
+        }
+        if (a->count >= 0) {
+            fprintf(f, "%scount = %lld", sep, (long long)a->count);
+        }
+        if (a->target == TARGET_CELL) {
+            fprintf(f, "%scell = %lld", sep, (long long)a->cell);
+        }
+    } else if (a->kind == ACT_PARTITION) {
+        if (a->by == PART_NODES) {
+            fputs(" nodes = ", f);
+            resolved_put_nodes(f, &a->nodes);
+        } else {
+            fprintf(f, " by = \"%s\", groups = %d", timeline_bys[a->by], a->groups);
+        }
+        fprintf(f, ", mode = \"%s\"", timeline_modes[a->mode]);
+        sep = ", ";
+    } else if (a->kind == ACT_SET) {
+        for (uint32_t i = 0; i < a->nsettings; i++) {
+            const act_setting *st = &a->settings[i];
+            const char *block = st->block < 0 ? "links" : s->cfg.models[st->block].model->name;
+            fprintf(f, "%s[\"%s.%s\"] = ", i ? ", " : " ", block, st->param->key);
+            double v = st->param->type == SIM_PT_TIME ? st->num / SIM_NS_PER_S : st->num;
+            if (st->param->type == SIM_PT_ENUM) {
+                resolved_put_string(f, st->param->choices[(int)st->num]);
+            } else if (st->param->type == SIM_PT_BOOL) {
+                fputs(st->num != 0 ? "true" : "false", f);
+            } else {
+                resolved_put_num(f, v);
+            }
+        }
+    }
+    if ((a->kind != ACT_SET && a->kind != ACT_HEAL && a->kind != ACT_STOP) &&
+        ((a->kind == ACT_PARTITION && a->by == PART_REGION) || (a->kind != ACT_PARTITION && a->target == TARGET_REGION))) {
+        fprintf(f, "%sregion = { x = ", sep);
+        resolved_put_num(f, a->rx);
+        fputs(", y = ", f);
+        resolved_put_num(f, a->ry);
+        fputs(", r = ", f);
+        resolved_put_num(f, a->rr);
+        fputs(" }", f);
+    }
+    fputs(" }", f);
+}
+
+/* Lines first..last of path, joined, malloc'd; *first_len is the length of the first line. */
+static char *resolved_read_lines(const char *path, int first, int last, size_t *first_len)
+{
+    FILE *src = fopen(path, "r");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char line[4096];
+    int ln = 0;
+    *first_len = 0;
+    while (src != NULL && ln < last && fgets(line, sizeof line, src) != NULL) {
+        size_t n = strlen(line);
+        if (n > 0 && line[n - 1] != '\n' && !feof(src)) {
+            continue;                    /* the rest of an over-long line: not counted again */
+        }
+        if (++ln < first) {
+            continue;
+        }
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(buf, cap);
+            if (grown == NULL) {
+                free(buf);
+                fclose(src);
+                return NULL;
+            }
+            buf = grown;
+        }
+        memcpy(buf + len, line, n + 1);
+        len += n;
+        if (ln == first) {
+            *first_len = len;
+        }
+    }
+    if (src != NULL) {
+        fclose(src);
+    }
+    return buf;
+}
+
+/* 1 if text[0..len) is one Lua expression (compiled, never run). */
+static int resolved_is_expression(lua_State *L, const char *text, size_t len)
+{
+    size_t n = len + 8;
+    char *chunk = malloc(n);
+    if (chunk == NULL) {
+        return 0;
+    }
+    memcpy(chunk, "return ", 7);
+    memcpy(chunk + 7, text, len);
+    int ok = luaL_loadbufferx(L, chunk, len + 7, "=every", "t") == LUA_OK;
+    lua_pop(L, 1);
+    free(chunk);
+    return ok;
+}
+
+/*
+ * Write the source of an every() function, copied from the scenario file:
+ * from a "function" on its first line to the first "end" on its last line
+ * that makes the text compile as one expression (so comments and other code
+ * on those lines are left out). A named function loses its name.
+ */
+static void resolved_put_function(FILE *f, const scen *s, int ref)
+{
+    lua_State *L = s->L;
+    lua_Debug ar;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_getinfo(L, ">S", &ar);
+    size_t first_len = 0;
+    char *buf = resolved_read_lines(s->path, ar.linedefined, ar.lastlinedefined, &first_len);
+    size_t len = buf != NULL ? strlen(buf) : 0;
+    size_t last_start = len;
+    while (last_start > 0 && (last_start == len || buf[last_start - 1] != '\n')) {
+        last_start--;
+    }
+    for (char *fn = buf ? strstr(buf, "function") : NULL; fn != NULL && (size_t)(fn - buf) < first_len;
+         fn = strstr(fn + 1, "function")) {
+        char *params = strchr(fn + 8, '(');
+        if (params == NULL) {
+            break;
+        }
+        for (char *end = strstr(buf + last_start, "end"); end != NULL; end = strstr(end + 1, "end")) {
+            if (end < params) {
+                continue;
+            }
+            size_t body = (size_t)(end + 3 - params);
+            char *text = malloc(body + 9);
+            if (text == NULL) {
+                break;
+            }
+            memcpy(text, "function", 8);
+            memcpy(text + 8, params, body);
+            text[body + 8] = '\0';
+            if (resolved_is_expression(L, text, body + 8)) {
+                fputs(text, f);
+                free(text);
+                free(buf);
+                return;
+            }
+            free(text);
+        }
+    }
+    free(buf);
+    fputs("function(sim) end --[[ source not found ]]", f);
+}
+
+/* The topology block with a file path made absolute, so run.lua works from any folder. */
+static void resolved_put_topology(FILE *f, const scen *s)
+{
+    const sim_config *c = &s->cfg;
+    topo_cfg t = c->topology;
+    char *abs = NULL;
+    if (t.kind == TOPO_FILE && t.path != NULL && t.path[0] != '/') {
+        char *dir = realpath(c->base_dir, NULL);
+        if (dir != NULL) {
+            abs = malloc(strlen(dir) + strlen(t.path) + 2);
+            if (abs != NULL) {
+                sprintf(abs, "%s/%s", dir, t.path);
+                t.path = abs;
+            }
+            free(dir);
+        }
+    }
+    char lead[64];
+    snprintf(lead, sizeof lead, " kind = \"%s\"", topo_kinds[t.kind]);
+    resolved_put_block(f, "topology", lead, topo_params(t.kind), &t);
+    free(abs);
+}
+
+sim_err resolved_write(const scen *s, FILE *f)
+{
+    const sim_config *c = &s->cfg;
+    fprintf(f, "-- mycosim %s: resolved configuration of %s, seed %lld\n", MYCOSIM_VERSION,
+            s->path, (long long)c->scenario.seed);
+    fputs("-- Every key is shown with its value, defaults included. Run it with: mycosim run run.lua\n", f);
+    resolved_put_block(f, "scenario", NULL, scenario_params, &c->scenario);
+    resolved_put_topology(f, s);
+    resolved_put_block(f, "links", NULL, links_params, &c->links);
+    for (uint32_t m = 0; m < c->nmodels; m++) {
+        resolved_put_block(f, c->models[m].model->name, NULL, c->models[m].model->params, c->models[m].cfg);
+    }
+    for (uint32_t i = 0; i < c->ntimeline; i++) {
+        fputs("at(", f);
+        resolved_put_num(f, sim_time_to_s(c->timeline[i].time));
+        fputs(", ", f);
+        resolved_write_action(s, &c->timeline[i].action, f);
+        fputs(")\n", f);
+    }
+    for (uint32_t i = 0; i < c->nevery; i++) {
+        fputs("-- every() body copied from the scenario; upvalues of the original chunk are not carried\n", f);
+        fputs("every(", f);
+        resolved_put_num(f, sim_time_to_s(c->every[i].period));
+        fputs(", ", f);
+        resolved_put_function(f, s, c->every[i].fn_ref);
+        fputs(")\n", f);
+    }
+    return ferror(f) ? SIM_EIO : SIM_OK;
+}
