@@ -167,7 +167,11 @@ void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
 {
     fprintf(f, "%s {", act_name(a->kind));
     const char *sep = " ";
-    if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER) {
+    if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER || a->kind == ACT_ISOLATE
+        || a->kind == ACT_RELEASE) {
+        if (a->kind == ACT_ISOLATE) {
+            fprintf(f, " level = \"%s\",", timeline_levels[a->level - 1]);
+        }
         if (a->nodes.ids != NULL) {
             fputs(" nodes = ", f);
             resolved_put_nodes(f, &a->nodes);

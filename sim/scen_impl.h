@@ -147,6 +147,7 @@ const char *field_override_for(scen *s, const char *block, const char *key);
 extern const char *const timeline_targets[];
 extern const char *const timeline_bys[];
 extern const char *const timeline_modes[];
+extern const char *const timeline_levels[];
 /* Set at, every and the action constructors into the table on top of L. */
 void timeline_register(lua_State *L);
 /* After the chunk: raise if an action it made can never reach at(). */

@@ -1,6 +1,7 @@
 /*
  * timeline.c -- the scenario's timeline: at(t, action), every(dt, fn) and the
- * action constructors fail, recover, partition, heal, set, shock and stop.
+ * action constructors fail, recover, partition, heal, set, shock, stop,
+ * isolate and release.
  *
  * An action constructor checks its table (selector keys: fraction | count |
  * nodes, target, region, cell; partition keys: groups, by, nodes, mode; set's
@@ -37,19 +38,31 @@ typedef struct timeline_fields {
     int64_t groups;
     int by;
     int mode;
+    int level;               /* isolate: index into timeline_levels (standing - 1) */
 } timeline_fields;
 
 const char *const timeline_targets[] = { "random", "degree", "region", "cell", NULL };
 const char *const timeline_bys[] = { "random", "region", "cells", "halfplane", NULL };
 const char *const timeline_modes[] = { "drop", "queue", NULL };
+/* isolate's levels: sim_standing limited, suspended, expelled, i.e. index + 1. */
+const char *const timeline_levels[] = { "limited", "suspended", "expelled", NULL };
+
+#define TIMELINE_SELECTOR_PARAMS \
+    SIM_PARAM_NUM("fraction", timeline_fields, fraction, -1, 0, 1, SIM_PF_MIN_OPEN, "fraction of the candidates"), \
+    SIM_PARAM_INT("count", timeline_fields, count, -1, 1, 4294967295.0, 0, "number of candidates"), \
+    SIM_PARAM_NODES("nodes", timeline_fields, nodes, 0, 0, "explicit node ids"), \
+    SIM_PARAM_ENUM("target", timeline_fields, target, TARGET_RANDOM, timeline_targets, 0, "how nodes are chosen"), \
+    SIM_PARAM_INT("cell", timeline_fields, cell, -1, 0, 4294967295.0, 0, "cell id (target = \"cell\")")
 
 static const sim_param timeline_failover_params[] = {
-    SIM_PARAM_NUM("fraction", timeline_fields, fraction, -1, 0, 1, SIM_PF_MIN_OPEN, "fraction of the candidates"),
-    SIM_PARAM_INT("count", timeline_fields, count, -1, 1, 4294967295.0, 0, "number of candidates"),
-    SIM_PARAM_NODES("nodes", timeline_fields, nodes, 0, 0, "explicit node ids"),
-    SIM_PARAM_ENUM("target", timeline_fields, target, TARGET_RANDOM, timeline_targets, 0, "how nodes are chosen"),
-    SIM_PARAM_INT("cell", timeline_fields, cell, -1, 0, 4294967295.0, 0,
-                  "cell id (target = \"cell\")"),
+    TIMELINE_SELECTOR_PARAMS,
+    SIM_PARAM_END
+};
+
+static const sim_param timeline_isolate_params[] = {
+    TIMELINE_SELECTOR_PARAMS,
+    SIM_PARAM_ENUM("level", timeline_fields, level, SIM_STANDING_SUSPENDED - 1, timeline_levels, 0,
+                   "standing to set: limited, suspended or expelled (final)"),
     SIM_PARAM_END
 };
 
@@ -134,13 +147,18 @@ static void timeline_read_region(lua_State *L, int idx, const char *ctx, sim_act
     lua_pop(L, 1);
 }
 
+/*
+ * fail, recover, isolate and release: a selector (isolate also a level).
+ * release without a selector releases every node it can.
+ */
 static int timeline_failover(lua_State *L, act_kind kind)
 {
-    const char *ctx = kind == ACT_FAIL ? "fail" : "recover";
+    const char *ctx = act_name(kind);
     field_one_table(L, ctx);
     timeline_fields f;
     static const char *const extra[] = { "region", NULL };
-    field_read_table(L, 1, ctx, timeline_failover_params, extra, &f);
+    field_read_table(L, 1, ctx, kind == ACT_ISOLATE ? timeline_isolate_params
+                                                    : timeline_failover_params, extra, &f);
     int given = (f.fraction >= 0) + (f.count >= 0) + (f.nodes.count > 0);
     if (given > 1) {
         sandbox_raise(L, "%s: give only one of fraction, count, nodes", ctx);
@@ -166,7 +184,8 @@ static int timeline_failover(lua_State *L, act_kind kind)
     if (f.nodes.count > 0 && f.nodes.ids == NULL) {
         sandbox_raise(L, "%s.nodes: expected a list of node ids (use count for a number)", ctx);
     }
-    if (given == 0 && (f.target == TARGET_RANDOM || f.target == TARGET_DEGREE)) {
+    if (given == 0 && (f.target == TARGET_RANDOM || f.target == TARGET_DEGREE)
+        && kind != ACT_RELEASE) {
         sandbox_raise(L, "%s: say how many: fraction, count or nodes", ctx);
     }
     timeline_action *sa = timeline_new_action(L, kind);
@@ -175,6 +194,7 @@ static int timeline_failover(lua_State *L, act_kind kind)
     sa->a.nodes = f.nodes;
     sa->a.target = f.target;
     sa->a.cell = f.cell;
+    sa->a.level = kind == ACT_ISOLATE ? f.level + 1 : SIM_STANDING_OK;
     if (has_region) {
         timeline_read_region(L, 1, ctx, &sa->a);
     }
@@ -190,6 +210,16 @@ static int timeline_fail(lua_State *L)
 static int timeline_recover(lua_State *L)
 {
     return timeline_failover(L, ACT_RECOVER);
+}
+
+static int timeline_isolate(lua_State *L)
+{
+    return timeline_failover(L, ACT_ISOLATE);
+}
+
+static int timeline_release(lua_State *L)
+{
+    return timeline_failover(L, ACT_RELEASE);
 }
 
 static int timeline_partition(lua_State *L)
@@ -445,6 +475,7 @@ void timeline_register(lua_State *L)
         { "fail", timeline_fail }, { "recover", timeline_recover },
         { "partition", timeline_partition }, { "heal", timeline_heal },
         { "set", timeline_set }, { "shock", timeline_shock }, { "stop", timeline_stop },
+        { "isolate", timeline_isolate }, { "release", timeline_release },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

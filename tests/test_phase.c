@@ -175,6 +175,42 @@ static void test_phase_bad_marks_are_seen_through_the_core(void)
     CU_ASSERT_EQUAL(test_probe_at(dir, "suspended", 2), 0);
 }
 
+/*
+ * isolate/release from the timeline on the path 0 - 1 - 2, node 1 suspended
+ * from t = 0: each gossip round blocks exactly three messages (0's push to
+ * 1, 1's own pull, 2's pull to 1) until the release at 5; node 2, expelled
+ * at 6, stays so through a release{} of everyone at 7.
+ */
+static void test_phase_isolate_and_release_from_the_timeline(void)
+{
+    static const char text[] =
+        "scenario { name = 'p', duration = 10.5, sample_every = 0.5 }\n"
+        "topology { kind = 'lattice', dims = {3} }\n"
+        "gossip { mode = 'push-pull', sync = true, origins = {0} }\n"
+        "at(0, isolate { nodes = {1}, level = 'suspended' })\n"
+        "at(5, release { nodes = {1} })\n"
+        "at(6, isolate { nodes = {2}, level = 'expelled' })\n"
+        "at(7, release {})\n";
+    char dir[256], net[300], gos[300], ev[300];
+    CU_ASSERT_EQUAL_FATAL(test_phase_run(dir, sizeof dir, text, 8), 0);
+    snprintf(net, sizeof net, "%s/out/network.csv", dir);
+    snprintf(gos, sizeof gos, "%s/out/gossip.csv", dir);
+    snprintf(ev, sizeof ev, "%s/out/events.csv", dir);
+    double blocked[32], comps[32], informed[32], affected[8];
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(net, "blocked", blocked, 32), 26);
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(net, "components", comps, 32), 26);
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(gos, "informed", informed, 32), 22);
+    /* network.csv: a row after each of the 4 actions and at each sample; 4.5 s is row 10. */
+    CU_ASSERT_EQUAL(comps[0], 3);             /* after the isolate at 0: three singletons */
+    CHECK_MSG(blocked[10] == 12, "blocked at 4.5 s: %g, want 12", blocked[10]);
+    CU_ASSERT_EQUAL(informed[9], 1);          /* gossip.csv row of 4.5 s: still only node 0 */
+    CU_ASSERT_EQUAL(informed[21], 2);         /* node 2 was expelled before it heard */
+    CU_ASSERT_EQUAL(comps[25], 2);            /* 0 - 1 and the expelled 2 */
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(ev, "affected", affected, 8), 4);
+    CU_ASSERT_EQUAL(affected[1], 1);          /* release of 1 */
+    CU_ASSERT_EQUAL(affected[3], 0);          /* release{} cannot free the expelled 2 */
+}
+
 static CU_TestInfo phase_tests[] = {
     { "fires before node events of its instant", test_phase_fires_before_node_events_of_its_instant },
     { "sees actions and callbacks of its instant",
@@ -182,6 +218,7 @@ static CU_TestInfo phase_tests[] = {
     { "end runs once at a stop", test_phase_end_runs_once_at_a_stop },
     { "that sends is deterministic", test_phase_that_sends_is_deterministic },
     { "suspended node stalls gossip", test_phase_suspended_node_stalls_gossip },
+    { "isolate and release from the timeline", test_phase_isolate_and_release_from_the_timeline },
     { "bad marks are seen through the core", test_phase_bad_marks_are_seen_through_the_core },
     CU_TEST_INFO_NULL
 };
