@@ -26,6 +26,7 @@
  * too (topology's are in topo.c, each model's in its own file).
  */
 #include "scen_impl.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -430,8 +431,96 @@ static void field_read_dist(lua_State *L, int idx, const char *ctx, const char *
     }
 }
 
+/* FNV-1a of a key's name, 32 bits: its law's stream is RNG_STREAM_KEYS + this. */
+static uint32_t field_hash32(const char *str)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+        h = (h ^ *c) * 16777619u;
+    }
+    return h;
+}
+
+/* A per-node key, before it is known how it was given. */
+static void field_pernode_init(scen *s, const sim_param *p, const char *ctx, int line, sim_pernode *out)
+{
+    char name[96];
+    snprintf(name, sizeof name, "%s.%s", ctx, p->key);
+    memset(out, 0, sizeof *out);
+    out->kind = SIM_PERNODE_NUMBER;
+    out->value = p->def;
+    out->ref = LUA_NOREF;
+    out->min = p->min;
+    out->max = p->max;
+    out->min_open = (p->flags & SIM_PF_MIN_OPEN) != 0;
+    out->name = sandbox_strdup(s, name);
+    out->stream = RNG_STREAM_KEYS + field_hash32(name);
+    out->file = s->path;
+    out->line = line;
+}
+
+/* A table of per-node values: keys are names or ids >= 0, values numbers in range. */
+static void field_check_node_table(lua_State *L, int idx, const char *ctx, const sim_param *p)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        int kt = lua_type(L, -2);
+        if (kt == LUA_TNUMBER) {
+            lua_Integer id;
+            if (!lua_isinteger(L, -2) || (id = lua_tointeger(L, -2)) < 0 || id > 4294967294LL) {
+                sandbox_raise(L, "%s.%s: keys are node names or ids 0 .. n-1, got %s", ctx, p->key,
+                              lua_tostring(L, -2));
+            }
+        } else if (kt != LUA_TSTRING) {
+            sandbox_raise(L, "%s.%s: keys are node names or ids, got a %s", ctx, p->key,
+                          luaL_typename(L, -2));
+        }
+        field_check_range(L, ctx, p, field_number(L, lua_gettop(L), ctx, p->key));
+        lua_pop(L, 1);
+    }
+}
+
+/*
+ * A per-node key: a number, a law {dist = ...}, a table keyed by node name
+ * or id, or a function of the node view. Tables and functions stay in the
+ * registry until setup, when scen_node_values evaluates them per node.
+ */
+static void field_read_pernode(lua_State *L, int idx, const char *ctx, const sim_param *p,
+                               sim_pernode *out)
+{
+    field_pernode_init(sandbox_scen(L), p, ctx, sandbox_line(L), out);
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        out->value = field_number(L, idx, ctx, p->key);
+        field_check_range(L, ctx, p, out->value);
+        return;
+    case LUA_TFUNCTION:
+        out->kind = SIM_PERNODE_FUNCTION;
+        break;
+    case LUA_TTABLE: {
+        lua_getfield(L, idx, "dist");
+        int law = !lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (law) {
+            out->kind = SIM_PERNODE_DIST;
+            field_read_dist(L, idx, ctx, p->key, &out->dist);
+            return;
+        }
+        field_check_node_table(L, idx, ctx, p);
+        out->kind = SIM_PERNODE_TABLE;
+        break;
+    }
+    default:
+        sandbox_raise(L, "%s.%s: per-node: expected a number, a law {dist = ...}, a table keyed by "
+                      "node name or a function of the node, got %s", ctx, p->key,
+                      luaL_typename(L, idx));
+    }
+    lua_pushvalue(L, idx);
+    out->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 /* Store the default of p into cfg. */
-static void field_default(scen *s, const sim_param *p, void *cfg)
+static void field_default(scen *s, const sim_param *p, const char *ctx, void *cfg)
 {
     char *f = (char *)cfg + p->offset;
     switch (p->type) {
@@ -461,6 +550,9 @@ static void field_default(scen *s, const sim_param *p, void *cfg)
     case SIM_PT_INTLIST:
         ((sim_intlist *)(void *)f)->count = 0;
         ((sim_intlist *)(void *)f)->values = NULL;
+        break;
+    case SIM_PT_PERNODE:
+        field_pernode_init(s, p, ctx, 0, (sim_pernode *)(void *)f);
         break;
     }
 }
@@ -521,6 +613,9 @@ void field_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p
     case SIM_PT_INTLIST:
         field_read_intlist(L, idx, ctx, p, (sim_intlist *)(void *)f);
         break;
+    case SIM_PT_PERNODE:
+        field_read_pernode(L, idx, ctx, p, (sim_pernode *)(void *)f);
+        break;
     }
 }
 
@@ -535,7 +630,7 @@ void field_read_table(lua_State *L, int idx, const char *ctx, const sim_param *p
     size_t n = field_block_keys(params, extra, keys);
     field_only_keys(L, idx, ctx, keys, n);
     for (const sim_param *p = params; p->key != NULL; p++) {
-        field_default(sandbox_scen(L), p, cfg);
+        field_default(sandbox_scen(L), p, ctx, cfg);
         lua_getfield(L, idx, p->key);
         if (lua_isnil(L, -1)) {
             if (p->flags & SIM_PF_REQUIRED) {

@@ -15,7 +15,8 @@ static const char *keys_type(sim_param_type t)
 {
     static const char *const names[] = {
         "integer", "number", "boolean", "string (one of)", "string", "seconds",
-        "count or list of node ids", "latency table", "list of integers"
+        "count or list of node ids", "latency table", "list of integers",
+        "per-node: number, law, table by name or function"
     };
     return names[t];
 }
@@ -59,6 +60,7 @@ static void keys_range(FILE *f, const sim_param *p)
     case SIM_PT_NUM:
     case SIM_PT_TIME:
     case SIM_PT_INTLIST:
+    case SIM_PT_PERNODE:
         if (p->min == 0 && p->max == 0) {
             fputs("-", f);
         } else {

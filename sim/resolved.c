@@ -102,7 +102,88 @@ static void resolved_put_dist(FILE *f, const sim_dist *d)
     fputs(" }", f);
 }
 
-static void resolved_put_value(FILE *f, const sim_param *p, const void *cfg)
+/* One entry of a per-node table, for sorting: ids first, then names. */
+typedef struct resolved_entry {
+    const char *name;        /* NULL for an id */
+    lua_Integer id;
+    double value;
+} resolved_entry;
+
+static int resolved_entry_cmp(const void *pa, const void *pb)
+{
+    const resolved_entry *a = pa, *b = pb;
+    if ((a->name == NULL) != (b->name == NULL)) {
+        return a->name == NULL ? -1 : 1;
+    }
+    if (a->name == NULL) {
+        return a->id < b->id ? -1 : (a->id > b->id);
+    }
+    return strcmp(a->name, b->name);
+}
+
+/* A per-node table, its keys sorted (Lua's order is not reproducible). */
+static void resolved_put_node_table(FILE *f, const scen *s, int ref)
+{
+    lua_State *L = s->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    size_t n = 0, cap = 0;
+    resolved_entry *e = NULL;
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            resolved_entry *grown = realloc(e, cap * sizeof *e);
+            if (grown == NULL) {
+                lua_pop(L, 2);
+                break;
+            }
+            e = grown;
+        }
+        int named = lua_type(L, -2) == LUA_TSTRING;
+        e[n].name = named ? lua_tostring(L, -2) : NULL;   /* kept alive by the table */
+        e[n].id = named ? 0 : lua_tointeger(L, -2);
+        e[n].value = lua_tonumber(L, -1);
+        n++;
+        lua_pop(L, 1);
+    }
+    qsort(e, n, sizeof *e, resolved_entry_cmp);
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", [" : " [", f);
+        if (e[i].name != NULL) {
+            resolved_put_string(f, e[i].name);
+        } else {
+            fprintf(f, "%lld", (long long)e[i].id);
+        }
+        fputs("] = ", f);
+        resolved_put_num(f, e[i].value);
+    }
+    fputs(" }", f);
+    free(e);
+    lua_pop(L, 1);
+}
+
+static void resolved_put_function(FILE *f, const scen *s, int ref);
+
+static void resolved_put_pernode(FILE *f, const scen *s, const sim_pernode *pn)
+{
+    switch (pn->kind) {
+    case SIM_PERNODE_NUMBER:
+        resolved_put_num(f, pn->value);
+        break;
+    case SIM_PERNODE_DIST:
+        resolved_put_dist(f, &pn->dist);
+        break;
+    case SIM_PERNODE_TABLE:
+        resolved_put_node_table(f, s, pn->ref);
+        break;
+    case SIM_PERNODE_FUNCTION:
+        resolved_put_function(f, s, pn->ref);
+        break;
+    }
+}
+
+static void resolved_put_value(FILE *f, const scen *s, const sim_param *p, const void *cfg)
 {
     const char *v = (const char *)cfg + p->offset;
     switch (p->type) {
@@ -141,11 +222,14 @@ static void resolved_put_value(FILE *f, const sim_param *p, const void *cfg)
         fputs(" }", f);
         break;
     }
+    case SIM_PT_PERNODE:
+        resolved_put_pernode(f, s, (const sim_pernode *)(const void *)v);
+        break;
     }
 }
 
-static void resolved_put_block(FILE *f, const char *name, const char *lead, const sim_param *params,
-                               const void *cfg)
+static void resolved_put_block(FILE *f, const scen *s, const char *name, const char *lead,
+                               const sim_param *params, const void *cfg)
 {
     fprintf(f, "%s {%s", name, lead ? lead : "");
     int first = lead == NULL;
@@ -154,8 +238,11 @@ static void resolved_put_block(FILE *f, const char *name, const char *lead, cons
         if (p->type == SIM_PT_STR && *(const char *const *)(const void *)v == NULL) {
             continue;
         }
+        if (p->type == SIM_PT_NODES && ((const sim_nodeset *)(const void *)v)->count == 0) {
+            continue;   /* only a default of 0 gives none; a scenario cannot write it */
+        }
         fprintf(f, "%s %s = ", first ? "" : ",", p->key);
-        resolved_put_value(f, p, cfg);
+        resolved_put_value(f, s, p, cfg);
         first = 0;
     }
     fputs(" }\n", f);
@@ -351,7 +438,7 @@ static void resolved_put_topology(FILE *f, const scen *s)
     }
     char lead[64];
     snprintf(lead, sizeof lead, " kind = \"%s\"", topo_kinds[t.kind]);
-    resolved_put_block(f, "topology", lead, topo_params(t.kind), &t);
+    resolved_put_block(f, s, "topology", lead, topo_params(t.kind), &t);
     free(abs);
 }
 
@@ -361,11 +448,11 @@ sim_err resolved_write(const scen *s, FILE *f)
     fprintf(f, "-- mycosim %s: resolved configuration of %s, seed %lld\n", MYCOSIM_VERSION,
             s->path, (long long)c->scenario.seed);
     fputs("-- Every key is shown with its value, defaults included. Run it with: mycosim run run.lua\n", f);
-    resolved_put_block(f, "scenario", NULL, scenario_params, &c->scenario);
+    resolved_put_block(f, s, "scenario", NULL, scenario_params, &c->scenario);
     resolved_put_topology(f, s);
-    resolved_put_block(f, "links", NULL, links_params, &c->links);
+    resolved_put_block(f, s, "links", NULL, links_params, &c->links);
     for (uint32_t m = 0; m < c->nmodels; m++) {
-        resolved_put_block(f, c->models[m].model->name, NULL, c->models[m].model->params, c->models[m].cfg);
+        resolved_put_block(f, s, c->models[m].model->name, NULL, c->models[m].model->params, c->models[m].cfg);
     }
     for (uint32_t i = 0; i < c->ntimeline; i++) {
         fputs("at(", f);

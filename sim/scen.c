@@ -426,7 +426,7 @@ sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *h
 {
     lua_State *L = s->L;
     msg[0] = '\0';
-    s->in_callback = 1;
+    s->in_callback = SCEN_IN_EVERY;
     s->hooks = hooks;
     s->now = now;
     s->hook_err = SIM_OK;
@@ -449,8 +449,122 @@ sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *h
     }
     luaL_unref(L, LUA_REGISTRYINDEX, s->pending_ref);
     s->pending_ref = LUA_NOREF;
-    s->in_callback = 0;
+    s->in_callback = SCEN_IN_CHUNK;
     return err;
+}
+
+/* --- Per-node values ------------------------------------------------------------------------ */
+
+/* What scen_node_values hands to its protected function. */
+typedef struct scen_pernode_job {
+    scen *s;
+    const sim_pernode *key;
+    const topo_graph *g;
+    double *out;
+} scen_pernode_job;
+
+/* The node named by the key on top of the stack (a name or an id); raises if none. */
+static uint32_t scen_pernode_node(lua_State *L, const scen_pernode_job *j)
+{
+    const sim_pernode *k = j->key;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+        const char *name = lua_tostring(L, -2);
+        uint32_t v = topo_find(j->g, name);
+        if (v == SIM_NONE) {
+            luaL_error(L, "%s:%d: %s: no node named \"%s\"%s", k->file, k->line, k->name, name,
+                       topo_name(j->g, 0) == NULL ? " (this topology has no names: use ids)" : "");
+        }
+        return v;
+    }
+    lua_Integer id = lua_tointeger(L, -2);
+    if (id < 0 || id >= (lua_Integer)j->g->n) {
+        luaL_error(L, "%s:%d: %s: no node %I (ids are 0 .. %d)", k->file, k->line, k->name, id,
+                   (int)j->g->n - 1);
+    }
+    return (uint32_t)id;
+}
+
+static int scen_pernode_table(lua_State *L)
+{
+    const scen_pernode_job *j = lua_touserdata(L, 1);
+    for (uint32_t v = 0; v < j->g->n; v++) {
+        j->out[v] = j->key->value;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, j->key->ref);
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+        j->out[scen_pernode_node(L, j)] = lua_tonumber(L, -1);   /* checked numbers (field.c) */
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+/* Fill the reused node view with node v. */
+static void scen_pernode_view(lua_State *L, int view, const topo_graph *g, uint32_t v)
+{
+    const char *name = topo_name(g, v);
+    lua_pushinteger(L, v);
+    lua_setfield(L, view, "id");
+    if (name != NULL) {
+        lua_pushstring(L, name);
+    } else {
+        lua_pushnil(L);
+    }
+    lua_setfield(L, view, "name");
+    lua_pushinteger(L, topo_degree(g, v));
+    lua_setfield(L, view, "degree");
+    if (g->x != NULL) {
+        lua_pushnumber(L, g->x[v]);
+        lua_setfield(L, view, "x");
+        lua_pushnumber(L, g->y[v]);
+        lua_setfield(L, view, "y");
+    }
+    if (g->cell != NULL) {
+        lua_pushinteger(L, g->cell[v]);
+        lua_setfield(L, view, "cell");
+    }
+}
+
+static int scen_pernode_function(lua_State *L)
+{
+    const scen_pernode_job *j = lua_touserdata(L, 1);
+    const sim_pernode *k = j->key;
+    lua_newtable(L);
+    int view = lua_gettop(L);
+    for (uint32_t v = 0; v < j->g->n; v++) {
+        scen_pernode_view(L, view, j->g, v);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, k->ref);
+        lua_pushvalue(L, view);
+        sandbox_rearm(j->s);   /* each node its own budget */
+        lua_call(L, 1, 1);
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            luaL_error(L, "%s:%d: %s: the function returned %s for node %d, expected a number",
+                       k->file, k->line, k->name, luaL_typename(L, -1), (int)v);
+        }
+        j->out[v] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+sim_err scen_node_values(scen *s, const sim_pernode *key, const topo_graph *g, double *out,
+                         char *msg, size_t msg_len)
+{
+    lua_State *L = s->L;
+    scen_pernode_job job = { .s = s, .key = key, .g = g, .out = out };
+    msg[0] = '\0';
+    s->in_callback = SCEN_IN_PERNODE;
+    sandbox_rearm(s);
+    lua_pushcfunction(L, key->kind == SIM_PERNODE_TABLE ? scen_pernode_table : scen_pernode_function);
+    lua_pushlightuserdata(L, &job);
+    int st = lua_pcall(L, 1, 0, 0);
+    s->in_callback = SCEN_IN_CHUNK;
+    if (st != LUA_OK) {
+        sandbox_error_line(L, st, s, msg, msg_len);
+        lua_pop(L, 1);
+        return SIM_EINPUT;
+    }
+    return SIM_OK;
 }
 
 /* --- The configuration as Lua (resolved.c) ------------------------------------------------ */

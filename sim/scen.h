@@ -54,6 +54,17 @@ typedef struct scen_hooks {
 } scen_hooks;
 
 /*
+ * The per-node values of a key given as a table (by name or id; nodes not
+ * named get key->value) or as a function of the node view {id, name,
+ * degree, x, y, cell} (one call per node, each with its own instruction
+ * budget; the view table is reused), into out[0 .. g->n - 1]. SIM_EINPUT
+ * with "file:line: ..." in msg for an unknown name or id, an error raised by
+ * the function, or a result that is not a number.
+ */
+sim_err scen_node_values(scen *s, const sim_pernode *key, const topo_graph *g, double *out,
+                         char *msg, size_t msg_len) SIM_MUST_CHECK;
+
+/*
  * Call every-callback idx at simulated time now. The callback gets a table
  * `sim` with sim.time (seconds) and sim.metric(name). Errors raised by the
  * callback come back as SIM_EINPUT with "file:line: message" in msg.

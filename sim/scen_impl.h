@@ -38,6 +38,9 @@
 #define SCEN_ACTION_MT "mycosim.action"
 
 /* One --set KEY=VALUE, split. */
+/* scen.in_callback: the chunk, an every() callback, a per-node function. */
+enum { SCEN_IN_CHUNK = 0, SCEN_IN_EVERY = 1, SCEN_IN_PERNODE = 2 };
+
 typedef struct scen_set {
     char block[64];
     char key[64];
@@ -66,7 +69,7 @@ struct scen {
     scen_loc scenario_at, topology_at, links_at;
     scen_loc *model_at;      /* per registered model */
     uint32_t captimeline, capevery, capmodels;
-    int in_callback;         /* action constructors collect into pending */
+    int in_callback;         /* SCEN_IN_*: where Lua runs now (actions: at(), pending, refused) */
     int pending_ref;         /* Lua table of actions made in this callback */
     int made_ref;            /* Lua table of actions made by the chunk: each must reach at() */
     const scen_hooks *hooks; /* the run, inside a callback */

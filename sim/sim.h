@@ -276,6 +276,7 @@ typedef struct sim_pernode {
     int ref;                 /* TABLE, FUNCTION: the loader's reference to the Lua value */
     uint64_t stream;         /* DIST: stream id of this key (from block.key) */
     double min, max;         /* the key's range, checked on every node's value */
+    int min_open;            /* values must be > min (SIM_PF_MIN_OPEN) */
     const char *name;        /* "block.key", for messages */
     const char *file;        /* where it was given */
     int line;

@@ -86,6 +86,9 @@ typedef struct timeline_action {
 static timeline_action *timeline_new_action(lua_State *L, act_kind kind)
 {
     scen *s = sandbox_scen(L);
+    if (s->in_callback == SCEN_IN_PERNODE) {
+        sandbox_raise(L, "%s: actions cannot be made in a per-node function", act_name(kind));
+    }
     timeline_action *sa = lua_newuserdatauv(L, sizeof *sa, 0);
     memset(sa, 0, sizeof *sa);
     sa->a.kind = kind;
@@ -424,6 +427,9 @@ static int timeline_at(lua_State *L)
                       luaL_typename(L, 2));
     }
     sim_time ns = field_time_ns(L, "at", "time", t);
+    if (s->in_callback == SCEN_IN_PERNODE) {
+        sandbox_raise(L, "at: cannot be called in a per-node function");
+    }
     if (s->in_callback) {
         if (ns < s->now) {
             sandbox_raise(L, "at: time %g is in the past (now %g)", t, sim_time_to_s(s->now));

@@ -8,7 +8,8 @@
  * `send` each phase sends one message between random neighbours (drawn
  * from node streams: deterministic). `bad` marks nodes as bad actors and
  * `suspend` suspends nodes at the first phase, through the core's API only,
- * as the immune model will.
+ * as the immune model will. `weight` is a per-node key (any of the four
+ * forms); its values are summed into a column.
  */
 #include "model_probe.h"
 
@@ -22,12 +23,15 @@ typedef struct probe_cfg {
     int send;                /* each phase sends one message */
     sim_nodeset bad;         /* nodes marked bad at init */
     sim_nodeset suspend;     /* nodes suspended at the first phase */
+    sim_pernode weight;      /* a per-node key */
 } probe_cfg;
 
 typedef struct probe_state {
     const probe_cfg *cfg;
     uint64_t phases, ends, timers, received, sent;
     uint32_t alive_seen;     /* alive nodes at the last phase */
+    double weight_sum;       /* sum of every node's weight */
+    double weight_last;      /* the last node's weight */
 } probe_state;
 
 static probe_entry probe_entries[PROBE_LOG_MAX];
@@ -58,11 +62,13 @@ static const sim_param probe_params[] = {
     SIM_PARAM_BOOL("send", probe_cfg, send, 0, 0, "each phase sends one message"),
     SIM_PARAM_NODES("bad", probe_cfg, bad, 0, 0, "nodes marked as bad actors at init"),
     SIM_PARAM_NODES("suspend", probe_cfg, suspend, 0, 0, "nodes suspended at the first phase"),
+    SIM_PARAM_PERNODE("weight", probe_cfg, weight, 0, 0, 1e6, 0, "a per-node value, summed"),
     SIM_PARAM_END
 };
 
 static const char *const probe_columns[] = {
-    "phases", "ends", "timers", "received", "sent", "alive_seen", "bad", "suspended", NULL
+    "phases", "ends", "timers", "received", "sent", "alive_seen", "bad", "suspended",
+    "weight_sum", "weight_last", NULL
 };
 static const char *const probe_summary[] = { "phases", "ends", NULL };
 
@@ -89,6 +95,17 @@ static sim_err probe_init(sim_run *run, const void *cfg, void **state)
     p->cfg = cfg;
     probe_entries_len = 0;
     probe_each(run, &p->cfg->bad, 1);
+    double *w = malloc(sizeof *w * (sim_nodes(run) ? sim_nodes(run) : 1));
+    if (w == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "probe: out of memory");
+    }
+    sim_err err = sim_node_values(run, &p->cfg->weight, w);
+    for (uint32_t v = 0; err == SIM_OK && v < sim_nodes(run); v++) {
+        p->weight_sum += w[v];
+        p->weight_last = w[v];
+    }
+    free(w);
+    SIM_TRY(err);
     if (p->cfg->tick > 0) {
         sim_timer(run, 0, p->cfg->tick, PROBE_TICK, 0);
     }
@@ -147,6 +164,8 @@ static void probe_sample(const void *state, const sim_run *run, double *row)
     row[5] = (double)p->alive_seen;
     row[6] = (double)bad;
     row[7] = (double)counts[SIM_STANDING_SUSPENDED];
+    row[8] = p->weight_sum;
+    row[9] = p->weight_last;
 }
 
 static void probe_summarize(const void *state, const sim_run *run, double *out)

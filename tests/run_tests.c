@@ -18,7 +18,7 @@
 
 #include "test_util.h"
 
-extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip, suite_phold, suite_phase, suite_mcf,
+extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip, suite_phold, suite_phase, suite_pernode, suite_mcf,
     suite_cli;
 
 static CU_SuiteInfo *const all_suites[] = {
@@ -31,6 +31,7 @@ static CU_SuiteInfo *const all_suites[] = {
     &suite_gossip,
     &suite_phold,
     &suite_phase,
+    &suite_pernode,
     &suite_mcf,
     &suite_cli,
     NULL
