@@ -62,7 +62,7 @@ static const sim_param probe_params[] = {
     SIM_PARAM_BOOL("send", probe_cfg, send, 0, 0, "each phase sends one message"),
     SIM_PARAM_NODES("bad", probe_cfg, bad, 0, 0, "nodes marked as bad actors at init"),
     SIM_PARAM_NODES("suspend", probe_cfg, suspend, 0, 0, "nodes suspended at the first phase"),
-    SIM_PARAM_PERNODE("weight", probe_cfg, weight, 0, 0, 1e6, 0, "a per-node value, summed"),
+    SIM_PARAM_PERNODE("weight", probe_cfg, weight, 1.5, 0, 1e6, 0, "a per-node value, summed"),
     SIM_PARAM_END
 };
 
