@@ -157,7 +157,7 @@ static const sim_param gossip_params[] = {
     SIM_PARAM_INT("k", gossip_cfg, k, 2, 1, 255, SIM_PF_LIVE,
                   "counter: contacts before stopping; coin: stop with probability 1/k"),
     SIM_PARAM_NODES("origins", gossip_cfg, origins, 1, 0,
-                    "number of random origins, or a list of node ids"),
+                    "number of random origins, or a list of node ids or place names"),
     SIM_PARAM_END
 };
 

@@ -236,6 +236,31 @@ static const char *act_target_name(int t)
     return (t >= 0 && t <= TARGET_CELL) ? names[t] : "?";
 }
 
+/* Place names listed in events.csv's detail, at most; more are given as a count. */
+#define ACT_DETAIL_NAMES 8
+
+/*
+ * "nodes=Cuba|Haiti" for an explicit list of at most ACT_DETAIL_NAMES
+ * places of a topology with names, if it fits in len; else "nodes=<count>".
+ * Names may hold commas or quotes: run.c writes detail as one CSV field.
+ */
+static void act_nodes_detail(const sim_run *run, const sim_action *a, char *detail, size_t len)
+{
+    const topo_graph *g = &run->g;
+    if (g->names != NULL && a->nodes.count <= ACT_DETAIL_NAMES) {
+        size_t used = (size_t)snprintf(detail, len, "nodes=");
+        for (uint32_t i = 0; i < a->nodes.count && used < len; i++) {
+            const char *name = topo_name(g, a->nodes.ids[i]);   /* ids < n: act_check */
+            used += (size_t)snprintf(detail + used, len - used, "%s%s", i ? "|" : "",
+                                     name != NULL ? name : "?");
+        }
+        if (used < len) {
+            return;
+        }
+    }
+    snprintf(detail, len, "nodes=%u", a->nodes.count);
+}
+
 static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, size_t len,
                             uint64_t *affected)
 {
@@ -267,7 +292,7 @@ static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, siz
             len -= used;
         }
         if (a->nodes.ids != NULL) {
-            snprintf(detail, len, "nodes=%u", a->nodes.count);
+            act_nodes_detail(run, a, detail, len);
         } else if (a->count >= 0) {
             snprintf(detail, len, "target=%s count=%lld", act_target_name(a->target),
                      (long long)a->count);

@@ -16,6 +16,12 @@
  * infinities are refused wherever a number is read, and a time is checked in
  * seconds against SIM_TIME_LIMIT_S before it becomes integer nanoseconds.
  *
+ * Node lists (selectors' `nodes`, gossip's `origins`) mix ids and place
+ * names; a name is resolved when it is read, by binary search in the
+ * explicit topology's places sorted by name (field_index_places, O(log n)
+ * string compares), so the topology block must come first; an unknown name
+ * suggests the nearest one (O(n) distances, on the error path only).
+ *
  * --set overrides: `--set block.key=VALUE` replaces a key of the named
  * block's table before the check, so an override gets the same checks as the
  * file. The value is one Lua literal evaluated with an empty environment and
@@ -238,7 +244,7 @@ int field_enum(lua_State *L, int idx, const char *ctx, const char *key,
 }
 
 /* A Lua sequence at idx as its length; raises if it is not a list. */
-static lua_Integer field_list_len(lua_State *L, int idx, const char *ctx, const char *key)
+lua_Integer field_list_len(lua_State *L, int idx, const char *ctx, const char *key)
 {
     if (lua_type(L, idx) != LUA_TTABLE) {
         sandbox_raise(L, "%s.%s: expected a list, got %s", ctx, key, luaL_typename(L, idx));
@@ -275,6 +281,69 @@ static uint32_t field_node_set(uint32_t *ids, uint32_t n)
     return k;
 }
 
+/* --- Places by name ------------------------------------------------------------------ */
+
+static int field_place_cmp(const void *pa, const void *pb)
+{
+    const scen_place *a = pa;
+    const scen_place *b = pb;
+    return strcmp(a->name, b->name);
+}
+
+void field_index_places(lua_State *L)
+{
+    scen *s = sandbox_scen(L);
+    const topo_cfg *t = &s->cfg.topology;
+    scen_place *pl = sandbox_alloc(s, sizeof *pl * (size_t)t->places);
+    if (pl == NULL) {
+        sandbox_no_memory(L);
+    }
+    for (uint64_t i = 0; i < t->places; i++) {
+        pl[i] = (scen_place){ .name = t->place_name[i], .id = (uint32_t)i };
+    }
+    qsort(pl, (size_t)t->places, sizeof *pl, field_place_cmp);   /* names are unique */
+    s->places = pl;
+}
+
+/* "name" cut at 40 bytes, for messages (sandbox_error_line escapes control bytes); returns buf. */
+static const char *field_quote(const char *name, char *buf, size_t len)
+{
+    int cut = strnlen(name, 41) > 40;
+    snprintf(buf, len, "\"%.40s%s\"", name, cut ? "..." : "");
+    return buf;
+}
+
+uint32_t field_place(lua_State *L, const char *ctx, const char *name)
+{
+    scen *s = sandbox_scen(L);
+    const topo_cfg *t = &s->cfg.topology;
+    char q[48], qn[48];
+    if (s->places == NULL) {
+        sandbox_raise(L, "%s: %s: node names need topology{kind = \"explicit\"} before this line",
+                      ctx, field_quote(name, q, sizeof q));
+    }
+    scen_place key = { .name = name };
+    const scen_place *hit = bsearch(&key, s->places, (size_t)t->places, sizeof key,
+                                    field_place_cmp);
+    if (hit != NULL) {
+        return hit->id;
+    }
+    const char *near = field_nearest(name, t->place_name, (size_t)t->places);
+    field_quote(name, q, sizeof q);
+    if (near != NULL) {
+        sandbox_raise(L, "%s: no place named %s (did you mean %s?)", ctx, q,
+                      field_quote(near, qn, sizeof qn));
+    }
+    return (uint32_t)sandbox_raise(L, "%s: no place named %s", ctx, q);
+}
+
+/* --- Node lists ---------------------------------------------------------------------- */
+
+/*
+ * A count of random nodes, or a list of node ids and place names mixed
+ * ({"Cuba", 17}): names are resolved now, against the explicit topology
+ * read before this line; the list becomes a sorted set of ids.
+ */
 static void field_read_nodes(lua_State *L, int idx, const char *ctx, const char *key, sim_nodeset *out)
 {
     scen *s = sandbox_scen(L);
@@ -295,12 +364,25 @@ static void field_read_nodes(lua_State *L, int idx, const char *ctx, const char 
     if (ids == NULL) {
         sandbox_no_memory(L);
     }
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.%s", ctx, key);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, idx, i);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            size_t len;
+            const char *name = lua_tolstring(L, -1, &len);
+            if (strlen(name) != len) {
+                sandbox_raise(L, "%s: a place name contains a NUL byte", sub);
+            }
+            ids[i - 1] = field_place(L, sub, name);
+            lua_pop(L, 1);
+            continue;
+        }
         int isnum = 0;
         lua_Integer v = lua_tointegerx(L, -1, &isnum);
         if (!isnum || v < 0 || v > 4294967294LL) {
-            sandbox_raise(L, "%s.%s: node ids are integers >= 0, got %s", ctx, key, luaL_tolstring(L, -1, NULL));
+            sandbox_raise(L, "%s: node ids are integers >= 0, got %s (or give place names)", sub,
+                          luaL_tolstring(L, -1, NULL));
         }
         ids[i - 1] = (uint32_t)v;
         lua_pop(L, 1);
@@ -339,19 +421,23 @@ void field_only_keys(lua_State *L, int idx, const char *ctx, const char *const *
         if (lua_type(L, -1) != LUA_TSTRING) {
             sandbox_raise(L, "%s: keys must be names, got a %s key", ctx, luaL_typename(L, -1));
         }
-        const char *k = lua_tostring(L, -1);
-        size_t i = 0;
-        while (i < nkeys && strcmp(k, keys[i]) != 0) {
-            i++;
-        }
-        if (i == nkeys) {
-            const char *near = field_nearest(k, keys, nkeys);
-            if (near != NULL) {
-                sandbox_raise(L, "%s.%s: unknown key (did you mean '%s'?)", ctx, k, near);
-            }
-            sandbox_raise(L, "%s.%s: unknown key", ctx, k);
+        field_known_key(L, ctx, lua_tostring(L, -1), keys, nkeys);
+    }
+}
+
+void field_known_key(lua_State *L, const char *ctx, const char *key, const char *const *keys,
+                     size_t nkeys)
+{
+    for (size_t i = 0; i < nkeys; i++) {
+        if (strcmp(key, keys[i]) == 0) {
+            return;
         }
     }
+    const char *near = field_nearest(key, keys, nkeys);
+    if (near != NULL) {
+        sandbox_raise(L, "%s.%s: unknown key (did you mean '%s'?)", ctx, key, near);
+    }
+    sandbox_raise(L, "%s.%s: unknown key", ctx, key);
 }
 
 /* A required number field of a nested table, in (min, max] if open, else [min, max]. */
@@ -737,13 +823,8 @@ static void field_check_set_keys(lua_State *L, const char *block, const sim_para
         }
         const char *keys[FIELD_MAX_KEYS];
         size_t n = field_block_keys(params, extra, keys);
-        const char *near = field_nearest(s->sets[i].key, keys, n);
         s->override = s->sets[i].text;
-        if (near != NULL) {
-            sandbox_raise(L, "%s.%s: unknown key (did you mean '%s'?)", block, s->sets[i].key,
-                          near);
-        }
-        sandbox_raise(L, "%s.%s: unknown key", block, s->sets[i].key);
+        field_known_key(L, block, s->sets[i].key, keys, n);   /* raises: not a key */
     }
 }
 

@@ -9,7 +9,11 @@
  * that reads back as the same double, times in seconds from their exact
  * nanoseconds, strings as Lua literals with quotes, backslashes and control
  * bytes escaped (a name cannot inject code into run.lua), and a topology
- * file's relative path made absolute so run.lua works from any folder.
+ * file's relative path made absolute so run.lua works from any folder. An
+ * explicit topology is written place by place and edge by edge, and the
+ * node lists of actions by place name when the topology has names (model
+ * keys such as gossip.origins as ids): the same ids when read back, as
+ * places keep their list order.
  *
  * An every() function is not data: its source is copied from the file, from
  * a "function" on its first line to the first "end" on its last line that
@@ -75,6 +79,26 @@ static void resolved_put_nodes(FILE *f, const sim_nodeset *ns)
     fputc('{', f);
     for (uint32_t i = 0; i < ns->count; i++) {
         fprintf(f, "%s%u", i ? ", " : " ", ns->ids[i]);
+    }
+    fputs(" }", f);
+}
+
+/* A node list with the explicit topology's place names where it has them, else ids. */
+static void resolved_put_places(FILE *f, const scen *s, const sim_nodeset *ns)
+{
+    const topo_cfg *t = &s->cfg.topology;
+    if (ns->ids == NULL || s->places == NULL) {
+        resolved_put_nodes(f, ns);
+        return;
+    }
+    fputc('{', f);
+    for (uint32_t i = 0; i < ns->count; i++) {
+        fputs(i ? ", " : " ", f);
+        if (ns->ids[i] < t->places) {
+            resolved_put_string(f, t->place_name[ns->ids[i]]);
+        } else {
+            fprintf(f, "%u", ns->ids[i]);   /* refused by the run (act_check), kept as written */
+        }
     }
     fputs(" }", f);
 }
@@ -261,7 +285,7 @@ void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
         }
         if (a->nodes.ids != NULL) {
             fputs(" nodes = ", f);
-            resolved_put_nodes(f, &a->nodes);
+            resolved_put_places(f, s, &a->nodes);
             sep = ", ";
         } else {
             fprintf(f, " target = \"%s\"", timeline_targets[a->target]);
@@ -280,7 +304,7 @@ void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
     } else if (a->kind == ACT_PARTITION) {
         if (a->by == PART_NODES) {
             fputs(" nodes = ", f);
-            resolved_put_nodes(f, &a->nodes);
+            resolved_put_places(f, s, &a->nodes);
         } else {
             fprintf(f, " by = \"%s\", groups = %d", timeline_bys[a->by], a->groups);
         }
@@ -419,6 +443,39 @@ static void resolved_put_function(FILE *f, const scen *s, int ref)
     fputs("function(sim) end --[[ source not found ]]", f);
 }
 
+/* ", key = value" if a (may be NULL) gives element i (not NaN). */
+static void resolved_put_given(FILE *f, const char *key, const double *a, uint64_t i)
+{
+    if (a != NULL && !isnan(a[i])) {
+        fprintf(f, ", %s = ", key);
+        resolved_put_num(f, a[i]);
+    }
+}
+
+/* The explicit kind's places and edges, one a line, in list order (ids are positions). */
+static void resolved_put_explicit(FILE *f, const topo_cfg *t)
+{
+    fputs("topology { kind = \"explicit\",\n  nodes = {\n", f);
+    for (uint64_t v = 0; v < t->places; v++) {
+        fputs("    { name = ", f);
+        resolved_put_string(f, t->place_name[v]);
+        resolved_put_given(f, "x", t->place_x, v);
+        resolved_put_given(f, "y", t->place_y, v);
+        fputs(" },\n", f);
+    }
+    fputs("  },\n  edges = {\n", f);
+    for (uint64_t e = 0; e < t->edges; e++) {
+        fputs("    { ", f);
+        resolved_put_string(f, t->place_name[t->edge_from[e]]);
+        fputs(", ", f);
+        resolved_put_string(f, t->place_name[t->edge_to[e]]);
+        resolved_put_given(f, "distance", t->edge_distance, e);
+        resolved_put_given(f, "capacity", t->edge_capacity, e);
+        fputs(" },\n", f);
+    }
+    fputs("  } }\n", f);
+}
+
 /* The topology block with a file path made absolute, so run.lua works from any folder. */
 static void resolved_put_topology(FILE *f, const scen *s)
 {
@@ -435,6 +492,10 @@ static void resolved_put_topology(FILE *f, const scen *s)
             }
             free(dir);
         }
+    }
+    if (t.kind == TOPO_EXPLICIT) {
+        resolved_put_explicit(f, &t);
+        return;
     }
     char lead[64];
     snprintf(lead, sizeof lead, " kind = \"%s\"", topo_kinds[t.kind]);

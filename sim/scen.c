@@ -12,7 +12,8 @@
  * that suggests the nearest name.
  *
  * The loader's other files sit below it and are called, never calling back
- * (scen_impl.h has the map): resolved.c writes the configuration back as
+ * (scen_impl.h has the map): placeread.c reads the explicit topology's
+ * places and edges, resolved.c writes the configuration back as
  * Lua, timeline.c makes actions, field.c reads typed keys against sim_param
  * tables, sandbox.c owns the Lua state, its limits, its errors and the arena.
  *
@@ -100,16 +101,21 @@ static int scen_block_topology(lua_State *L)
     lua_getfield(L, 1, "kind");
     if (lua_isnil(L, -1)) {
         sandbox_raise(L, "topology.kind: required (one of: complete, erdos_renyi, barabasi_albert, "
-                      "watts_strogatz, geometric, lattice, ring, cells, file)");
+                      "watts_strogatz, geometric, lattice, ring, cells, file, explicit)");
     }
     s->override = field_override_for(s, "topology", "kind");
     int kind = field_enum(L, lua_gettop(L), "topology", "kind", topo_kinds);
     s->override = NULL;
     lua_pop(L, 1);
     static const char *const extra[] = { "kind", NULL };
+    static const char *const extra_explicit[] = { "kind", "nodes", "edges", NULL };
     memset(&s->cfg.topology, 0, sizeof s->cfg.topology);
-    field_read_block(L, 1, "topology", topo_params(kind), extra, &s->cfg.topology);
+    field_read_block(L, 1, "topology", topo_params(kind),
+                     kind == TOPO_EXPLICIT ? extra_explicit : extra, &s->cfg.topology);
     s->cfg.topology.kind = kind;
+    if (kind == TOPO_EXPLICIT) {
+        placeread_topology(L, 1);   /* the places and edges, by name (placeread.c) */
+    }
     char msg[256];
     if (topo_check(&s->cfg.topology, msg, sizeof msg) != SIM_OK) {
         sandbox_raise(L, "%s", msg);

@@ -1,13 +1,14 @@
 /*
  * scen_impl.h -- the scenario loader's private header: struct scen and the
- * calls between the loader's files. Only those five files include it.
+ * calls between the loader's files. Only those six files include it.
  *
- * The loader is one subsystem in five files, each with one job, and calls
+ * The loader is one subsystem in six files, each with one job, and calls
  * flow one way, from the top down:
  *
  *   scen.c      the blocks (scenario, topology, links, models), the globals a
  *               scenario sees, loading, finishing, every() callbacks; the
  *               public API of scen.h
+ *   placeread.c the explicit topology's named places and edges (topology{})
  *   resolved.c  the resolved configuration written back as Lua (run.lua)
  *   timeline.c  at(), every() and the action constructors with their selectors
  *   field.c     typed readers of table fields against sim_param tables,
@@ -53,6 +54,12 @@ typedef struct scen_loc {
     int line;                /* 0: block not given */
 } scen_loc;
 
+/* A place of the explicit topology and its node id, for lookups by name (field_index_places). */
+typedef struct scen_place {
+    const char *name;        /* owned by the arena, as topology.place_name[id] */
+    uint32_t id;             /* index into topology.nodes, 0-based */
+} scen_place;
+
 struct scen {
     lua_State *L;            /* the sandbox; lives as long as the scen (every() callbacks) */
     sim_config cfg;          /* what the loader produces */
@@ -78,6 +85,7 @@ struct scen {
     const char *override;    /* "--set k=v" being read, for messages */
     char limit_msg[320];     /* set when the instruction limit was hit: the final message */
     int out_of_memory;       /* the memory limit was hit (even if a pcall caught it) */
+    scen_place *places;      /* explicit topology: its places sorted by name, else NULL */
 };
 
 /* --- sandbox.c: the Lua state, its limits, errors, the arena ----------------- */
@@ -128,6 +136,16 @@ sim_time field_time_ns(lua_State *L, const char *ctx, const char *key, double v)
 int field_enum(lua_State *L, int idx, const char *ctx, const char *key, const char *const *choices);
 /* Raise unless table idx has only keys[0..nkeys) (nearest one suggested). */
 void field_only_keys(lua_State *L, int idx, const char *ctx, const char *const *keys, size_t nkeys);
+/* Raise "ctx.key: unknown key (did you mean 'k'?)" unless key is one of keys[0..nkeys). */
+void field_known_key(lua_State *L, const char *ctx, const char *key, const char *const *keys,
+                     size_t nkeys);
+/* The length of the Lua sequence at idx; raises "ctx.key: expected a list" otherwise. */
+lua_Integer field_list_len(lua_State *L, int idx, const char *ctx, const char *key);
+/* Sort the explicit topology's places by name into s->places (arena); raises on out of memory. */
+void field_index_places(lua_State *L);
+/* Node id of the place called name; raises "ctx: no place named ..." (nearest suggested) or,
+ * without named places, that names need topology{kind = "explicit"} first. O(log n). */
+uint32_t field_place(lua_State *L, const char *ctx, const char *name);
 /* Required number field key of table idx, in (min, max] if open, else [min, max]. */
 double field_required_num(lua_State *L, int idx, const char *ctx, const char *key, double min,
                           int open, double max);
@@ -164,5 +182,14 @@ sim_err timeline_apply_pending(scen *s) SIM_MUST_CHECK;
 sim_err resolved_write(const scen *s, FILE *f) SIM_MUST_CHECK;
 /* Write one action as the Lua constructor that makes it again. */
 void resolved_write_action(const scen *s, const sim_action *a, FILE *f);
+
+/* --- placeread.c: the explicit topology's places and edges ----------------------- */
+
+/*
+ * Read `nodes` and `edges` of the topology table at idx into s->cfg.topology
+ * (arena arrays, valid for the run) and index the places by name; raises
+ * with file:line on any bad entry. O((n + m) log n).
+ */
+void placeread_topology(lua_State *L, int idx);
 
 #endif

@@ -97,7 +97,7 @@ void trace_time(FILE *f, sim_time t)
 
 void trace_text(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\n") == NULL) {
+    if (strpbrk(s, ",\"\r\n") == NULL) {
         fputs(s, f);
         return;
     }

@@ -38,7 +38,7 @@ void trace_discard(trace_file *t);
 void trace_num(FILE *f, double v);
 /* A time in ns as exact seconds ("12", "0.05", "1.000000001"). */
 void trace_time(FILE *f, sim_time t);
-/* A text field, quoted if it holds a comma, quote or newline. */
+/* A text field, quoted (RFC 4180) if it holds a comma, quote, CR or LF. */
 void trace_text(FILE *f, const char *s);
 
 /*

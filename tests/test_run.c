@@ -704,6 +704,124 @@ static void test_run_print_escapes_control_bytes(void)
     test_rm(d);
 }
 
+/* --- Named places ------------------------------------------------------------------------ */
+
+/* Five components: a triangle with a tail, a pair, three lone places; names with CSV specials. */
+static const char named[] =
+    "scenario { name = \"named\", seed = 2385, duration = 14, sample_every = 1 }\n"
+    "topology { kind = \"explicit\",\n"
+    "  nodes = { {\"Santo Domingo, \\\"DR\\\"\", -69.93, 18.486}, {\"San Juan\", -66.105, 18.466},\n"
+    "            {\"Ponce\", -66.614, 18.011}, {\"Mayaguez\", -67.139, 18.201},\n"
+    "            {\"Roseau\", -61.387, 15.301}, {\"Portsmouth\", -61.458, 15.583},\n"
+    "            {\"Kralendijk\", -68.267, 12.151}, {\"Oranjestad\", -70.027, 12.524},\n"
+    "            {\"Willemstad\", -68.933, 12.109} },\n"
+    "  edges = { {\"Santo Domingo, \\\"DR\\\"\", \"San Juan\", distance = 397.5, capacity = 1250},\n"
+    "            {\"San Juan\", \"Ponce\", 71.25}, {\"Ponce\", \"Santo Domingo, \\\"DR\\\"\"},\n"
+    "            {\"Mayaguez\", \"Ponce\", 63.125}, {\"Roseau\", \"Portsmouth\", 33.375, 0.625} } }\n"
+    "links { latency = { per_distance = 0.00125, base = 0.0375 } }\n"
+    "gossip { mode = \"push-pull\", stop = \"never\", origins = { \"San Juan\" } }\n"
+    "at(6.5, fail { nodes = { \"Mayaguez\", 0 } })\n"
+    "at(9.25, recover { nodes = { \"Santo Domingo, \\\"DR\\\"\" } })\n"
+    "every(3, function(sim)\n"
+    "  if sim.time == 12 then fail { nodes = { \"Roseau\", \"Kralendijk\", 1, 2, 3, 0, 5, \"Portsmouth\","
+    " \"Ponce\", \"Willemstad\", 7 } } end\n"
+    "end)\n";
+
+/* The graph the loader described is the one the run built: links, components, who hears. */
+static void test_run_explicit_places_build_the_described_graph(void)
+{
+    char d[256], p[600];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, named, -1), 0);
+    snprintf(p, sizeof p, "%s/out/network.csv", d);
+    double v[64];
+    CU_ASSERT_TRUE(test_csv_column(p, "links_up", v, 64) > 0 && v[0] == 5);
+    CU_ASSERT_TRUE(test_csv_column(p, "components", v, 64) > 0 && v[0] == 5);
+    CU_ASSERT_TRUE(test_csv_column(p, "alive", v, 64) > 0 && v[0] == 9);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    int rows = test_csv_column(p, "informed", v, 64);
+    /* Everything reachable from San Juan by t = 6 (the triangle and its tail), nothing else. */
+    CHECK_MSG(rows >= 7 && v[6] == 4, "informed at t = 6: %g, want 4", rows >= 7 ? v[6] : -1);
+    snprintf(p, sizeof p, "%s/out/summary.csv", d);
+    char *sum = test_slurp(p);
+    CHECK_MSG(sum != NULL && strstr(sum, "\nnamed,2385,9,5,") != NULL, "summary: %s",
+              sum ? sum : "(none)");
+    free(sum);
+    test_rm(d);
+}
+
+/* fail{nodes = {"Mayaguez", 0}} fails exactly those two; events.csv names them, CSV-quoted. */
+static void test_run_selectors_by_name_fail_exactly_those_places(void)
+{
+    char d[256], p[600];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, named, -1), 0);
+    snprintf(p, sizeof p, "%s/out/network.csv", d);
+    double t[64], alive[64];
+    int rows = test_csv_column(p, "time", t, 64);
+    CU_ASSERT_EQUAL(test_csv_column(p, "alive", alive, 64), rows);
+    for (int i = 0; i < rows; i++) {
+        double want = t[i] < 6.5 ? 9 : t[i] < 9.25 ? 7 : t[i] < 12 ? 8 : 0;
+        /* At 12 the sample row comes before the callback's action row. */
+        CHECK_MSG(alive[i] == want || (t[i] == 12 && alive[i] == 8), "alive %g at t = %g, want %g",
+                  alive[i], t[i], want);
+    }
+    CU_ASSERT_EQUAL(alive[rows - 1], 0);   /* every place but Mayaguez, still down, fails at 12 */
+    snprintf(p, sizeof p, "%s/out/events.csv", d);
+    char *ev = test_slurp(p);
+    static const char want[] =
+        "time,action,detail,affected\n"
+        "6.5,fail,\"nodes=Santo Domingo, \"\"DR\"\"|Mayaguez\",2\n"
+        "9.25,recover,\"nodes=Santo Domingo, \"\"DR\"\"\",1\n"
+        "12,fail,nodes=9,8\n";
+    CHECK_MSG(ev != NULL && strcmp(ev, want) == 0, "events.csv:\n%s\nwant:\n%s", ev ? ev : "(none)",
+              want);
+    free(ev);
+    test_rm(d);
+}
+
+/* The worked example does what its comment says, and its run.lua reruns byte-identically. */
+static void test_run_caribbean_example_reruns_identically_from_run_lua(void)
+{
+    char d[256], p[600], a[600], b[600], msg[512];
+    test_tmpdir(d, sizeof d);
+    scen *s = NULL;
+    CU_ASSERT_EQUAL_FATAL(scen_load("scenarios/caribbean.lua", NULL, 0, -1, &s, msg, sizeof msg),
+                          SIM_OK);
+    snprintf(p, sizeof p, "%s/out", d);
+    run_opts o = { .out_dir = p, .quiet = 1, .no_plot = 1 };
+    CU_ASSERT_EQUAL(run_scenario(s, &o, msg, sizeof msg), SIM_OK);
+    scen_free(s);
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    double informed[64];
+    int rows = test_csv_column(p, "informed", informed, 64);
+    CHECK_MSG(rows == 46 && informed[29] == 6 && informed[45] == 12,
+              "informed: %g at t = 29 (want 6), %g at the end (want 12), %d rows",
+              rows > 29 ? informed[29] : -1, rows > 0 ? informed[rows - 1] : -1, rows);
+    snprintf(p, sizeof p, "%s/out/run.lua", d);
+    s = NULL;
+    sim_err err = scen_load(p, NULL, 0, -1, &s, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "run.lua rejected: %s", msg);
+    if (err == SIM_OK) {
+        snprintf(a, sizeof a, "%s/again", d);
+        run_opts again = { .out_dir = a, .quiet = 1, .no_plot = 1 };
+        CU_ASSERT_EQUAL(run_scenario(s, &again, msg, sizeof msg), SIM_OK);
+        scen_free(s);
+        const char *files[] = { "gossip.csv", "events.csv", "network.csv" };
+        for (int i = 0; i < 3; i++) {
+            snprintf(a, sizeof a, "%s/out/%s", d, files[i]);
+            snprintf(b, sizeof b, "%s/again/%s", d, files[i]);
+            CHECK_MSG(test_same_file(a, b), "%s differs when run.lua runs again", files[i]);
+        }
+        snprintf(a, sizeof a, "%s/out/events.csv", d);
+        char *ev = test_slurp(a);
+        CHECK_MSG(ev != NULL && strstr(ev, "\n3,fail,nodes=Dominican Republic|Puerto Rico,2\n")
+                  != NULL, "events.csv: %s", ev ? ev : "(none)");
+        free(ev);
+    }
+    test_rm(d);
+}
+
 static CU_TestInfo run_tests[] = {
     { "stop action ends the run early", test_run_stop_action_ends_the_run_early },
     { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
@@ -731,6 +849,12 @@ static CU_TestInfo run_tests[] = {
     { "times round to the nearest nanosecond", test_run_times_round_to_the_nearest_nanosecond },
     { "queue partition releases after the remaining latency",
       test_run_queue_partition_releases_after_the_remaining_latency },
+    { "explicit places build the described graph",
+      test_run_explicit_places_build_the_described_graph },
+    { "selectors by name fail exactly those places",
+      test_run_selectors_by_name_fail_exactly_those_places },
+    { "caribbean example reruns identically from run.lua",
+      test_run_caribbean_example_reruns_identically_from_run_lua },
     CU_TEST_INFO_NULL
 };
 

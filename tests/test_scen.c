@@ -9,6 +9,7 @@
  * argument rules.
  */
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -193,6 +194,26 @@ static char *test_scen_resolved(const scen *s, const char *dir, const char *name
     return text;
 }
 
+/*
+ * Write s's resolved configuration as dir/run.lua, load that, and check that
+ * its own resolved text is the same; returns the text (malloc'd) or NULL.
+ */
+static char *test_scen_round_trip(const scen *s, const char *dir)
+{
+    char path[400], msg[512];
+    char *once = test_scen_resolved(s, dir, "run.lua");
+    scen *again = NULL;
+    snprintf(path, sizeof path, "%s/run.lua", dir);
+    sim_err err = scen_load(path, NULL, 0, -1, &again, msg, sizeof msg);
+    CHECK_MSG(err == SIM_OK, "run.lua rejected: %s\n%s", msg, once ? once : "");
+    char *twice = again ? test_scen_resolved(again, dir, "run2.lua") : NULL;
+    CHECK_MSG(once && twice && strcmp(once, twice) == 0, "resolved texts differ:\n%s\n---\n%s",
+              once ? once : "(none)", twice ? twice : "(none)");
+    free(twice);
+    scen_free(again);
+    return once;
+}
+
 static const sim_param *test_scen_param(const sim_param *params, const char *key)
 {
     while (params->key != NULL && strcmp(params->key, key) != 0) {
@@ -273,19 +294,9 @@ static void test_scen_resolved_config_round_trips(void)
     CU_ASSERT_EQUAL(c->every[0].period, 5 * SIM_NS_PER_S);
     CU_ASSERT_EQUAL(c->every[0].line, 14);
     /* run.lua loads to the same configuration: its own resolved text is identical. */
-    char *once = test_scen_resolved(s, dir, "run.lua");
-    scen *again = NULL;
-    char path[400];
-    snprintf(path, sizeof path, "%s/run.lua", dir);
-    sim_err err = scen_load(path, NULL, 0, -1, &again, msg, sizeof msg);
-    CHECK_MSG(err == SIM_OK, "run.lua rejected: %s\n%s", msg, once ? once : "");
-    char *twice = again ? test_scen_resolved(again, dir, "run2.lua") : NULL;
-    CHECK_MSG(once && twice && strcmp(once, twice) == 0, "resolved texts differ:\n%s\n---\n%s",
-              once ? once : "(none)", twice ? twice : "(none)");
+    char *once = test_scen_round_trip(s, dir);
     CU_ASSERT_PTR_NOT_NULL(once ? strstr(once, "every(5, function(sim) -- a comment with end in it") : NULL);
     free(once);
-    free(twice);
-    scen_free(again);
     scen_free(s);
 }
 
@@ -490,6 +501,139 @@ static void test_scen_file_topology_path_made_absolute_in_resolved(void)
     scen_free(s);
 }
 
+/* --- The explicit topology and places by name ------------------------------------------ */
+
+static const char places[] =
+    "scenario { name = \"isles\", seed = 2385, duration = 30 }\n"
+    "topology { kind = \"explicit\",\n"
+    "  nodes = { {name = \"Grenada\", x = -61.679, y = 12.056}, {\"St. Vincent\", -61.287, 13.253},\n"
+    "            {name = \"Say \\\"Kitts\\\"\\\\Nevis\\n\", x = 62.781, y = -17.302},\n"
+    "            {y = 14.0101, name = \"Saint Lucia\", x = -60.978} },\n"
+    "  edges = { {\"Grenada\", \"St. Vincent\", distance = 132.625, capacity = 2047.5},\n"
+    "            {\"Saint Lucia\", \"St. Vincent\", 71.375},\n"
+    "            {\"Say \\\"Kitts\\\"\\\\Nevis\\n\", \"Saint Lucia\", capacity = 0.375},\n"
+    "            {\"Grenada\", \"Saint Lucia\", 0, 613} } }\n"
+    "gossip { origins = { \"Saint Lucia\", 0, \"Saint Lucia\" } }\n"
+    "at(4.25, fail { nodes = { \"St. Vincent\", 3, \"Grenada\" } })\n"
+    "at(9.5, partition { nodes = { 2, \"Grenada\" } })\n";
+
+static void test_scen_explicit_topology_reads_names_coordinates_and_edges(void)
+{
+    char dir[256], msg[512];
+    test_tmpdir(dir, sizeof dir);
+    scen *s = test_scen_load_text(dir, "isles.lua", places, -1, msg, sizeof msg);
+    CHECK_MSG(s != NULL, "load: %s", msg);
+    if (s == NULL) {
+        return;
+    }
+    const topo_cfg *t = &scen_config(s)->topology;
+    CU_ASSERT_EQUAL(t->kind, TOPO_EXPLICIT);
+    CU_ASSERT_EQUAL_FATAL(t->places, 4);
+    CU_ASSERT_STRING_EQUAL(t->place_name[0], "Grenada");
+    CU_ASSERT_STRING_EQUAL(t->place_name[1], "St. Vincent");
+    CU_ASSERT_STRING_EQUAL(t->place_name[2], "Say \"Kitts\"\\Nevis\n");
+    CU_ASSERT_STRING_EQUAL(t->place_name[3], "Saint Lucia");
+    CU_ASSERT_TRUE(t->place_x[0] == -61.679 && t->place_y[0] == 12.056);
+    CU_ASSERT_TRUE(t->place_x[1] == -61.287 && t->place_y[1] == 13.253);
+    CU_ASSERT_TRUE(t->place_x[2] == 62.781 && t->place_y[2] == -17.302);
+    CU_ASSERT_TRUE(t->place_x[3] == -60.978 && t->place_y[3] == 14.0101);
+    CU_ASSERT_EQUAL_FATAL(t->edges, 4);
+    static const uint32_t from[] = { 0, 3, 2, 0 }, to[] = { 1, 1, 3, 3 };
+    static const double dist[] = { 132.625, 71.375, NAN, 0 }, cap[] = { 2047.5, NAN, 0.375, 613 };
+    for (int e = 0; e < 4; e++) {
+        CHECK_MSG(t->edge_from[e] == from[e] && t->edge_to[e] == to[e], "edge %d: %u-%u, want %u-%u",
+                  e, t->edge_from[e], t->edge_to[e], from[e], to[e]);
+        CHECK_MSG(isnan(dist[e]) ? isnan(t->edge_distance[e]) : t->edge_distance[e] == dist[e],
+                  "edge %d: distance %g, want %g", e, t->edge_distance[e], dist[e]);
+        CHECK_MSG(isnan(cap[e]) ? isnan(t->edge_capacity[e]) : t->edge_capacity[e] == cap[e],
+                  "edge %d: capacity %g, want %g", e, t->edge_capacity[e], cap[e]);
+    }
+    scen_free(s);
+}
+
+static void test_scen_bare_names_are_places_without_coordinates(void)
+{
+    char dir[256], msg[512];
+    test_tmpdir(dir, sizeof dir);
+    scen *s = test_scen_load_text(dir, "bare.lua",
+                                  "scenario { duration = 7.5 }\n"
+                                  "topology { kind = \"explicit\", nodes = { \"Aruba\", {\"Bonaire\"}, "
+                                  "{name = \"Curacao\"} } }\n"
+                                  "gossip {}\n", -1, msg, sizeof msg);
+    CHECK_MSG(s != NULL, "load: %s", msg);
+    if (s == NULL) {
+        return;
+    }
+    const topo_cfg *t = &scen_config(s)->topology;
+    CU_ASSERT_EQUAL_FATAL(t->places, 3);
+    CU_ASSERT_STRING_EQUAL(t->place_name[1], "Bonaire");
+    CU_ASSERT_TRUE(isnan(t->place_x[2]) && isnan(t->place_y[0]));
+    CU_ASSERT_EQUAL(t->edges, 0);
+    scen_free(s);
+}
+
+static void test_scen_node_lists_resolve_place_names_and_ids_mixed(void)
+{
+    char dir[256], msg[512];
+    test_tmpdir(dir, sizeof dir);
+    scen *s = test_scen_load_text(dir, "isles.lua", places, -1, msg, sizeof msg);
+    CHECK_MSG(s != NULL, "load: %s", msg);
+    if (s == NULL) {
+        return;
+    }
+    const sim_config *c = scen_config(s);
+    const sim_nodeset *o = test_scen_field(c, 0, "origins");
+    CHECK_MSG(o->count == 2 && o->ids[0] == 0 && o->ids[1] == 3, "origins: %u ids, want {0, 3}",
+              o->count);
+    CU_ASSERT_EQUAL_FATAL(c->ntimeline, 2);
+    const sim_nodeset *f = &c->timeline[0].action.nodes;
+    CHECK_MSG(f->count == 3 && f->ids[0] == 0 && f->ids[1] == 1 && f->ids[2] == 3,
+              "fail.nodes: %u ids, want {0, 1, 3}", f->count);
+    const sim_nodeset *p = &c->timeline[1].action.nodes;
+    CU_ASSERT_TRUE(c->timeline[1].action.by == PART_NODES && p->count == 2 && p->ids[0] == 0
+                   && p->ids[1] == 2);
+    scen_free(s);
+    /* --set values are read the same way. */
+    const char *path = test_write(dir, "isles.lua", places);
+    const char *sets[] = { "gossip.origins={\"Say \\\"Kitts\\\"\\\\Nevis\\n\", 1}" };
+    CU_ASSERT_EQUAL_FATAL(scen_load(path, sets, 1, -1, &s, msg, sizeof msg), SIM_OK);
+    o = test_scen_field(scen_config(s), 0, "origins");
+    CHECK_MSG(o->count == 2 && o->ids[0] == 1 && o->ids[1] == 2, "origins: %u ids, want {1, 2}",
+              o->count);
+    scen_free(s);
+    const char *bad[] = { "gossip.origins={\"Grenda\"}" };
+    CU_ASSERT_EQUAL(scen_load(path, bad, 1, -1, &s, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "--set gossip.origins={\"Grenda\"}: gossip.origins: no place named "
+                     "\"Grenda\" (did you mean \"Grenada\"?)") != NULL, "got: %s", msg);
+}
+
+static void test_scen_explicit_resolved_config_round_trips_with_names(void)
+{
+    char dir[256], msg[512];
+    test_tmpdir(dir, sizeof dir);
+    scen *s = test_scen_load_text(dir, "isles.lua", places, -1, msg, sizeof msg);
+    CHECK_MSG(s != NULL, "load: %s", msg);
+    if (s == NULL) {
+        return;
+    }
+    char *once = test_scen_round_trip(s, dir);
+    static const char *const want[] = {
+        "    { name = \"Say \\\"Kitts\\\"\\\\Nevis\\010\", x = 62.781, y = -17.302 },\n",
+        "    { \"Grenada\", \"St. Vincent\", distance = 132.625, capacity = 2047.5 },\n",
+        "    { \"Saint Lucia\", \"St. Vincent\", distance = 71.375 },\n",
+        "    { \"Say \\\"Kitts\\\"\\\\Nevis\\010\", \"Saint Lucia\", capacity = 0.375 },\n",
+        "origins = { 0, 3 } }\n",
+        "at(4.25, fail { nodes = { \"Grenada\", \"St. Vincent\", \"Saint Lucia\" } })\n",
+        "at(9.5, partition { nodes = { \"Grenada\", \"Say \\\"Kitts\\\"\\\\Nevis\\010\" }, mode",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CHECK_MSG(once != NULL && strstr(once, want[i]) != NULL, "want %s in:\n%s", want[i],
+                  once ? once : "(none)");
+    }
+    free(once);
+    scen_free(s);
+}
+
 static CU_TestInfo scen_tests[] = {
     { "bad corpus gives expected errors", test_scen_bad_corpus_gives_expected_errors },
     { "binary exits 2 with one line and no output", test_scen_binary_exits_2_with_one_line_and_no_output },
@@ -502,6 +646,14 @@ static CU_TestInfo scen_tests[] = {
     { "sandbox blocks escapes", test_scen_sandbox_blocks_escapes },
     { "math.random keeps Lua argument rules", test_scen_math_random_keeps_lua_argument_rules },
     { "file topology path made absolute in resolved", test_scen_file_topology_path_made_absolute_in_resolved },
+    { "explicit topology reads names, coordinates and edges",
+      test_scen_explicit_topology_reads_names_coordinates_and_edges },
+    { "bare names are places without coordinates",
+      test_scen_bare_names_are_places_without_coordinates },
+    { "node lists resolve place names and ids mixed",
+      test_scen_node_lists_resolve_place_names_and_ids_mixed },
+    { "explicit resolved config round trips with names",
+      test_scen_explicit_resolved_config_round_trips_with_names },
     CU_TEST_INFO_NULL
 };
 
