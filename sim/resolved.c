@@ -232,7 +232,7 @@ static void resolved_put_value(FILE *f, const scen *s, const sim_param *p, const
         break;
     }
     case SIM_PT_NODES:
-        resolved_put_nodes(f, (const sim_nodeset *)(const void *)v);
+        resolved_put_places(f, s, (const sim_nodeset *)(const void *)v);
         break;
     case SIM_PT_DIST:
         resolved_put_dist(f, (const sim_dist *)(const void *)v);

@@ -622,7 +622,7 @@ static void test_scen_explicit_resolved_config_round_trips_with_names(void)
         "    { \"Grenada\", \"St. Vincent\", distance = 132.625, capacity = 2047.5 },\n",
         "    { \"Saint Lucia\", \"St. Vincent\", distance = 71.375 },\n",
         "    { \"Say \\\"Kitts\\\"\\\\Nevis\\010\", \"Saint Lucia\", capacity = 0.375 },\n",
-        "origins = { 0, 3 } }\n",
+        "origins = { \"Grenada\", \"Saint Lucia\" } }\n",
         "at(4.25, fail { nodes = { \"Grenada\", \"St. Vincent\", \"Saint Lucia\" } })\n",
         "at(9.5, partition { nodes = { \"Grenada\", \"Say \\\"Kitts\\\"\\\\Nevis\\010\" }, mode",
     };
