@@ -7,6 +7,7 @@
  * in the environment, tests run one at a time and the first failing one ends
  * the run (scripts/mutants.sh uses it; the summary then covers that test).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,16 @@ int test_run_cmd(const char *cmd, char *err, size_t err_len)
 
 int main(int argc, char **argv)
 {
+    /*
+     * A shell starting us in the background (`make mutants &`) leaves
+     * SIGINT and SIGQUIT ignored, and an ignored signal stays ignored in
+     * every child: the interrupt tests' mycosim would then rightly keep
+     * running (it respects SIG_IGN, as nohup expects). Tests must not
+     * depend on how they were started.
+     */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     if (CU_initialize_registry() != CUE_SUCCESS) {
         return 1;
     }
