@@ -31,20 +31,7 @@ build build-bench-heap4 "-DEVQ_HEAP_ARITY=4"
 build build-bench-heap2 "-DEVQ_HEAP_ARITY=2"
 build build-bench-cal "-DEVQ_CALENDAR"
 
-cat > "$tmp/phold.lua" <<'EOF'
-scenario { name = "bench_phold", seed = 1, duration = 10, sample_every = 1000 }
-topology { kind = "complete", n = 1000 }
-phold { population = 1, remote = 0.25, mean = 1.0, lookahead = 0.1 }
-EOF
-cat > "$tmp/gossip.lua" <<'EOF'
-scenario { name = "bench_gossip", seed = 1, duration = 1000, sample_every = 1000 }
-topology { kind = "barabasi_albert", n = 1000, m = 3 }
-links { latency = { dist = "lognormal", median = 0.05, sigma = 0.5 } }
-gossip { mode = "push-pull", fanout = 1, period = 1, stop = "never" }
-every(0.25, function(sim)
-  if sim.metric("gossip.informed") >= sim.metric("network.alive") then stop {} end
-end)
-EOF
+cp scripts/bench/phold.lua scripts/bench/gossip.lua "$tmp/"
 
 # one BIN SCENARIO N DURATION [more --set]: prints "run_s events events_per_s rss_mib topo_s"
 one() {

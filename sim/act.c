@@ -215,10 +215,9 @@ static void act_flip(sim_run *run, uint32_t *nodes, uint32_t k, int up)
     run->shape_dirty = 1;
 }
 
-/* Set the chosen nodes' standing, in ascending id order. */
-static void act_stand(sim_run *run, uint32_t *nodes, uint32_t k, sim_standing standing)
+/* Set the chosen nodes' standing (no model is told, so the order does not matter). */
+static void act_stand(sim_run *run, const uint32_t *nodes, uint32_t k, sim_standing standing)
 {
-    qsort(nodes, k, sizeof *nodes, act_cmp_u32);
     for (uint32_t i = 0; i < k; i++) {
         (void)sim_set_standing(run, nodes[i], standing);
     }

@@ -17,12 +17,13 @@ static const char head[] =
     "scenario { name = 'w', duration = 1 }\n"
     "topology { kind = 'ring', n = %d }\n";
 
-/* Run the ring of n nodes with `probe { weight = <weight> }`; the sum of the weights. */
-static double test_pernode_sum(int n, const char *weight, long long seed, char *dir, size_t len)
+/* Run `topology` with `probe { weight = <weight> }`; the sum of the weights. */
+static double test_pernode_sum_on(const char *topology, const char *weight, long long seed,
+                                  char *dir, size_t len)
 {
     char text[2048];
-    int k = snprintf(text, sizeof text, head, n);
-    snprintf(text + k, sizeof text - (size_t)k, "probe { weight = %s }\n", weight);
+    snprintf(text, sizeof text, "scenario { name = 'w', duration = 1 }\n%s\n"
+             "probe { weight = %s }\n", topology, weight);
     test_tmpdir(dir, len);
     if (test_run_scenario(dir, text, seed) != 0) {
         return NAN;
@@ -30,6 +31,14 @@ static double test_pernode_sum(int n, const char *weight, long long seed, char *
     char path[1200];
     snprintf(path, sizeof path, "%s/out/probe.csv", dir);
     return test_csv_last(path, "weight_sum");
+}
+
+/* The same on a ring of n nodes. */
+static double test_pernode_sum(int n, const char *weight, long long seed, char *dir, size_t len)
+{
+    char topology[64];
+    snprintf(topology, sizeof topology, "topology { kind = 'ring', n = %d }", n);
+    return test_pernode_sum_on(topology, weight, seed, dir, len);
 }
 
 /* The error line of loading and running text (empty if it ran). */
@@ -109,6 +118,14 @@ static void test_pernode_function_sees_the_node_view(void)
     scen_free(s);
     snprintf(path, sizeof path, "%s/probe.csv", out);
     CU_ASSERT_DOUBLE_EQUAL(test_csv_last(path, "weight_sum"), 75.0, 1e-12);
+    /* A path of 10 (degrees 1, 2, ..., 2, 1) and a 3 x 4 grid with x, y in [0, 1]. */
+    CU_ASSERT_DOUBLE_EQUAL(test_pernode_sum_on("topology { kind = 'lattice', dims = {10} }",
+                                               "function(node) return node.degree end", 1,
+                                               dir, sizeof dir), 18.0, 1e-12);
+    double xy = test_pernode_sum_on("topology { kind = 'lattice', dims = {3, 4} }",
+                                    "function(node) return node.x + 2 * node.y end", 1,
+                                    dir, sizeof dir);
+    CHECK_MSG(fabs(xy - 18.0) < 1e-5, "sum of x + 2y on the grid %g, want 18", xy);
 }
 
 static void test_pernode_errors_name_the_line_key_and_node(void)

@@ -127,7 +127,8 @@ static void test_phase_that_sends_is_deterministic(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(ta);
     CU_ASSERT_PTR_NOT_NULL_FATAL(tb);
     CU_ASSERT_STRING_EQUAL(ta, tb);
-    CU_ASSERT(tc == NULL || strcmp(ta, tc) != 0);   /* another seed, other draws */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+    CU_ASSERT(strcmp(ta, tc) != 0);   /* another seed, other draws */
     double sent = test_csv_last(pa, "sent"), received = test_csv_last(pa, "received");
     CHECK_MSG(sent >= 70 && received > 0.9 * sent && received <= sent,
               "sent %g, received %g", sent, received);

@@ -822,6 +822,43 @@ static void test_run_caribbean_example_reruns_identically_from_run_lua(void)
     test_rm(d);
 }
 
+/*
+ * Explicit places in raw units (longitudes -80 .. -50): halfplane cuts
+ * their bounding box, not [0, 1], so two strips of two places each; and
+ * per_distance latency uses an edge's own distance (100 km at 0.01 s per
+ * km = 1 s), not the coordinates' (10 degrees = 0.1 s).
+ */
+static void test_run_explicit_places_use_their_own_units(void)
+{
+    static const char text[] =
+        "scenario { name = 'u', duration = 3.5, sample_every = 0.5 }\n"
+        "topology { kind = 'explicit',\n"
+        "  nodes = { {'A', -80, 10}, {'B', -70, 10}, {'C', -60, 10}, {'D', -50, 10} },\n"
+        "  edges = { {'A', 'B', distance = 100}, {'B', 'C', distance = 100},\n"
+        "            {'C', 'D', distance = 100} } }\n"
+        "links { latency = { per_distance = 0.01, base = 0 } }\n"
+        "gossip { mode = 'push', sync = true, origins = {'A'} }\n"
+        "at(3.25, partition { groups = 2, by = 'halfplane' })\n";
+    char d[256], path[400];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, text, 3), 0);
+    snprintf(path, sizeof path, "%s/out/gossip.csv", d);
+    double informed[16];
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(path, "informed", informed, 16), 8);
+    /*
+     * A pushes at t = 1 to B, its only neighbour; B hears at 2.0 (1 s on the
+     * edge), not 1.1: after the row of 2.0 (rows come before the node events
+     * of their instant), before the row of 2.5.
+     */
+    CHECK_MSG(informed[3] == 1 && informed[4] == 1 && informed[5] == 2,
+              "informed at 1.5, 2, 2.5 s: %g, %g, %g; want 1, 1, 2", informed[3], informed[4],
+              informed[5]);
+    snprintf(path, sizeof path, "%s/out/network.csv", d);
+    CU_ASSERT_EQUAL(test_csv_last(path, "components"), 2);
+    CU_ASSERT_EQUAL(test_csv_last(path, "links_up"), 2);
+    CU_ASSERT_DOUBLE_EQUAL(test_csv_last(path, "giant"), 0.5, 1e-12);   /* A B | C D */
+}
+
 static CU_TestInfo run_tests[] = {
     { "stop action ends the run early", test_run_stop_action_ends_the_run_early },
     { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
@@ -853,6 +890,7 @@ static CU_TestInfo run_tests[] = {
       test_run_explicit_places_build_the_described_graph },
     { "selectors by name fail exactly those places",
       test_run_selectors_by_name_fail_exactly_those_places },
+    { "explicit places use their own units", test_run_explicit_places_use_their_own_units },
     { "caribbean example reruns identically from run.lua",
       test_run_caribbean_example_reruns_identically_from_run_lua },
     CU_TEST_INFO_NULL

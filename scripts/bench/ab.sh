@@ -23,20 +23,7 @@ for side in old new; do
     make -C "$tmp/$side" --no-print-directory B=build-ab build-ab/mycosim OPT="-O2 -g -DNDEBUG" >/dev/null
 done
 
-cat > "$tmp/phold.lua" <<'LUA'
-scenario { name = "ab_phold", seed = 1, duration = 10, sample_every = 1000 }
-topology { kind = "complete", n = 1000 }
-phold { population = 1, remote = 0.25, mean = 1.0, lookahead = 0.1 }
-LUA
-cat > "$tmp/gossip.lua" <<'LUA'
-scenario { name = "ab_gossip", seed = 1, duration = 1000, sample_every = 1000 }
-topology { kind = "barabasi_albert", n = 1000, m = 3 }
-links { latency = { dist = "lognormal", median = 0.05, sigma = 0.5 } }
-gossip { mode = "push-pull", fanout = 1, period = 1, stop = "never" }
-every(0.25, function(sim)
-  if sim.metric("gossip.informed") >= sim.metric("network.alive") then stop {} end
-end)
-LUA
+cp scripts/bench/phold.lua scripts/bench/gossip.lua "$tmp/"
 # The same, 1% of the nodes suspended from the start: coverage is then never
 # complete, so it stops at the time the plain run needs (about 13 s at 1M).
 sed -e 's/if sim.metric.*then stop {} end/if sim.time >= 13 then stop {} end/' \
