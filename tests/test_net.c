@@ -480,14 +480,17 @@ static void test_net_limited_changes_nothing_on_the_network(void)
     sim_standing_counts(run, counts);
     CU_ASSERT_EQUAL(counts[SIM_STANDING_LIMITED], 2);
     CU_ASSERT_EQUAL(counts[SIM_STANDING_SUSPENDED], 0);
+    /* A suspended node elsewhere arms the check; limited ones still pass. */
+    static const uint32_t far[] = { 60 };
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_SUSPENDED, far, 1), 1);
     sim_send(run, 10, 11, 0, 0);
     sim_send(run, 9, 10, 0, 0);
     CU_ASSERT_EQUAL(run->blocked, 0);
     CU_ASSERT_EQUAL(run->q.len, 2);
     net_shape sh;
     CU_ASSERT_EQUAL(net_shape_now(run, &sh), SIM_OK);
-    CU_ASSERT_EQUAL(sh.components, 1);
-    CU_ASSERT_EQUAL(sh.links_up, 100);
+    CU_ASSERT_EQUAL(sh.components, 2);     /* the ring minus 60, and 60 alone */
+    CU_ASSERT_EQUAL(sh.links_up, 98);
     test_bare_free(run);
 }
 
