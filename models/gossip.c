@@ -69,7 +69,7 @@
  * time removed, with sync); plus two
  * fixed 12 KB scratch arrays for peer selection. O(fanout) expected work
  * per tick, O(1) per message; informed/infective counts, traffic and the
- * times t_last and t_all are kept incrementally, so a sample is O(1). No
+ * times t_last, t_50, t_90, t_99 and t_all are kept incrementally, so a sample is O(1). No
  * allocation after init.
  *
  * Live keys: fanout and k may be changed by set{} during the run; they are
@@ -111,6 +111,9 @@ enum {
 #define GOSSIP_SEEN_BITS   11       /* peer set of 2048 slots: load <= 1/2 */
 #define GOSSIP_SEEN_SIZE   (1u << GOSSIP_SEEN_BITS)
 #define GOSSIP_REDRAWS     64       /* draws per wanted peer before giving up */
+#define GOSSIP_LEVELS      4        /* coverage levels timed: t_50, t_90, t_99, t_all */
+
+static const uint64_t gossip_level_pct[GOSSIP_LEVELS] = { 50, 90, 99, 100 };
 
 typedef struct gossip_cfg {
     int mode;               /* GOSSIP_PUSH, _PULL or _PUSH_PULL */
@@ -133,7 +136,8 @@ typedef struct gossip_state {
     uint64_t infective_alive;    /* infective nodes that are up */
     uint64_t messages;           /* cumulative rumor-carrying messages */
     sim_time t_last;             /* ns of the last new infection, or -1 */
-    sim_time t_all;              /* ns when all up nodes first knew, or -1 */
+    sim_time t_level[GOSSIP_LEVELS];  /* ns when gossip_level_pct of up nodes first knew, or -1 */
+    uint32_t next_level;         /* first level not reached yet */
     uint32_t peers[GOSSIP_FANOUT_MAX];  /* scratch: this tick's contacts */
     uint32_t seen[GOSSIP_SEEN_SIZE];    /* scratch set of peers; SIM_NONE = empty */
 } gossip_state;
@@ -163,7 +167,7 @@ static const sim_param gossip_params[] = {
 
 static const char *const gossip_columns[] = { "alive", "informed", "infective", "messages", NULL };
 static const char *const gossip_summary[] = {
-    "informed_final", "residue", "traffic", "t_last", "t_all", NULL
+    "informed_final", "residue", "traffic", "t_last", "t_50", "t_90", "t_99", "t_all", NULL
 };
 
 static int gossip_sir(const gossip_state *g, uint32_t v)
@@ -242,11 +246,19 @@ static void gossip_arm(gossip_state *g, sim_run *run, uint32_t v)
     sim_timer_at(run, v, at, GOSSIP_EV_TICK, 0);
 }
 
-static void gossip_check_all(gossip_state *g, const sim_run *run)
+/*
+ * Record the levels of coverage reached now: the first time the informed
+ * share of up nodes is at least 50, 90, 99 and 100 percent, compared in
+ * integers (informed x 100 >= pct x alive). A level is kept once reached,
+ * even if failures lower the share later; one reached implies the lower
+ * ones, so they are stamped at the same instant.
+ */
+static void gossip_check_levels(gossip_state *g, const sim_run *run)
 {
-    uint32_t alive = sim_alive_count(run);
-    if (g->t_all < 0 && alive > 0 && g->informed_alive == alive) {
-        g->t_all = sim_now(run);
+    uint64_t alive = sim_alive_count(run);
+    while (g->next_level < GOSSIP_LEVELS && alive > 0
+           && g->informed_alive * 100 >= gossip_level_pct[g->next_level] * alive) {
+        g->t_level[g->next_level++] = sim_now(run);
     }
 }
 
@@ -258,7 +270,7 @@ static void gossip_inform(gossip_state *g, sim_run *run, uint32_t v)
     g->informed_alive++;
     g->infective_alive++;
     g->t_last = sim_now(run);
-    gossip_check_all(g, run);
+    gossip_check_levels(g, run);
     gossip_arm(g, run, v);
 }
 
@@ -590,7 +602,9 @@ static sim_err gossip_init(sim_run *run, const void *cfg, void **state)
     int sync = g->cfg->sync;
     g->removed_at = sync ? sim_node_array(run, sizeof *g->removed_at) : NULL;
     g->t_last = -1;
-    g->t_all = -1;
+    for (uint32_t i = 0; i < GOSSIP_LEVELS; i++) {
+        g->t_level[i] = -1;
+    }
     memset(g->seen, 0xff, sizeof g->seen);   /* every slot SIM_NONE */
     if (g->state == NULL || g->contacts == NULL || g->informed_at == NULL
         || (sync && g->removed_at == NULL)) {
@@ -633,7 +647,7 @@ static void gossip_node_change(void *state, sim_run *run, uint32_t v, int up)
         g->infective_alive -= s == GOSSIP_INFECTIVE;
     }
     /* Losing an uninformed node may leave only informed ones up. */
-    gossip_check_all(g, run);
+    gossip_check_levels(g, run);
 }
 
 static void gossip_sample(const void *state, const sim_run *run, double *row)
@@ -653,7 +667,9 @@ static void gossip_summarize(const void *state, const sim_run *run, double *out)
     out[1] = alive > 0 ? (double)(alive - g->informed_alive) / (double)alive : 0.0;
     out[2] = g->n > 0 ? (double)g->messages / (double)g->n : 0.0;
     out[3] = g->t_last >= 0 ? sim_time_to_s(g->t_last) : NAN;
-    out[4] = g->t_all >= 0 ? sim_time_to_s(g->t_all) : NAN;
+    for (uint32_t i = 0; i < GOSSIP_LEVELS; i++) {
+        out[4 + i] = g->t_level[i] >= 0 ? sim_time_to_s(g->t_level[i]) : NAN;
+    }
 }
 
 static size_t gossip_bytes(const void *state)

@@ -97,6 +97,24 @@ while IFS= read -r line || [ -n "$line" ]; do
     esac
 done <"$LIST"
 
+# Every entry must still match its file exactly once, also in a partial run
+# (MUTANTS_ONLY): a list that drifts from the code fails at once.
+stale=0
+for i in "${!names[@]}"; do
+    f="$TREE/${files[$i]}"
+    text=$( [ -f "$f" ] && cat "$f"; printf x)
+    text=${text%x}
+    rest=${text#*"${olds[$i]}"}
+    if [ ! -f "$f" ] || [ "$rest" = "$text" ] || [ "${rest#*"${olds[$i]}"}" != "$rest" ]; then
+        printf '%2d STALE     %s: the text does not occur exactly once in %s\n' $((i + 1)) "${names[$i]}" "${files[$i]}"
+        stale=$((stale + 1))
+    fi
+done
+if [ $stale -gt 0 ]; then
+    echo "mutants: $stale stale entries in $LIST: update them to the code first" >&2
+    exit 2
+fi
+
 killed=0 survived=0 bad=0
 survivors=()
 start=$(date +%s)

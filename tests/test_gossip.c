@@ -276,6 +276,42 @@ static double test_gossip_ring_expected(int pull, double lat)
     return t;
 }
 
+/*
+ * Coverage levels by hand, on the ring above with origin 0, push, latency
+ * 0.25: distance d is reached at t_d = d + 0.25 and then 1 + 2d of the 20
+ * nodes know (20 at d = 10). So 50% (10 nodes) is first reached at t_5,
+ * 90% (18) at t_9, 99% (19.8, so 20) and 100% at t_10. Second case: nodes
+ * 8-12 (far from the origin, none informed) fail at 4.5, when the 9 nodes
+ * up to distance 4 know: 9 of 15 up is 60%, so t_50 = 4.5 exactly (a level
+ * reached by a failure, not by an infection); the 15 up nodes all know at
+ * t_7 = 7.25, and 90% (13.5, so 14) is first reached then too, since
+ * distance 6 leaves 13.
+ */
+static void test_gossip_levels_on_a_ring(void)
+{
+    static const char *const cols[] = { "t_50", "t_90", "t_99", "t_all" };
+    static const double plain[] = { 5.25, 9.25, 10.25, 10.25 };
+    static const double failed[] = { 4.5, 7.25, 7.25, 7.25 };
+    for (int fail = 0; fail <= 1; fail++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "scenario { name = \"ring\", seed = 1, duration = 30, sample_every = 30 }\n"
+                 "topology { kind = \"ring\", n = 20 }\n"
+                 "links { latency = { dist = \"constant\", value = 0.25 } }\n"
+                 "gossip { mode = \"push\", fanout = 2, period = 1, sync = true, stop = \"never\","
+                 " origins = { 0 } }\n%s",
+                 fail ? "at(4.5, fail { nodes = { 8, 9, 10, 11, 12 } })\n" : "");
+        for (int i = 0; i < 4; i += 2) {
+            double a, b;
+            test_gossip_summary2(text, 1, cols[i], &a, cols[i + 1], &b);
+            const double *want = fail ? failed : plain;
+            CHECK_MSG(fabs(a - want[i]) < 1e-9 && fabs(b - want[i + 1]) < 1e-9,
+                      "fail %d: %s = %.9g (by hand %g), %s = %.9g (by hand %g)", fail, cols[i], a,
+                      want[i], cols[i + 1], b, want[i + 1]);
+        }
+    }
+}
+
 static void test_gossip_ring_rounds_follow_the_tick_rule(void)
 {
     static const char *const modes[] = { "push", "pull", "push-pull" };
@@ -552,6 +588,7 @@ static void test_gossip_failed_nodes_leave_the_counts(void)
 
 static CU_TestInfo gossip_tests[] = {   /* quickest first (scripts/mutants.sh stops at a failure) */
     { "ring rounds follow the tick rule", test_gossip_ring_rounds_follow_the_tick_rule },
+    { "coverage levels on a ring", test_gossip_levels_on_a_ring },
     { "blind counter sends exactly k each", test_gossip_blind_counter_sends_exactly_k_each },
     { "removed node answers its round", test_gossip_removed_node_answers_its_round },
     { "failed nodes leave the counts", test_gossip_failed_nodes_leave_the_counts },

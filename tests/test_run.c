@@ -99,7 +99,7 @@ static void test_run_writes_every_output_with_spec_columns(void)
     CU_ASSERT_DOUBLE_EQUAL(rows[3], 10, 0);
     snprintf(p, sizeof p, "%s/out/summary.csv", d);
     CU_ASSERT_TRUE(test_first_line_is(p, "scenario,seed,nodes,edges,events,wall_s,events_per_s,"
-                                         "status,informed_final,residue,traffic,t_last,t_all"));
+                                         "status,informed_final,residue,traffic,t_last,t_50,t_90,t_99,t_all"));
     char *sum = test_slurp(p);
     CU_ASSERT_PTR_NOT_NULL(sum != NULL ? strstr(sum, "\nsmall,4,2000,3997,") : NULL);
     CU_ASSERT_PTR_NOT_NULL(sum != NULL ? strstr(sum, ",ok,") : NULL);
@@ -547,7 +547,9 @@ static void test_run_check_prints_config_and_writes_nothing(void)
  */
 static void test_run_sweep_writes_rows_and_confidence_intervals(void)
 {
-    static const char *const metrics[] = { "informed_final", "residue", "traffic", "t_last", "t_all" };
+    static const char *const metrics[] = { "informed_final", "residue", "traffic", "t_last", "t_50", "t_90",
+                                           "t_99", "t_all" };
+    enum { NM = sizeof metrics / sizeof metrics[0] };
     char d[256], cmd[1200], p[600];
     test_tmpdir(d, sizeof d);
     test_write(d, "s.lua", small_scenario);
@@ -555,7 +557,7 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
              "--out %s/sw --quiet", test_binary(), d, d);
     CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
     snprintf(p, sizeof p, "%s/sw/sweep.csv", d);
-    double reps[20], fanout[20], runs[5][20];
+    double reps[20], fanout[20], runs[NM][20];
     CU_ASSERT_EQUAL_FATAL(test_csv_column(p, "rep", reps, 20), 6);
     test_csv_column(p, "gossip.fanout", fanout, 20);
     double seeds[20];
@@ -563,7 +565,7 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
     for (int r = 0; r < 6; r++) {   /* replicate r runs with the scenario's seed (4) + r */
         CHECK_MSG(seeds[r] == 4 + reps[r], "row %d: rep %g ran with seed %g", r, reps[r], seeds[r]);
     }
-    for (int j = 0; j < 5; j++) {
+    for (int j = 0; j < NM; j++) {
         test_csv_column(p, metrics[j], runs[j], 20);
     }
     snprintf(p, sizeof p, "%s/sw/sweep_stats.csv", d);
@@ -572,9 +574,9 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
     test_csv_column(p, "ci95_low", lo, 40);
     test_csv_column(p, "ci95_high", hi, 40);
     test_csv_column(p, "mean", mean, 40);
-    CU_ASSERT_EQUAL_FATAL(rows, 2 * 5);   /* 2 settings x 5 gossip metrics */
+    CU_ASSERT_EQUAL_FATAL(rows, 2 * NM);   /* 2 settings x the gossip metrics */
     for (int set = 0; set < 2; set++) {
-        for (int j = 0; j < 5; j++) {
+        for (int j = 0; j < NM; j++) {
             double sum = 0, sum2 = 0;
             int k = 0;
             for (int r = 0; r < 6; r++) {
@@ -584,7 +586,7 @@ static void test_run_sweep_writes_rows_and_confidence_intervals(void)
                     k++;
                 }
             }
-            int row = set * 5 + j;
+            int row = set * NM + j;
             CHECK_MSG(n[row] == k, "fanout %d %s: n %g, counted %d", set ? 3 : 1, metrics[j], n[row], k);
             if (k < 3) {
                 continue;
