@@ -30,7 +30,7 @@
 
 #include "places.h"
 
-/* Node ids are 32-bit and UINT32_MAX is SIM_NONE (topo.c's TOPO_MAX_NODES). */
+/* Node ids are 32-bit and UINT32_MAX is SIM_NONE (topocsr.h's TOPO_MAX_NODES). */
 #define PLACEREAD_MAX ((lua_Integer)UINT32_MAX - 1)
 
 /*

@@ -6,7 +6,8 @@
  * igraph graph at once, so a large topology never exists twice. The
  * `complete` kind stores no edges at all: peers are drawn from all nodes.
  * The `explicit` kind (named places, sim/places.c) also carries names and
- * per-edge distance and capacity. Only topo.c includes igraph.h.
+ * per-edge distance and capacity. Only topo.c and the files under it
+ * (topofile.c, the file readers; topocsr.c, the CSR builders) include igraph.h.
  */
 #ifndef MYCOSIM_TOPO_H
 #define MYCOSIM_TOPO_H

@@ -1,14 +1,15 @@
 /*
- * test_topo.c -- tests of sim/topo.c: every kind's node and edge counts, the
- * CSR against an independent igraph build with the same seed, statistical
- * and structural properties of the random kinds, the cells uplinks, file
- * reading (edgelist, GML, GraphML) and the SIM_EINPUT messages, the
- * bad-file corpus tests/topo/bad/ (each NAME.<format> has its expected
- * message in NAME.expect), the hostile-file screens and topo_estimate.
+ * test_topo.c -- tests of sim/topo.c and the files under it (topofile.c,
+ * topocsr.c): every kind's node and edge counts, the CSR against an
+ * independent igraph build with the same seed, statistical and structural
+ * properties of the random kinds, the cells uplinks, file reading (edgelist,
+ * GML, GraphML) and the SIM_EINPUT messages, the bad-file corpus
+ * tests/topo/bad/ (each NAME.<format> has its expected message in
+ * NAME.expect), the hostile-file screens and topo_estimate.
  *
- * The tests may include igraph.h (the rule "igraph.h only in topo.c" is for
- * the product): rebuilding a graph with igraph under the same seed is the
- * reference the CSR is compared with.
+ * The tests may include igraph.h (the rule "igraph.h only in topo.c and the
+ * files under it" is for the product): rebuilding a graph with igraph under
+ * the same seed is the reference the CSR is compared with.
  */
 #include <dirent.h>
 #include <stdint.h>
