@@ -161,6 +161,21 @@ static void field_check_range(lua_State *L, const char *ctx, const sim_param *p,
     }
 }
 
+/* 1 if the len bytes at name are a Lua identifier (letters, digits, _; not a digit first). */
+int field_is_name(const char *name, size_t len)
+{
+    if (len == 0 || (name[0] >= '0' && name[0] <= '9')) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* A block or action function takes one table: name { ... }. */
 void field_one_table(lua_State *L, const char *name)
 {
@@ -735,7 +750,7 @@ void field_read_table(lua_State *L, int idx, const char *ctx, const sim_param *p
  * Evaluate a --set value as one Lua literal (a bare word is a string); pushes
  * it. Several values ("2,3") or none are errors, not a silent first value.
  */
-static void field_push_literal(lua_State *L, const char *value)
+void field_literal(lua_State *L, const char *value)
 {
     char chunk[FIELD_SET_MAX + 8];
     if (strlen(value) > FIELD_SET_MAX) {
@@ -776,7 +791,7 @@ void field_apply_sets(lua_State *L, int idx, const char *block)
         }
         s->sets[i].used = 1;
         s->override = s->sets[i].text;
-        field_push_literal(L, s->sets[i].value);
+        field_literal(L, s->sets[i].value);
         s->override = NULL;
         lua_setfield(L, idx, s->sets[i].key);
     }

@@ -126,6 +126,132 @@ static void resolved_put_dist(FILE *f, const sim_dist *d)
     fputs(" }", f);
 }
 
+/* --- Scenario parameters ----------------------------------------------------------------- */
+
+/* A table key: ids first in order, then names in byte order (Lua's own order is not reproducible). */
+typedef struct resolved_key {
+    const char *name;        /* NULL for an integer key */
+    lua_Integer id;
+} resolved_key;
+
+static int resolved_key_cmp(const void *pa, const void *pb)
+{
+    const resolved_key *a = pa, *b = pb;
+    if ((a->name == NULL) != (b->name == NULL)) {
+        return a->name == NULL ? -1 : 1;
+    }
+    if (a->name == NULL) {
+        return a->id < b->id ? -1 : (a->id > b->id);
+    }
+    return strcmp(a->name, b->name);
+}
+
+static void resolved_put_lua(FILE *f, lua_State *L, int idx);
+
+/* The table at idx as a constructor with sorted keys (params.c allows names and integers). */
+static void resolved_put_lua_table(FILE *f, lua_State *L, int idx)
+{
+    size_t n = 0, cap = 0;
+    resolved_key *k = NULL;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_pop(L, 1);
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            resolved_key *grown = realloc(k, cap * sizeof *k);
+            if (grown == NULL) {
+                lua_pop(L, 1);
+                break;
+            }
+            k = grown;
+        }
+        int named = lua_type(L, -1) == LUA_TSTRING;
+        k[n].name = named ? lua_tostring(L, -1) : NULL;   /* kept alive by the table */
+        k[n++].id = named ? 0 : lua_tointeger(L, -1);
+    }
+    qsort(k, n, sizeof *k, resolved_key_cmp);
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : " ", f);
+        if (k[i].name != NULL && field_is_name(k[i].name, strlen(k[i].name))) {
+            fprintf(f, "%s = ", k[i].name);
+            lua_getfield(L, idx, k[i].name);
+        } else if (k[i].name != NULL) {
+            fputc('[', f);
+            resolved_put_string(f, k[i].name);
+            fputs("] = ", f);
+            lua_getfield(L, idx, k[i].name);
+        } else {
+            fprintf(f, "[%lld] = ", (long long)k[i].id);
+            lua_geti(L, idx, k[i].id);
+        }
+        resolved_put_lua(f, L, -1);
+        lua_pop(L, 1);
+    }
+    fputs(n ? " }" : "}", f);
+    free(k);
+}
+
+/* A parameter value (number, string, boolean, or a table of those) as a Lua literal. */
+static void resolved_put_lua(FILE *f, lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            fprintf(f, "%lld", (long long)lua_tointeger(L, idx));
+        } else {
+            resolved_put_num(f, lua_tonumber(L, idx));
+        }
+        break;
+    case LUA_TSTRING:
+        resolved_put_string(f, lua_tostring(L, idx));
+        break;
+    case LUA_TBOOLEAN:
+        fputs(lua_toboolean(L, idx) ? "true" : "false", f);
+        break;
+    case LUA_TTABLE:
+        resolved_put_lua_table(f, L, idx);
+        break;
+    default:
+        fputs("nil", f);
+    }
+}
+
+/*
+ * param { ... } with the values the run used, names sorted; before it, one
+ * comment per value a --set changed, with the file's default.
+ */
+static void resolved_put_params(FILE *f, const scen *s)
+{
+    lua_State *L = s->L;
+    if (s->param_ref == LUA_NOREF) {
+        return;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->param_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->param_file_ref);
+    int vals = lua_gettop(L) - 1, file = vals + 1;
+    for (uint32_t i = 0; i < s->nparams; i++) {
+        lua_getfield(L, vals, s->param_names[i]);
+        lua_getfield(L, file, s->param_names[i]);
+        if (!lua_rawequal(L, -1, -2)) {
+            fprintf(f, "-- param.%s: set on the command line; the file says ", s->param_names[i]);
+            resolved_put_lua(f, L, -1);
+            fputc('\n', f);
+        }
+        lua_pop(L, 2);
+    }
+    fputs("param {", f);
+    for (uint32_t i = 0; i < s->nparams; i++) {
+        fprintf(f, "%s%s = ", i ? ", " : " ", s->param_names[i]);
+        lua_getfield(L, vals, s->param_names[i]);
+        resolved_put_lua(f, L, -1);
+        lua_pop(L, 1);
+    }
+    fputs(s->nparams ? " }\n" : "}\n", f);
+    lua_pop(L, 2);
+}
+
 /* One entry of a per-node table, for sorting: ids first, then names. */
 typedef struct resolved_entry {
     const char *name;        /* NULL for an id */
@@ -509,6 +635,7 @@ sim_err resolved_write(const scen *s, FILE *f)
     fprintf(f, "-- mycosim %s: resolved configuration of %s, seed %lld\n", MYCOSIM_VERSION,
             s->path, (long long)c->scenario.seed);
     fputs("-- Every key is shown with its value, defaults included. Run it with: mycosim run run.lua\n", f);
+    resolved_put_params(f, s);
     resolved_put_block(f, s, "scenario", NULL, scenario_params, &c->scenario);
     resolved_put_topology(f, s);
     resolved_put_block(f, s, "links", NULL, links_params, &c->links);

@@ -199,6 +199,7 @@ static void scen_make_env(lua_State *L)
     int env = sandbox_env_new(L);
     luaL_setfuncs(L, funcs, 0);
     timeline_register(L);
+    params_register(L, env);
     sandbox_env_wrap(L, env);
     for (int m = 0; sim_models[m] != NULL; m++) {
         lua_pushinteger(L, m);
@@ -257,9 +258,17 @@ static sim_err scen_finish(scen *s, char *msg, size_t len)
         snprintf(msg, len, "%s: no model block (one of: %s)", s->path, names);
         return SIM_EINPUT;
     }
+    SIM_TRY(params_check_sets(s, msg, len));
     for (uint32_t i = 0; i < s->nsets; i++) {
         if (!s->sets[i].used && strcmp(s->sets[i].block, "scenario") != 0) {
-            snprintf(msg, len, "--set %s: no block '%s' in this scenario", s->sets[i].text, s->sets[i].block);
+            scen_set *st = &s->sets[i];
+            if (timeline_is_action(st->block)) {
+                snprintf(msg, len, "--set %s: '%s' is a timeline action, not a block; make the value a "
+                         "parameter (param { %s = ... } and %s { %s = param.%s }) and give --set param.%s=...",
+                         st->text, st->block, st->key, st->block, st->key, st->key, st->key);
+            } else {
+                snprintf(msg, len, "--set %s: no block '%s' in this scenario", st->text, st->block);
+            }
             return SIM_EINPUT;
         }
     }
@@ -343,6 +352,8 @@ sim_err scen_load(const char *path, const char *const *sets, uint32_t nsets, int
     sandbox_rearm(s);
     s->pending_ref = LUA_NOREF;
     s->made_ref = LUA_NOREF;
+    s->param_ref = LUA_NOREF;
+    s->param_file_ref = LUA_NOREF;
     s->cfg.path = s->path;
     char *dir = scen_dirname(path);
     s->cfg.base_dir = dir ? sandbox_strdup(s, dir) : ".";

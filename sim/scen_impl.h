@@ -86,6 +86,11 @@ struct scen {
     char limit_msg[320];     /* set when the instruction limit was hit: the final message */
     int out_of_memory;       /* the memory limit was hit (even if a pcall caught it) */
     scen_place *places;      /* explicit topology: its places sorted by name, else NULL */
+    scen_loc param_at;       /* param{} */
+    const char **param_names;   /* declared parameter names, sorted (arena) */
+    uint32_t nparams;
+    int param_ref;           /* Lua table name -> value after --set, or LUA_NOREF */
+    int param_file_ref;      /* the table param{} was given (the file's defaults), or LUA_NOREF */
 };
 
 /* --- sandbox.c: the Lua state, its limits, errors, the arena ----------------- */
@@ -126,6 +131,8 @@ extern const char *const field_dist_kinds[];
 const char *field_nearest(const char *word, const char *const *names, size_t count);
 /* The keys of params into out[0..max); returns how many. */
 size_t field_param_keys(const sim_param *params, const char **out, size_t max);
+/* 1 if the len bytes at name are a Lua identifier (letters, digits, _; not a digit first). */
+int field_is_name(const char *name, size_t len);
 /* Raise unless the function got exactly one table argument (name{ ... }). */
 void field_one_table(lua_State *L, const char *name);
 /* The finite number at idx; raises "ctx.key: expected number" otherwise. */
@@ -157,10 +164,19 @@ void field_read_table(lua_State *L, int idx, const char *ctx, const sim_param *p
 /* field_read_table after applying block's --set overrides (each error names its --set). */
 void field_read_block(lua_State *L, int idx, const char *block, const sim_param *params,
                       const char *const *extra, void *cfg);
+/* Push a --set value as one Lua literal (a bare word is a string); raises on several values. */
+void field_literal(lua_State *L, const char *value);
 /* Put block's --set overrides into its table at idx and mark them used. */
 void field_apply_sets(lua_State *L, int idx, const char *block);
 /* The --set text that gave block.key, or NULL. */
 const char *field_override_for(scen *s, const char *block, const char *key);
+
+/* --- params.c: param{} and its --set overrides ------------------------------------ */
+
+/* Put `param` (declare with param{...}, read with param.name) into the environment at env. */
+void params_register(lua_State *L, int env);
+/* After the chunk: SIM_EINPUT for a --set param.name that names no declared parameter. */
+sim_err params_check_sets(const scen *s, char *msg, size_t len) SIM_MUST_CHECK;
 
 /* --- timeline.c: at(), every() and the actions --------------------------------- */
 
@@ -171,6 +187,8 @@ extern const char *const timeline_modes[];
 extern const char *const timeline_levels[];
 /* Set at, every and the action constructors into the table on top of L. */
 void timeline_register(lua_State *L);
+/* 1 if name is an action constructor (fail, heal, ...), not at or every. */
+int timeline_is_action(const char *name);
 /* After the chunk: raise if an action it made can never reach at(). */
 void timeline_check_scheduled(lua_State *L);
 /* After a callback: apply, in order, the actions it made and did not schedule. */

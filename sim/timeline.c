@@ -474,17 +474,28 @@ static int timeline_every(lua_State *L)
 }
 
 /* Set the timeline's Lua functions into the environment on top of the stack. */
+static const luaL_Reg timeline_funcs[] = {
+    { "at", timeline_at }, { "every", timeline_every },
+    { "fail", timeline_fail }, { "recover", timeline_recover },
+    { "partition", timeline_partition }, { "heal", timeline_heal },
+    { "set", timeline_set }, { "shock", timeline_shock }, { "stop", timeline_stop },
+    { "isolate", timeline_isolate }, { "release", timeline_release },
+    { NULL, NULL }
+};
+
 void timeline_register(lua_State *L)
 {
-    static const luaL_Reg funcs[] = {
-        { "at", timeline_at }, { "every", timeline_every },
-        { "fail", timeline_fail }, { "recover", timeline_recover },
-        { "partition", timeline_partition }, { "heal", timeline_heal },
-        { "set", timeline_set }, { "shock", timeline_shock }, { "stop", timeline_stop },
-        { "isolate", timeline_isolate }, { "release", timeline_release },
-        { NULL, NULL }
-    };
-    luaL_setfuncs(L, funcs, 0);
+    luaL_setfuncs(L, timeline_funcs, 0);
+}
+
+int timeline_is_action(const char *name)
+{
+    for (const luaL_Reg *f = timeline_funcs + 2; f->name != NULL; f++) {
+        if (strcmp(f->name, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* --- Actions made but not applied ------------------------------------------------------ */

@@ -634,6 +634,78 @@ static void test_scen_explicit_resolved_config_round_trips_with_names(void)
     scen_free(s);
 }
 
+
+/*
+ * Scenario parameters: the file's defaults, --set overrides that reach the
+ * timeline and every() callbacks, command-line errors that name the --set
+ * and suggest a declared name, and run.lua that declares the values used
+ * (so its copied every() bodies still read param) and round-trips.
+ */
+static const char with_params[] =
+    "param { fraction = 0.2, heal_at = 5, region = { x = 0.5, y = 0.5, r = 0.25 }, mode = \"push\" }\n"
+    "scenario { name = \"p\", seed = 3, duration = 10 }\n"
+    "topology { kind = \"ring\", n = 40 }\n"
+    "gossip { mode = param.mode }\n"
+    "at(1, fail { fraction = param.fraction })\n"
+    "at(param.heal_at, recover { fraction = 1 })\n"
+    "every(1, function(sim) if sim.time >= param.heal_at + 1 then stop {} end end)\n";
+
+static void test_scen_params_reach_the_file_and_the_command_line(void)
+{
+    char dir[256], msg[512];
+    test_tmpdir(dir, sizeof dir);
+    const char *path = test_write(dir, "p.lua", with_params);
+    scen *s = NULL;
+    CU_ASSERT_EQUAL_FATAL(scen_load(path, NULL, 0, -1, &s, msg, sizeof msg), SIM_OK);
+    const sim_config *c = scen_config(s);
+    CU_ASSERT_EQUAL(c->timeline[0].action.fraction, 0.2);
+    CU_ASSERT_EQUAL(c->timeline[1].time, sim_time_from_s(5));
+    scen_free(s);
+    const char *sets[] = { "param.fraction=0.5", "param.heal_at=7.5", "param.mode=push-pull" };
+    CU_ASSERT_EQUAL_FATAL(scen_load(path, sets, 3, -1, &s, msg, sizeof msg), SIM_OK);
+    c = scen_config(s);
+    CU_ASSERT_EQUAL(c->timeline[0].action.fraction, 0.5);
+    CU_ASSERT_EQUAL(c->timeline[1].time, sim_time_from_s(7.5));
+    CU_ASSERT_EQUAL(*(const int *)test_scen_field(c, 0, "mode"), 2);
+    char *text = test_scen_resolved(s, dir, "run.lua"), rpath[400];
+    snprintf(rpath, sizeof rpath, "%s/run.lua", dir);
+    scen *again = NULL;
+    CU_ASSERT_EQUAL_FATAL(scen_load(rpath, NULL, 0, -1, &again, msg, sizeof msg), SIM_OK);
+    char *twice = test_scen_resolved(again, dir, "run2.lua");
+    const char *body = text ? strstr(text, "param {") : NULL;   /* run.lua has no --set: no notes */
+    CHECK_MSG(body && twice && strstr(twice, body) != NULL && strstr(twice, "-- param.") == NULL,
+              "run.lua does not round-trip:\n%s\n---\n%s", text ? text : "", twice ? twice : "");
+    free(twice);
+    scen_free(again);
+    CHECK_MSG(text && strstr(text, "param { fraction = 0.5, heal_at = 7.5, mode = \"push-pull\", "
+                                   "region = { r = 0.25, x = 0.5, y = 0.5 } }\n") != NULL
+              && strstr(text, "-- param.fraction: set on the command line; the file says 0.2\n") != NULL
+              && strstr(text, "-- param.region") == NULL,
+              "run.lua: %s", text ? text : "(none)");
+    free(text);
+    scen_free(s);
+    static const struct { const char *set, *want; } bad[] = {
+        { "param.fractoin=0.3", "--set param.fractoin=0.3: no parameter 'fractoin' in " },
+        { "param.fractoin=0.3", "(did you mean 'fraction'?)" },
+        { "param.zzzzzz=1", "(declared: fraction, heal_at, mode, region)" },
+        { "param.fraction=\"0.3\"", "--set param.fraction=\"0.3\": param.fraction: expected a number like "
+                                    "its default, got string" },
+        { "param.region=0.3", "param.region: expected a table like its default, got number" },
+        { "param.fraction=1,2", "the value is 2 Lua values" },
+        { "fail.fraction=0.3", "'fail' is a timeline action, not a block; make the value a parameter" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *one[] = { bad[i].set };
+        CU_ASSERT_EQUAL(scen_load(path, one, 1, -1, &s, msg, sizeof msg), SIM_EINPUT);
+        CHECK_MSG(strstr(msg, bad[i].want) != NULL, "%s: got %s", bad[i].set, msg);
+    }
+    const char *none[] = { "param.x=1" };
+    path = test_write(dir, "b.lua", base);
+    CU_ASSERT_EQUAL(scen_load(path, none, 1, -1, &s, msg, sizeof msg), SIM_EINPUT);
+    CHECK_MSG(strstr(msg, "this scenario declares none") != NULL, "got %s", msg);
+    test_rm_tree(dir);
+}
+
 static CU_TestInfo scen_tests[] = {
     { "bad corpus gives expected errors", test_scen_bad_corpus_gives_expected_errors },
     { "binary exits 2 with one line and no output", test_scen_binary_exits_2_with_one_line_and_no_output },
@@ -654,6 +726,7 @@ static CU_TestInfo scen_tests[] = {
       test_scen_node_lists_resolve_place_names_and_ids_mixed },
     { "explicit resolved config round trips with names",
       test_scen_explicit_resolved_config_round_trips_with_names },
+    { "params reach the file and the command line", test_scen_params_reach_the_file_and_the_command_line },
     CU_TEST_INFO_NULL
 };
 
