@@ -166,6 +166,9 @@ static const sim_param gossip_params[] = {
 };
 
 static const char *const gossip_columns[] = { "alive", "informed", "infective", "messages", NULL };
+static const char *const gossip_labels[] = {
+    "alive nodes", "informed nodes", "infective nodes", "messages carrying the rumor (cumulative)", NULL
+};
 static const char *const gossip_summary[] = {
     "informed_final", "residue", "traffic", "t_last", "t_50", "t_90", "t_99", "t_all", NULL
 };
@@ -697,6 +700,7 @@ const sim_model gossip_model = {
     .params = gossip_params,
     .cfg_size = sizeof(gossip_cfg),
     .columns = gossip_columns,
+    .labels = gossip_labels,
     .summary = gossip_summary,
     .check = NULL,
     .init = gossip_init,

@@ -51,6 +51,9 @@ static const sim_param phold_params[] = {
 };
 
 static const char *const phold_columns[] = { "handled", "remote", NULL };
+static const char *const phold_labels[] = {
+    "events handled (cumulative)", "events sent to a random node (cumulative)", NULL
+};
 static const char *const phold_summary[] = { "remote_fraction", "mean_delay", NULL };
 
 static sim_err phold_check(const void *cfg, char *msg, size_t len)
@@ -148,6 +151,7 @@ const sim_model phold_model = {
     .params = phold_params,
     .cfg_size = sizeof(phold_cfg),
     .columns = phold_columns,
+    .labels = phold_labels,
     .summary = phold_summary,
     .check = phold_check,
     .init = phold_init,

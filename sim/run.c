@@ -780,7 +780,22 @@ static sim_err run_commit(sim_run *run, run_out *o)
     return trace_commit(&o->resolved, run->errmsg, sizeof run->errmsg);
 }
 
-/* The names of the files this run wrote (plots only where gnuplot succeeded); returns the count. */
+/* name.gp and name.png into names, as far as plotted (PLOT_* bits) says they were written. */
+static uint32_t run_plot_names(const char *name, int plotted, char names[][80], uint32_t k)
+{
+    if (plotted & PLOT_GP) {
+        snprintf(names[k++], 80, "%s.gp", name);
+    }
+    if (plotted & PLOT_PNG) {
+        snprintf(names[k++], 80, "%s.png", name);
+    }
+    return k;
+}
+
+/*
+ * The names of the files this run wrote; plotted[m] are the PLOT_* bits of
+ * model m's figure, plotted[nmodels] those of network.png. Returns the count.
+ */
 static uint32_t run_written(const sim_run *run, const int *plotted, char names[][80], uint32_t max)
 {
     static const char *const fixed[] = { "events.csv", "network.csv", "summary.csv", "run.lua" };
@@ -788,11 +803,12 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
     for (uint32_t i = 0; i < 4 && k < max; i++) {
         snprintf(names[k++], 80, "%s", fixed[i]);
     }
-    for (uint32_t m = 0; m < run->nmodels && k + 2 <= max; m++) {
+    if (k + 2 <= max) {
+        k = run_plot_names("network", plotted[run->nmodels], names, k);
+    }
+    for (uint32_t m = 0; m < run->nmodels && k + 3 <= max; m++) {
         snprintf(names[k++], 80, "%s.csv", run->models[m]->name);
-        if (plotted[m]) {
-            snprintf(names[k++], 80, "%s.png", run->models[m]->name);
-        }
+        k = run_plot_names(run->models[m]->name, plotted[m], names, k);
     }
     return k;
 }
@@ -857,7 +873,7 @@ static void run_remove_stale(int dfd, char names[][80], uint32_t k)
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
-    char names[2 * 64 + 8][80];
+    char names[3 * 64 + 8][80];
     uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
     int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
@@ -912,13 +928,16 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
 {
     SIM_TRY(run_commit(run, o));
     SIM_TRY(run_write_summary(run, o, wall, status));
-    int *plotted = calloc(run->nmodels, sizeof *plotted);
+    int *plotted = calloc(run->nmodels + 1, sizeof *plotted);
     if (plotted == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
-    for (uint32_t m = 0; m < run->nmodels && !opts->no_plot; m++) {
-        plotted[m] = plot_model(o->dir, run->models[m]->name, run->models[m]->columns, opts->quiet);
+    plot_run pr = { .dir = o->dir, .scenario = run->cfg->scenario.name, .seed = (long long)run->seed,
+                    .quiet = opts->quiet, .no_plot = opts->no_plot };
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        plotted[m] = plot_model(&pr, run->models[m]);
     }
+    plotted[run->nmodels] = plot_network(&pr);
     sim_err err = run_write_manifest(run, o, plotted);
     free(plotted);
     return err;

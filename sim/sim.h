@@ -318,6 +318,13 @@ typedef struct sim_model {
     const sim_param *params;          /* block keys, SIM_PARAM_END-terminated */
     size_t cfg_size;                  /* bytes of the config struct the params fill */
     const char *const *columns;       /* CSV columns after "time", NULL-terminated */
+    /*
+     * Optional: a y-axis label with its unit for each column, in the same
+     * order and NULL-terminated like columns ("informed nodes", "messages
+     * carrying the rumor (cumulative)"); NULL means the column names are
+     * used. Only plots read it.
+     */
+    const char *const *labels;
     const char *const *summary;       /* summary.csv columns, NULL-terminated */
     /* Cross-key checks after parsing; message without file:line (the loader adds it). */
     sim_err (*check)(const void *cfg, char *msg, size_t msg_len);
