@@ -83,6 +83,22 @@ typedef struct sim_every {
     int line;
 } sim_every;
 
+/*
+ * report("name", fn): a column of report.csv, fn(sim) -> number at every
+ * sample; first_time("name", fn): a summary.csv column, the first sample
+ * time at which fn(sim) is true (nan if never). Functions live in the
+ * loader's Lua state.
+ */
+typedef enum sim_report_kind { SIM_REPORT_COLUMN, SIM_REPORT_FIRST_TIME } sim_report_kind;
+
+typedef struct sim_report {
+    const char *name;        /* column name (arena) */
+    sim_report_kind kind;
+    int fn_ref;              /* luaL_ref in the registry */
+    const char *file;
+    int line;
+} sim_report;
+
 /* One model block. */
 typedef struct model_block {
     const sim_model *model;  /* from the registry */
@@ -103,6 +119,8 @@ typedef struct sim_config {
     uint32_t ntimeline;
     sim_every *every;
     uint32_t nevery;
+    sim_report *reports;     /* in file order */
+    uint32_t nreports;
 } sim_config;
 
 /* Parameter tables of the core blocks, SIM_PARAM_END-terminated. */

@@ -4,8 +4,8 @@
  *
  * The text is a scenario that mycosim runs again to the same result: every
  * block with every key, defaults included, in parameter-table order; the
- * timeline as at() calls in time order; each every() function copied from
- * the scenario file. Numbers are written as the shortest of %.15g and %.17g
+ * timeline as at() calls in time order; each every(), report() and
+ * first_time() function copied from the scenario file. Numbers are written as the shortest of %.15g and %.17g
  * that reads back as the same double, times in seconds from their exact
  * nanoseconds, strings as Lua literals with quotes, backslashes and control
  * bytes escaped (a name cannot inject code into run.lua), and a topology
@@ -655,6 +655,14 @@ sim_err resolved_write(const scen *s, FILE *f)
         resolved_put_num(f, sim_time_to_s(c->every[i].period));
         fputs(", ", f);
         resolved_put_function(f, s, c->every[i].fn_ref);
+        fputs(")\n", f);
+    }
+    for (uint32_t i = 0; i < c->nreports; i++) {
+        const sim_report *r = &c->reports[i];
+        fprintf(f, "%s(", r->kind == SIM_REPORT_COLUMN ? "report" : "first_time");
+        resolved_put_string(f, r->name);
+        fputs(", ", f);
+        resolved_put_function(f, s, r->fn_ref);
         fputs(")\n", f);
     }
     return ferror(f) ? SIM_EIO : SIM_OK;

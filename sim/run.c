@@ -171,8 +171,20 @@ typedef struct run_out {
     trace_file events;
     trace_file network;
     trace_file resolved;     /* run.lua: the configuration as the run began, then callbacks' actions */
+    trace_file report;       /* report.csv, when the scenario has report() columns */
+    sim_time *first_at;      /* per reporter: first_time()'s first true sample, or -1 */
     int created_dir;         /* we made dir, so we remove it on failure */
 } run_out;
+
+/* How many of the scenario's reporters are report() columns (the rest are first_time()). */
+static uint32_t run_report_columns(const sim_config *cfg)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < cfg->nreports; i++) {
+        k += cfg->reports[i].kind == SIM_REPORT_COLUMN;
+    }
+    return k;
+}
 
 static void run_out_discard(run_out *o, uint32_t nmodels)
 {
@@ -182,6 +194,9 @@ static void run_out_discard(run_out *o, uint32_t nmodels)
     trace_discard(&o->events);
     trace_discard(&o->network);
     trace_discard(&o->resolved);
+    trace_discard(&o->report);
+    free(o->first_at);
+    o->first_at = NULL;
     if (o->created_dir) {
         rmdir(o->dir);
     }
@@ -216,6 +231,24 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
     fputs("time,action,detail,affected\n", o->events.f);
     SIM_TRY(trace_open(&o->network, o->dir, "network.csv", msg, len));
     fputs("time,alive,links_up,components,giant,blocked\n", o->network.f);
+    const sim_config *cfg = run->cfg;
+    o->first_at = calloc(cfg->nreports ? cfg->nreports : 1, sizeof *o->first_at);
+    if (o->first_at == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < cfg->nreports; i++) {
+        o->first_at[i] = -1;
+    }
+    if (run_report_columns(cfg) > 0) {
+        SIM_TRY(trace_open(&o->report, o->dir, "report.csv", msg, len));
+        fputs("time", o->report.f);
+        for (uint32_t i = 0; i < cfg->nreports; i++) {
+            if (cfg->reports[i].kind == SIM_REPORT_COLUMN) {
+                fprintf(o->report.f, ",%s", cfg->reports[i].name);
+            }
+        }
+        fputc('\n', o->report.f);
+    }
     /* Written now, before set{} changes the live configuration. */
     SIM_TRY(trace_open(&o->resolved, o->dir, "run.lua", msg, len));
     if (scen_write_resolved(run->scen, o->resolved.f) != SIM_OK) {
@@ -245,6 +278,8 @@ static sim_err run_write_network(sim_run *run, run_out *o)
     return SIM_OK;
 }
 
+static sim_err run_reports(sim_run *run, run_out *o);
+
 static sim_err run_sample(sim_run *run, run_out *o)
 {
     for (uint32_t m = 0; m < run->nmodels; m++) {
@@ -259,6 +294,7 @@ static sim_err run_sample(sim_run *run, run_out *o)
         }
         fputc('\n', f);
     }
+    SIM_TRY(run_reports(run, o));
     return run_write_network(run, o);
 }
 
@@ -304,6 +340,7 @@ static int run_hook_metric(void *ctx, const char *name, double *value)
         if (strcmp(k, "links_up") == 0) { *value = (double)s.links_up; return 1; }
         if (strcmp(k, "components") == 0) { *value = s.components; return 1; }
         if (strcmp(k, "giant") == 0) { *value = s.giant; return 1; }
+        if (strcmp(k, "blocked") == 0) { *value = (double)run->blocked; return 1; }
         return 0;
     }
     for (uint32_t m = 0; m < run->nmodels; m++) {
@@ -321,6 +358,43 @@ static int run_hook_metric(void *ctx, const char *name, double *value)
         }
     }
     return 0;
+}
+
+/*
+ * The scenario's reporters at a sample: a row of report.csv (report()
+ * columns) and the first_time() conditions not yet met. They read metrics
+ * as every() callbacks do and cannot act, so they change nothing.
+ */
+static sim_err run_reports(sim_run *run, run_out *o)
+{
+    const sim_config *cfg = run->cfg;
+    run_ctx c = { .run = run, .out = o };
+    scen_hooks hooks = { .ctx = &c, .metric = run_hook_metric };
+    if (o->report.f != NULL) {
+        trace_time(o->report.f, run->now);
+    }
+    for (uint32_t i = 0; i < cfg->nreports; i++) {
+        int column = cfg->reports[i].kind == SIM_REPORT_COLUMN;
+        if (!column && o->first_at[i] >= 0) {
+            continue;
+        }
+        double v;
+        char msg[256];
+        sim_err err = scen_call_report(run->scen, i, run->now, &hooks, &v, msg, sizeof msg);
+        if (err != SIM_OK) {
+            return err == SIM_EINPUT ? sim_fail(run, err, "%s", msg) : err;
+        }
+        if (column) {
+            fputc(',', o->report.f);
+            trace_num(o->report.f, v);
+        } else if (v != 0) {
+            o->first_at[i] = run->now;
+        }
+    }
+    if (o->report.f != NULL) {
+        fputc('\n', o->report.f);
+    }
+    return SIM_OK;
 }
 
 /* An action made by an every() callback, noted in run.lua (the callback makes it again on a re-run). */
@@ -753,6 +827,12 @@ static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const ch
             fprintf(f, ",%s", *c);
         }
     }
+    const sim_config *cfg = run->cfg;
+    for (uint32_t i = 0; i < cfg->nreports; i++) {
+        if (cfg->reports[i].kind == SIM_REPORT_FIRST_TIME) {
+            fprintf(f, ",%s", cfg->reports[i].name);
+        }
+    }
     fputc('\n', f);
     trace_text(f, run->cfg->scenario.name);
     fprintf(f, ",%lld,%u,%llu,%llu,%.3f,%.0f,%s", (long long)run->seed, run->n,
@@ -766,6 +846,12 @@ static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const ch
             trace_num(f, run->row[i]);
         }
     }
+    for (uint32_t i = 0; i < cfg->nreports; i++) {
+        if (cfg->reports[i].kind == SIM_REPORT_FIRST_TIME) {
+            fputc(',', f);
+            trace_num(f, o->first_at[i] >= 0 ? sim_time_to_s(o->first_at[i]) : NAN);
+        }
+    }
     fputc('\n', f);
     return trace_commit(&t, run->errmsg, sizeof run->errmsg);
 }
@@ -777,6 +863,9 @@ static sim_err run_commit(sim_run *run, run_out *o)
     }
     SIM_TRY(trace_commit(&o->events, run->errmsg, sizeof run->errmsg));
     SIM_TRY(trace_commit(&o->network, run->errmsg, sizeof run->errmsg));
+    if (o->report.f != NULL) {
+        SIM_TRY(trace_commit(&o->report, run->errmsg, sizeof run->errmsg));
+    }
     return trace_commit(&o->resolved, run->errmsg, sizeof run->errmsg);
 }
 
@@ -802,6 +891,9 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
     uint32_t k = 0;
     for (uint32_t i = 0; i < 4 && k < max; i++) {
         snprintf(names[k++], 80, "%s", fixed[i]);
+    }
+    if (run_report_columns(run->cfg) > 0 && k < max) {
+        snprintf(names[k++], 80, "report.csv");
     }
     if (k + 2 <= max) {
         k = run_plot_names("network", plotted[run->nmodels], names, k);
@@ -1018,6 +1110,7 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         *opts->stats = st;
     }
     free(out.model_csv);
+    free(out.first_at);
     free(ctx.later);
     run_teardown(run);
     free(run);

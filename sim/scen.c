@@ -238,6 +238,33 @@ static sim_err scen_parse_sets(scen *s, const char *const *sets, uint32_t nsets,
     return SIM_OK;
 }
 
+/* A reporter's column may not repeat a column of the file it adds to (report.csv, summary.csv). */
+static sim_err scen_check_report_names(const scen *s, char *msg, size_t len)
+{
+    static const char *const fixed[] = {
+        "time", "scenario", "seed", "nodes", "edges", "events", "wall_s", "events_per_s", "status", NULL
+    };
+    for (uint32_t i = 0; i < s->cfg.nreports; i++) {
+        const sim_report *r = &s->cfg.reports[i];
+        const char *clash = NULL;
+        for (uint32_t k = 0; fixed[k] != NULL && clash == NULL; k++) {
+            clash = strcmp(r->name, fixed[k]) == 0 && (k == 0 || r->kind == SIM_REPORT_FIRST_TIME) ? fixed[k] : NULL;
+        }
+        for (uint32_t m = 0; m < s->cfg.nmodels && clash == NULL && r->kind == SIM_REPORT_FIRST_TIME; m++) {
+            for (const char *const *c = s->cfg.models[m].model->summary; *c != NULL && clash == NULL; c++) {
+                clash = strcmp(r->name, *c) == 0 ? *c : NULL;
+            }
+        }
+        if (clash != NULL) {
+            snprintf(msg, len, "%s:%d: %s: the name '%s' is already a column of %s; choose another", r->file,
+                     r->line, r->kind == SIM_REPORT_COLUMN ? "report" : "first_time", r->name,
+                     r->kind == SIM_REPORT_COLUMN ? "report.csv" : "summary.csv");
+            return SIM_EINPUT;
+        }
+    }
+    return SIM_OK;
+}
+
 /* After the chunk: required blocks, unused overrides, timeline bounds and order. */
 static sim_err scen_finish(scen *s, char *msg, size_t len)
 {
@@ -259,6 +286,7 @@ static sim_err scen_finish(scen *s, char *msg, size_t len)
         return SIM_EINPUT;
     }
     SIM_TRY(params_check_sets(s, msg, len));
+    SIM_TRY(scen_check_report_names(s, msg, len));
     for (uint32_t i = 0; i < s->nsets; i++) {
         if (!s->sets[i].used && strcmp(s->sets[i].block, "scenario") != 0) {
             scen_set *st = &s->sets[i];
@@ -424,26 +452,33 @@ static int scen_sim_metric(lua_State *L)
     return 1;
 }
 
+/* Call function ref(sim) (arguments 1 and 2: ref, results wanted 0 or 1). */
 static int scen_pcallback(lua_State *L)
 {
     scen *s = sandbox_scen(L);
-    uint32_t idx = (uint32_t)lua_tointeger(L, 1);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->cfg.every[idx].fn_ref);
+    int ref = (int)lua_tointeger(L, 1), want = (int)lua_tointeger(L, 2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
     lua_newtable(L);
     lua_pushnumber(L, sim_time_to_s(s->now));
     lua_setfield(L, -2, "time");
     lua_pushcfunction(L, scen_sim_metric);
     lua_setfield(L, -2, "metric");
-    lua_call(L, 1, 0);
-    return 0;
+    lua_call(L, 1, want);
+    return want;
 }
 
-sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *hooks,
-                        char *msg, size_t msg_len)
+/*
+ * Run the function ref as a callback of kind `mode` (SCEN_IN_EVERY or
+ * SCEN_IN_REPORT) at time now; with want = 1 its result stays on the stack
+ * when SIM_OK is returned (the caller pops it). Actions an every() callback
+ * made and did not schedule are applied after it returns.
+ */
+static sim_err scen_callback(scen *s, int mode, int ref, int want, sim_time now, const scen_hooks *hooks,
+                             char *msg, size_t msg_len)
 {
     lua_State *L = s->L;
     msg[0] = '\0';
-    s->in_callback = SCEN_IN_EVERY;
+    s->in_callback = mode;
     s->hooks = hooks;
     s->now = now;
     s->hook_err = SIM_OK;
@@ -451,8 +486,9 @@ sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *h
     lua_newtable(L);
     s->pending_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_pushcfunction(L, scen_pcallback);
-    lua_pushinteger(L, idx);
-    int st = lua_pcall(L, 1, 0, 0);
+    lua_pushinteger(L, ref);
+    lua_pushinteger(L, want);
+    int st = lua_pcall(L, 2, want, 0);
     sim_err err = SIM_OK;
     if (s->hook_err != SIM_OK) {
         err = s->hook_err;
@@ -461,12 +497,42 @@ sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *h
         sandbox_error_line(L, st, s, msg, msg_len);
         lua_pop(L, 1);
         err = SIM_EINPUT;
-    } else {
+    } else if (mode == SCEN_IN_EVERY) {
         err = timeline_apply_pending(s);
     }
     luaL_unref(L, LUA_REGISTRYINDEX, s->pending_ref);
     s->pending_ref = LUA_NOREF;
     s->in_callback = SCEN_IN_CHUNK;
+    return err;
+}
+
+sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *hooks,
+                        char *msg, size_t msg_len)
+{
+    return scen_callback(s, SCEN_IN_EVERY, s->cfg.every[idx].fn_ref, 0, now, hooks, msg, msg_len);
+}
+
+sim_err scen_call_report(scen *s, uint32_t idx, sim_time now, const scen_hooks *hooks, double *value,
+                         char *msg, size_t msg_len)
+{
+    const sim_report *r = &s->cfg.reports[idx];
+    SIM_TRY(scen_callback(s, SCEN_IN_REPORT, r->fn_ref, 1, now, hooks, msg, msg_len));
+    lua_State *L = s->L;
+    int type = lua_type(L, -1);
+    sim_err err = SIM_OK;
+    if (r->kind == SIM_REPORT_FIRST_TIME && type == LUA_TBOOLEAN) {
+        *value = lua_toboolean(L, -1);
+    } else if (r->kind == SIM_REPORT_COLUMN && type == LUA_TNUMBER) {
+        *value = lua_tonumber(L, -1);
+    } else if (r->kind == SIM_REPORT_COLUMN && type == LUA_TBOOLEAN) {
+        *value = lua_toboolean(L, -1);
+    } else {
+        snprintf(msg, msg_len, "%s:%d: %s '%s': the function returned %s, expected %s", r->file, r->line,
+                 r->kind == SIM_REPORT_COLUMN ? "report" : "first_time", r->name, luaL_typename(L, -1),
+                 r->kind == SIM_REPORT_COLUMN ? "a number" : "true or false");
+        err = SIM_EINPUT;
+    }
+    lua_pop(L, 1);
     return err;
 }
 

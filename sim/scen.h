@@ -72,6 +72,15 @@ sim_err scen_node_values(scen *s, const sim_pernode *key, const topo_graph *g, d
 sim_err scen_call_every(scen *s, uint32_t idx, sim_time now, const scen_hooks *hooks,
                         char *msg, size_t msg_len) SIM_MUST_CHECK;
 
+/*
+ * Call reporter idx (report() or first_time()) at time now, as an every()
+ * callback but unable to make actions: *value is the number it returned
+ * (report; a boolean counts 1 or 0) or 1/0 for true/false (first_time).
+ * SIM_EINPUT with "file:line: ..." for an error or a result of another type.
+ */
+sim_err scen_call_report(scen *s, uint32_t idx, sim_time now, const scen_hooks *hooks, double *value,
+                         char *msg, size_t msg_len) SIM_MUST_CHECK;
+
 /* Free the Lua state and everything the config points to; NULL-safe. */
 void scen_free(scen *s);
 

@@ -40,7 +40,7 @@
 
 /* One --set KEY=VALUE, split. */
 /* scen.in_callback: the chunk, an every() callback, a per-node function. */
-enum { SCEN_IN_CHUNK = 0, SCEN_IN_EVERY = 1, SCEN_IN_PERNODE = 2 };
+enum { SCEN_IN_CHUNK = 0, SCEN_IN_EVERY = 1, SCEN_IN_PERNODE = 2, SCEN_IN_REPORT = 3 };
 
 typedef struct scen_set {
     char block[64];
@@ -75,7 +75,7 @@ struct scen {
     uint64_t lua_key, lua_ctr;   /* math.random's stream: key and counter */
     scen_loc scenario_at, topology_at, links_at;
     scen_loc *model_at;      /* per registered model */
-    uint32_t captimeline, capevery, capmodels;
+    uint32_t captimeline, capevery, capmodels, capreports;
     int in_callback;         /* SCEN_IN_*: where Lua runs now (actions: at(), pending, refused) */
     int pending_ref;         /* Lua table of actions made in this callback */
     int made_ref;            /* Lua table of actions made by the chunk: each must reach at() */

@@ -86,8 +86,9 @@ typedef struct timeline_action {
 static timeline_action *timeline_new_action(lua_State *L, act_kind kind)
 {
     scen *s = sandbox_scen(L);
-    if (s->in_callback == SCEN_IN_PERNODE) {
-        sandbox_raise(L, "%s: actions cannot be made in a per-node function", act_name(kind));
+    if (s->in_callback == SCEN_IN_PERNODE || s->in_callback == SCEN_IN_REPORT) {
+        sandbox_raise(L, "%s: actions cannot be made in a %s function", act_name(kind),
+                      s->in_callback == SCEN_IN_REPORT ? "report() or first_time()" : "per-node");
     }
     timeline_action *sa = lua_newuserdatauv(L, sizeof *sa, 0);
     memset(sa, 0, sizeof *sa);
@@ -473,6 +474,57 @@ static int timeline_every(lua_State *L)
     return 0;
 }
 
+/* --- Reporters ------------------------------------------------------------------------------ */
+
+#define TIMELINE_REPORTS_MAX 64
+
+/* report("name", fn) and first_time("name", fn): checked here, called by the run at each sample. */
+static int timeline_reporter(lua_State *L, sim_report_kind kind)
+{
+    scen *s = sandbox_scen(L);
+    const char *fn = kind == SIM_REPORT_COLUMN ? "report" : "first_time";
+    if (s->in_callback) {
+        sandbox_raise(L, "%s: cannot be called inside a callback", fn);
+    }
+    size_t len = 0;
+    const char *name = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
+    if (name == NULL || len > 63 || !field_is_name(name, len)) {
+        sandbox_raise(L, "%s: the name (argument 1) must be a string of letters, digits and _, "
+                      "at most 63 bytes, e.g. %s(\"informed_share\", function(sim) ... end)", fn, fn);
+    }
+    if (lua_type(L, 2) != LUA_TFUNCTION || lua_gettop(L) != 2) {
+        sandbox_raise(L, "%s: expected a name and a function of sim, got %s as argument 2", fn,
+                      luaL_typename(L, 2));
+    }
+    for (uint32_t i = 0; i < s->cfg.nreports; i++) {
+        if (strcmp(s->cfg.reports[i].name, name) == 0) {
+            sandbox_raise(L, "%s: the name '%s' is taken (line %d)", fn, name, s->cfg.reports[i].line);
+        }
+    }
+    if (s->cfg.nreports == TIMELINE_REPORTS_MAX) {
+        sandbox_raise(L, "%s: at most %d report() and first_time() columns", fn, TIMELINE_REPORTS_MAX);
+    }
+    char *copy = sandbox_strdup(s, name);
+    if (copy == NULL) {
+        sandbox_no_memory(L);
+    }
+    sim_report *r = sandbox_push_slot(L, &s->cfg.reports, &s->cfg.nreports, &s->capreports, sizeof *r);
+    lua_pushvalue(L, 2);
+    *r = (sim_report){ .name = copy, .kind = kind, .fn_ref = luaL_ref(L, LUA_REGISTRYINDEX),
+                       .file = s->path, .line = sandbox_line(L) };
+    return 0;
+}
+
+static int timeline_report(lua_State *L)
+{
+    return timeline_reporter(L, SIM_REPORT_COLUMN);
+}
+
+static int timeline_first_time(lua_State *L)
+{
+    return timeline_reporter(L, SIM_REPORT_FIRST_TIME);
+}
+
 /* Set the timeline's Lua functions into the environment on top of the stack. */
 static const luaL_Reg timeline_funcs[] = {
     { "at", timeline_at }, { "every", timeline_every },
@@ -485,7 +537,11 @@ static const luaL_Reg timeline_funcs[] = {
 
 void timeline_register(lua_State *L)
 {
+    static const luaL_Reg reporters[] = {
+        { "report", timeline_report }, { "first_time", timeline_first_time }, { NULL, NULL }
+    };
     luaL_setfuncs(L, timeline_funcs, 0);
+    luaL_setfuncs(L, reporters, 0);
 }
 
 int timeline_is_action(const char *name)

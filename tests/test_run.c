@@ -861,7 +861,85 @@ static void test_run_explicit_places_use_their_own_units(void)
     CU_ASSERT_DOUBLE_EQUAL(test_csv_last(path, "giant"), 0.5, 1e-12);   /* A B | C D */
 }
 
+
+/*
+ * report() columns are sampled at exactly the instants of the model's rows
+ * and hold what the function computes there (here the informed share, by
+ * hand from gossip.csv's own columns); first_time() is the first of those
+ * instants at which its condition holds (found by hand in gossip.csv), nan
+ * if none; a re-run from run.lua writes the same report.csv.
+ */
+static void test_run_reporters_sample_with_the_models(void)
+{
+    static const char text[] =
+        "scenario { name = \"rep\", seed = 3, duration = 20, sample_every = 0.5 }\n"
+        "topology { kind = \"ring\", n = 100 }\n"
+        "gossip { mode = \"push\", fanout = 2, origins = { 0 } }\n"
+        "at(7.25, fail { nodes = { 50, 51 } })\n"
+        "report(\"share\", function(sim) return sim.metric(\"gossip.informed\") / sim.metric(\"gossip.alive\") end)\n"
+        "first_time(\"third\", function(sim) return sim.metric(\"gossip.informed\") >= 33 end)\n"
+        "first_time(\"never\", function(sim) return sim.metric(\"gossip.informed\") > 100 end)\n";
+    char d[256], p[600], cmd[1400];
+    test_tmpdir(d, sizeof d);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(d, text, 3), 0);
+    double gt[64], informed[64], alive[64], rt[64], share[64];
+    snprintf(p, sizeof p, "%s/out/gossip.csv", d);
+    int n = test_csv_column(p, "time", gt, 64);
+    test_csv_column(p, "informed", informed, 64);
+    test_csv_column(p, "alive", alive, 64);
+    snprintf(p, sizeof p, "%s/out/report.csv", d);
+    CU_ASSERT_EQUAL_FATAL(test_csv_column(p, "time", rt, 64), n);
+    test_csv_column(p, "share", share, 64);
+    double third = NAN;
+    for (int i = 0; i < n; i++) {
+        CHECK_MSG(rt[i] == gt[i] && fabs(share[i] - informed[i] / alive[i]) < 1e-9, "row %d: t %g/%g share %g, by hand %g",
+                  i, rt[i], gt[i], share[i], informed[i] / alive[i]);
+        if (isnan(third) && informed[i] >= 33) {
+            third = gt[i];
+        }
+    }
+    CU_ASSERT_FALSE(isnan(third));
+    snprintf(p, sizeof p, "%s/out/summary.csv", d);
+    CHECK_MSG(test_csv_last(p, "third") == third, "first_time %g, by hand %g", test_csv_last(p, "third"), third);
+    CU_ASSERT_TRUE(isnan(test_csv_last(p, "never")));
+    snprintf(cmd, sizeof cmd, "%s run %s/out/run.lua --out %s/again --quiet --no-plot", test_binary(), d, d);
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/out/report.csv", d);
+    char *a = test_slurp(p);
+    snprintf(p, sizeof p, "%s/again/report.csv", d);
+    char *b = test_slurp(p);
+    CU_ASSERT_TRUE(a != NULL && b != NULL && strcmp(a, b) == 0);
+    free(a);
+    free(b);
+    test_rm(d);
+}
+
+/* A reporter that acts, or returns the wrong type, stops the run as bad input naming its line. */
+static void test_run_reporters_cannot_act(void)
+{
+    static const char *const bodies[][2] = {
+        { "report(\"a\", function(sim) stop {} return 1 end)", ":4: stop: actions cannot be made in a report()" },
+        { "report(\"a\", function(sim) return \"x\" end)", ":4: report 'a': the function returned string, expected a number" },
+        { "first_time(\"a\", function(sim) return 1 end)", ":4: first_time 'a': the function returned number, expected true or false" },
+    };
+    for (int i = 0; i < 3; i++) {
+        char d[256], text[600], err[512], cmd[1200], out[600];
+        test_tmpdir(d, sizeof d);
+        snprintf(text, sizeof text, "scenario { name = \"x\", duration = 5 }\ntopology { kind = \"ring\", n = 10 }\n"
+                 "gossip {}\n%s\n", bodies[i][0]);
+        test_write(d, "s.lua", text);
+        snprintf(out, sizeof out, "%s/out", d);
+        snprintf(cmd, sizeof cmd, "%s run %s/s.lua --out %s --quiet", test_binary(), d, out);
+        CU_ASSERT_EQUAL(test_run_cmd(cmd, err, sizeof err), 2);
+        CHECK_MSG(strstr(err, bodies[i][1]) != NULL, "got: %s", err);
+        CU_ASSERT_NOT_EQUAL(access(out, F_OK), 0);   /* nothing half-written */
+        test_rm(d);
+    }
+}
+
 static CU_TestInfo run_tests[] = {
+    { "reporters sample with the models", test_run_reporters_sample_with_the_models },
+    { "reporters cannot act", test_run_reporters_cannot_act },
     { "stop action ends the run early", test_run_stop_action_ends_the_run_early },
     { "same seed gives identical trace bytes", test_run_same_seed_gives_identical_trace_bytes },
     { "writes every output with spec columns", test_run_writes_every_output_with_spec_columns },
