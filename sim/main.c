@@ -2,7 +2,8 @@
  * main.c -- the mycosim command line.
  *
  *   mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot]
- *   mycosim sweep SCENARIO.lua --vary KEY=V1,V2,... [--vary ...] [--reps R] [--jobs J] [--out DIR]
+ *   mycosim sweep SCENARIO.lua [--vary KEY=V1,V2,...]... [--reps R] [--jobs J] [--out DIR]
+ *                 [--quiet | --verbose]
  *   mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...
  *   mycosim solve FILE.min [--flows]
  *   mycosim --help | --version
@@ -37,7 +38,7 @@ typedef struct cli_args {
     uint32_t nvaries;
     int64_t reps;
     int64_t jobs;
-    int quiet, no_plot, flows, stats, force;
+    int quiet, no_plot, flows, stats, force, verbose;
 } cli_args;
 
 /* Longest --out: room for "/run-NNNN-repR/<model>.csv.tmp" in the 1 KiB path buffers. */
@@ -51,7 +52,9 @@ static const char cli_usage[] =
     "usage:\n"
     "  mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot] [--stats]\n"
     "              [--force]   (run even if the memory estimate exceeds what is available)\n"
-    "  mycosim sweep SCENARIO.lua --vary KEY=V1,V2,... [--vary ...] [--reps R] [--jobs J] [--out DIR]\n"
+    "  mycosim sweep SCENARIO.lua [--vary KEY=V1,V2,...]... [--reps R] [--jobs J] [--out DIR]\n"
+    "              [--seed N] [--set KEY=VALUE]... [--quiet | --verbose] [--force]\n"
+    "              (the same command again resumes an interrupted sweep)\n"
     "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
     "  mycosim solve FILE.min [--flows]\n"
     "  mycosim --help | --version\n"
@@ -127,6 +130,8 @@ static int cli_parse(int argc, char **argv, cli_args *a)
             a->stats = 1;
         } else if (strcmp(o, "--force") == 0) {
             a->force = 1;
+        } else if (strcmp(o, "--verbose") == 0) {
+            a->verbose = 1;
         } else if (cli_takes_value(o) && !has_next) {
             return cli_error("%s: missing value", o);
         } else if (strcmp(o, "--out") == 0) {
@@ -275,7 +280,8 @@ static int cli_sweep(const cli_args *a)
     sweep_opts o = {
         .file = a->file, .sets = a->sets, .nsets = a->nsets, .varies = a->varies,
         .nvaries = a->nvaries, .reps = (uint32_t)a->reps, .jobs = (uint32_t)a->jobs,
-        .out_dir = a->out, .seed = a->seed, .quiet = a->quiet, .force = a->force
+        .out_dir = a->out, .seed = a->seed, .quiet = a->quiet, .force = a->force,
+        .verbose = a->verbose, .tty = isatty(STDERR_FILENO)
     };
     char msg[512];
     cli_catch_signals();

@@ -18,15 +18,23 @@ typedef struct sweep_opts {
     uint32_t jobs;               /* runs at once (processes) */
     const char *out_dir;         /* or results/<name>-sweep */
     int64_t seed;                /* base seed, or -1 for scenario.seed */
-    int quiet;
+    int quiet;                   /* no progress, no per-run lines, no summary line */
+    int verbose;                 /* one line per finished run, also on a terminal */
+    int tty;                     /* stderr is a terminal: the updating progress line */
     int force;                   /* run even past the memory estimate (each run) */
 } sweep_opts;
 
 /*
- * Run the cartesian product of the varied values, reps times each, one
- * folder per run, then write sweep.csv (one row per run) and
- * sweep_stats.csv (per setting and metric: n, mean, 95% CI by Student's t).
+ * Run the cartesian product of the varied values (one setting without
+ * --vary), reps times each, one folder per run, then write sweep.csv (one
+ * row per planned run, with its status), sweep_stats.csv (per setting and
+ * metric over completed runs only: n, n_nan, n_excluded, mean, 95% CI by
+ * Student's t), settings.csv and setting-SSSS/<model>_mean.csv. Runs already
+ * complete in the folder for this very plan are kept, not run again.
  * Every combination is loaded and checked before anything is written.
+ * Returns SIM_OK; SIM_EINTR when a signal stopped it (tables written over
+ * what completed); SIM_EIO when a run did not complete (tables written) or
+ * on an I/O failure; SIM_EINPUT for bad input; the reason in msg.
  */
 sim_err sweep_run(const sweep_opts *o, char *msg, size_t len) SIM_MUST_CHECK;
 

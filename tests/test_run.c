@@ -1,7 +1,8 @@
 /*
  * test_run.c -- whole runs through the library and the binary: byte-identical
  * traces for one seed, the output files and their columns, partitions seen
- * from the gossip model, every() callbacks, interruption, check and sweep.
+ * from the gossip model, every() callbacks, interruption and check (sweeps:
+ * test_sweep.c).
  */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include <math.h>
@@ -539,69 +540,6 @@ static void test_run_check_prints_config_and_writes_nothing(void)
     test_rm(d);
 }
 
-/*
- * A sweep's per-setting statistics, recomputed here from the per-run rows
- * of sweep.csv: the mean and the 95% interval mean +- t * sd / sqrt(n) with
- * Student's t quantile for 2 degrees of freedom, t(0.975, 2) = 4.302653 (from
- * a printed table, not from GSL).
- */
-static void test_run_sweep_writes_rows_and_confidence_intervals(void)
-{
-    static const char *const metrics[] = { "informed_final", "residue", "traffic", "t_last", "t_50", "t_90",
-                                           "t_99", "t_all" };
-    enum { NM = sizeof metrics / sizeof metrics[0] };
-    char d[256], cmd[1200], p[600];
-    test_tmpdir(d, sizeof d);
-    test_write(d, "s.lua", small_scenario);
-    snprintf(cmd, sizeof cmd, "%s sweep %s/s.lua --vary gossip.fanout=1,3 --reps 3 --jobs 2 "
-             "--out %s/sw --quiet", test_binary(), d, d);
-    CU_ASSERT_EQUAL(test_run_cmd(cmd, NULL, 0), 0);
-    snprintf(p, sizeof p, "%s/sw/sweep.csv", d);
-    double reps[20], fanout[20], runs[NM][20];
-    CU_ASSERT_EQUAL_FATAL(test_csv_column(p, "rep", reps, 20), 6);
-    test_csv_column(p, "gossip.fanout", fanout, 20);
-    double seeds[20];
-    test_csv_column(p, "seed", seeds, 20);
-    for (int r = 0; r < 6; r++) {   /* replicate r runs with the scenario's seed (4) + r */
-        CHECK_MSG(seeds[r] == 4 + reps[r], "row %d: rep %g ran with seed %g", r, reps[r], seeds[r]);
-    }
-    for (int j = 0; j < NM; j++) {
-        test_csv_column(p, metrics[j], runs[j], 20);
-    }
-    snprintf(p, sizeof p, "%s/sw/sweep_stats.csv", d);
-    double n[40], lo[40], hi[40], mean[40];
-    int rows = test_csv_column(p, "n", n, 40);
-    test_csv_column(p, "ci95_low", lo, 40);
-    test_csv_column(p, "ci95_high", hi, 40);
-    test_csv_column(p, "mean", mean, 40);
-    CU_ASSERT_EQUAL_FATAL(rows, 2 * NM);   /* 2 settings x the gossip metrics */
-    for (int set = 0; set < 2; set++) {
-        for (int j = 0; j < NM; j++) {
-            double sum = 0, sum2 = 0;
-            int k = 0;
-            for (int r = 0; r < 6; r++) {
-                if (fanout[r] == (set ? 3 : 1) && !isnan(runs[j][r])) {
-                    sum += runs[j][r];
-                    sum2 += runs[j][r] * runs[j][r];
-                    k++;
-                }
-            }
-            int row = set * NM + j;
-            CHECK_MSG(n[row] == k, "fanout %d %s: n %g, counted %d", set ? 3 : 1, metrics[j], n[row], k);
-            if (k < 3) {
-                continue;
-            }
-            double m = sum / k, sd = sqrt(fmax(0, (sum2 - k * m * m) / (k - 1)));
-            double half = 4.302653 * sd / sqrt((double)k), scale = fabs(m) + half + 1e-12;
-            CHECK_MSG(fabs(mean[row] - m) <= 1e-6 * scale && fabs(lo[row] - (m - half)) <= 1e-6 * scale &&
-                      fabs(hi[row] - (m + half)) <= 1e-6 * scale,
-                      "fanout %d %s: mean %.10g [%.10g, %.10g], by hand %.10g [%.10g, %.10g]", set ? 3 : 1,
-                      metrics[j], mean[row], lo[row], hi[row], m, m - half, m + half);
-        }
-    }
-    test_rm(d);
-}
-
 /* stop{} from a callback ends the run when the rumor has covered everyone. */
 static void test_run_stop_action_ends_the_run_early(void)
 {
@@ -961,8 +899,6 @@ static CU_TestInfo run_tests[] = {
     { "oversized scenario is refused with an estimate",
       test_run_oversized_scenario_is_refused_with_an_estimate },
     { "out of memory mid-run ends as failed", test_run_out_of_memory_mid_run_ends_as_failed },
-    { "sweep writes rows and confidence intervals",
-      test_run_sweep_writes_rows_and_confidence_intervals },
     { "times round to the nearest nanosecond", test_run_times_round_to_the_nearest_nanosecond },
     { "queue partition releases after the remaining latency",
       test_run_queue_partition_releases_after_the_remaining_latency },
