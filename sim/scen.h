@@ -8,9 +8,9 @@
  * timeline functions (`at`, `every`, and the action constructors) check every
  * key against the parameter tables before anything is kept. The Lua state
  * stays alive for the run because every(dt, fn) callbacks live in it.
- * The loader is five files behind this header (scen.c, resolved.c,
- * timeline.c, field.c, sandbox.c; map in scen_impl.h); only they include
- * the Lua headers.
+ * The loader is seven files behind this header (scen.c, placeread.c,
+ * resolved.c, params.c, timeline.c, field.c, sandbox.c; map in
+ * scen_impl.h); only they include the Lua headers.
  */
 #ifndef MYCOSIM_SCEN_H
 #define MYCOSIM_SCEN_H

@@ -1,8 +1,8 @@
 /*
  * scen_impl.h -- the scenario loader's private header: struct scen and the
- * calls between the loader's files. Only those six files include it.
+ * calls between the loader's files. Only those seven files include it.
  *
- * The loader is one subsystem in six files, each with one job, and calls
+ * The loader is one subsystem in seven files, each with one job, and calls
  * flow one way, from the top down:
  *
  *   scen.c      the blocks (scenario, topology, links, models), the globals a
@@ -10,7 +10,9 @@
  *               public API of scen.h
  *   placeread.c the explicit topology's named places and edges (topology{})
  *   resolved.c  the resolved configuration written back as Lua (run.lua)
- *   timeline.c  at(), every() and the action constructors with their selectors
+ *   params.c    param{}: scenario parameters and their --set overrides
+ *   timeline.c  at(), every(), report(), first_time() and the action
+ *               constructors with their selectors
  *   field.c     typed readers of table fields against sim_param tables,
  *               --set overrides, "did you mean" suggestions
  *   sandbox.c   the Lua state and its limits (memory, instructions, C loops),

@@ -875,7 +875,45 @@ static void test_run_reporters_cannot_act(void)
     }
 }
 
+
+/*
+ * A sweep over scenario parameters reaches the timeline: param.fraction
+ * sets how many of 200 nodes fail (20 and 60, as fail{} rounds), and
+ * param.at when (2 and 3 s); each run's events.csv says so, and sweep.csv
+ * names the parameters as columns.
+ */
+static void test_run_sweep_over_a_parameter_moves_the_timeline(void)
+{
+    static const char text[] =
+        "param { fraction = 0.5, at = 1 }\n"
+        "scenario { name = \"pv\", seed = 2, duration = 5 }\n"
+        "topology { kind = \"ring\", n = 200 }\n"
+        "gossip {}\n"
+        "at(param.at, fail { fraction = param.fraction })\n";
+    char d[256], cmd[1200], p[700];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "s.lua", text);
+    snprintf(cmd, sizeof cmd, "%s sweep %s/s.lua --vary param.fraction=0.1,0.3 --vary param.at=2,3 --reps 1 "
+             "--out %s/sw --quiet --no-plot", test_binary(), d, d);
+    CU_ASSERT_EQUAL_FATAL(test_run_cmd(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/sw/sweep.csv", d);
+    char *head = test_slurp(p);
+    CHECK_MSG(head && strncmp(head, "param.fraction,param.at,rep,", 28) == 0, "sweep.csv: %.60s", head ? head : "");
+    free(head);
+    for (int setting = 0; setting < 4; setting++) {
+        double t[4], affected[4];
+        snprintf(p, sizeof p, "%s/sw/run-%04d-rep0/events.csv", d, setting);
+        CU_ASSERT_EQUAL_FATAL(test_csv_column(p, "time", t, 4), 1);
+        test_csv_column(p, "affected", affected, 4);
+        double want_t = setting % 2 ? 3 : 2, want_n = setting < 2 ? 20 : 60;
+        CHECK_MSG(t[0] == want_t && affected[0] == want_n, "setting %d: fail at %g of %g nodes, want %g of %g",
+                  setting, t[0], affected[0], want_t, want_n);
+    }
+    test_rm(d);
+}
+
 static CU_TestInfo run_tests[] = {
+    { "sweep over a parameter moves the timeline", test_run_sweep_over_a_parameter_moves_the_timeline },
     { "reporters sample with the models", test_run_reporters_sample_with_the_models },
     { "reporters cannot act", test_run_reporters_cannot_act },
     { "stop action ends the run early", test_run_stop_action_ends_the_run_early },

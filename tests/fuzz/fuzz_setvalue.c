@@ -1,7 +1,8 @@
 /*
  * fuzz_setvalue.c -- the --set / --vary value parser.
  *
- * A fixed small valid scenario (ring n = 20, push gossip, duration 2) is
+ * A fixed small valid scenario (ring n = 20, push gossip, duration 2, four
+ * parameters, one used as a time and one as a count) is
  * loaded with fuzzed "KEY=VALUE" sets; scen_load parses each VALUE as a Lua
  * literal (a bare word is a string) and checks it against the key's type and
  * range. The input is up to 4 records separated by '\n': the first byte of a
@@ -18,11 +19,12 @@
 #define FUZZ_SETVALUE_MAX_SETS 4
 
 static const char fuzz_setvalue_base[] =
+    "param { x = 2, t = 1, r = { a = 1, 2 }, s = \"push\" }\n"
     "scenario { name = \"fuzz\", seed = 1, duration = 2, sample_every = 1 }\n"
     "topology { kind = \"ring\", n = 20 }\n"
     "links { latency = { dist = \"constant\", value = 0.01 }, loss = 0 }\n"
     "gossip { mode = \"push\", fanout = 1, period = 0.5 }\n"
-    "at(1, fail { count = 2 })\n";
+    "at(param.t, fail { count = param.x })\n";
 
 /* Keys a user may name with --set/--vary, and a few that are not valid. */
 static const char *const fuzz_setvalue_keys[] = {
@@ -31,6 +33,7 @@ static const char *const fuzz_setvalue_keys[] = {
     "scenario.name", "scenario.seed", "scenario.duration", "scenario.sample_every",
     "topology.n", "topology.kind", "topology.m", "topology.radius", "topology.dims",
     "topology.path", "param.x", "gossip.fanut", "nosuch.key", "gossip", "",
+    "param.t", "param.r", "param.s", "param.y", "fail.count",
 };
 #define FUZZ_SETVALUE_NKEYS (sizeof fuzz_setvalue_keys / sizeof fuzz_setvalue_keys[0])
 
