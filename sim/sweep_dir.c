@@ -69,19 +69,6 @@ int sweep_dir_open(int dfd, const char *name)
     return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* The manifest line of a regular file as it is now: "name dev ino size mtime_s mtime_ns" (run.c's). */
-static int sweep_dir_identity(int dfd, const char *name, char *out, size_t len)
-{
-    struct stat st;
-    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-        return 0;
-    }
-    int n = snprintf(out, len, "%s %llu %llu %llu %lld %ld", name, (unsigned long long)st.st_dev,
-                     (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
-                     (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-    return n > 0 && (size_t)n < len;
-}
-
 /* The next line of text (NUL-terminated copy in out); NULL at the end. */
 static const char *sweep_dir_line(const char *text, char *out, size_t len)
 {
@@ -97,7 +84,7 @@ static const char *sweep_dir_line(const char *text, char *out, size_t len)
 static int sweep_dir_listed(int dfd, const char *manifest, const char *name)
 {
     char id[512], line[512];
-    if (!sweep_dir_identity(dfd, name, id, sizeof id)) {
+    if (!trace_identity(dfd, name, id, sizeof id)) {
         return 0;
     }
     for (const char *t = manifest; (t = sweep_dir_line(t, line, sizeof line)) != NULL;) {
@@ -240,7 +227,7 @@ static void sweep_dir_unlink_listed(int fd)
             continue;
         }
         sweep_dir_unlink_tmp(fd, name);
-        if (sweep_dir_identity(fd, name, now, sizeof now) && strcmp(now, line) == 0) {
+        if (trace_identity(fd, name, now, sizeof now) && strcmp(now, line) == 0) {
             (void)unlinkat(fd, name, 0);
         }
     }
@@ -455,7 +442,7 @@ sim_err sweep_dir_write_manifest(const char *dir, int fd, char names[][180], uin
           "# sweep into this folder removes them if they are still these very files\n", t.f);
     for (uint32_t q = 0; q < k; q++) {
         char id[512];
-        if (sweep_dir_identity(fd, names[q], id, sizeof id)) {
+        if (trace_identity(fd, names[q], id, sizeof id)) {
             fprintf(t.f, "%s\n", id);
         }
     }
