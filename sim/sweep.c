@@ -9,7 +9,17 @@
  * replicate means (sweep_means.c). This file runs them in order: set up
  * and check the plan, prepare the folder (complete runs are kept, stale
  * folders emptied), launch and wait for the runs, write the tables and
- * means, and tell main.c how it went.
+ * means, draw their figures (plot_sweep, unless --no-plot), list tables
+ * and figures in the folder's manifest, and tell main.c how it went.
+ *
+ * Figures. sweep.png, sweep_heat.png (exactly two keys vary) and
+ * <model>_mean.png, each with its .gp, at the top of the folder; they are
+ * drawn also after an interruption, from the same tables. The folder's
+ * manifest (.mycosim-files, run.c's format) lists them with sweep.csv,
+ * sweep_stats.csv and settings.csv, so the next sweep there removes the
+ * figures it does not draw again -- the heat map once one key varies,
+ * all of them under --no-plot -- if they are still the very files this
+ * sweep wrote; a file a user edited or put there under such a name stays.
  *
  * Children. Run i is forked: the child writes its marker, loads its
  * setting with its seed and runs it quietly without plots into its folder;
@@ -44,6 +54,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "plot.h"
 #include "run.h"
 #include "scen.h"
 #include "sweep_impl.h"
@@ -311,14 +322,64 @@ static void sweep_launch(sweep *w)
     sigprocmask(SIG_SETMASK, &w->old_mask, NULL);
 }
 
-/* Every table, over what completed. */
+/* --- Tables, means, figures ------------------------------------------------------------ */
+
+/* The files the sweep wrote at the top of its folder, for its manifest. */
+typedef struct sweep_top {
+    char (*names)[180];
+    uint32_t n, cap;
+    int short_of_memory;
+} sweep_top;
+
+/* Add name to the list (plot_sweep calls it for each figure file it wrote). */
+static void sweep_top_add(void *ctx, const char *name)
+{
+    sweep_top *top = ctx;
+    if (top->n == top->cap) {
+        uint32_t cap = top->cap > 0 ? 2 * top->cap : 16;
+        char (*more)[180] = realloc(top->names, cap * sizeof *more);
+        if (more == NULL) {
+            top->short_of_memory = 1;
+            return;
+        }
+        top->names = more;
+        top->cap = cap;
+    }
+    snprintf(top->names[top->n++], sizeof top->names[0], "%s", name);
+}
+
+/*
+ * The figures of the tables (none with --no-plot): sweep.png, sweep_heat.png,
+ * <model>_mean.png and their scripts. Then the folder's manifest lists them
+ * with the tables, so the next sweep here removes a figure it no longer
+ * draws instead of leaving it stale, and never takes it for a user's file.
+ */
+static sim_err sweep_figures(sweep *w, char *msg, size_t len)
+{
+    static const char *const tables[] = { "sweep.csv", "sweep_stats.csv", "settings.csv", NULL };
+    sweep_top top = { .names = NULL };
+    for (int k = 0; tables[k] != NULL; k++) {
+        sweep_top_add(&top, tables[k]);
+    }
+    if (!w->o->no_plot) {
+        w->pngs = (uint32_t)plot_sweep(w->dir, w->o->quiet, sweep_top_add, &top);
+    }
+    sim_err err = SIM_ENOMEM;
+    if (!top.short_of_memory) {
+        err = sweep_dir_write_top(w, top.names, top.n, msg, len);
+    }
+    free(top.names);
+    return err;
+}
+
+/* Every table, the means and the figures, over what completed. */
 static sim_err sweep_collect(sweep *w, char *msg, size_t len)
 {
     SIM_TRY(sweep_tables_write(w, msg, len));
     for (uint32_t s = 0; s < w->settings; s++) {
         SIM_TRY(sweep_means_write(w, s, msg, len));
     }
-    return SIM_OK;
+    return sweep_figures(w, msg, len);
 }
 
 /* --- Entry point ------------------------------------------------------------------------ */
@@ -360,8 +421,8 @@ static sim_err sweep_outcome(const sweep *w, char *msg, size_t len)
     }
     if (!w->o->quiet) {
         printf("mycosim sweep: %u setting%s x %u rep%s; results in %s/ (sweep.csv, sweep_stats.csv, "
-               "settings.csv, setting-*/)\n", w->settings, w->settings == 1 ? "" : "s", w->o->reps,
-               w->o->reps == 1 ? "" : "s", w->dir);
+               "settings.csv, setting-*/%s)\n", w->settings, w->settings == 1 ? "" : "s", w->o->reps,
+               w->o->reps == 1 ? "" : "s", w->dir, w->pngs > 0 ? ", figures *.png" : "");
     }
     return SIM_OK;
 }

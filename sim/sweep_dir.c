@@ -187,9 +187,12 @@ void sweep_dir_unlink_tmps(const sweep *w, int fd)
 {
     static const char *const fixed[] = {
         "summary.csv", "events.csv", "network.csv", "run.lua", "report.csv", "report_mean.csv",
-        "sweep.csv", "sweep_stats.csv", "settings.csv", SWEEP_MANIFEST, SWEEP_MARKER, NULL
+        "sweep.csv", "sweep_stats.csv", "settings.csv", SWEEP_MANIFEST, SWEEP_MARKER,
+        "sweep.gp", "sweep.png", "sweep_heat.gp", "sweep_heat.png", NULL
     };
-    static const char *const per_model[] = { "%s.csv", "%s.png", "%s_mean.csv", NULL };
+    static const char *const per_model[] = {
+        "%s.csv", "%s.png", "%s_mean.csv", "%s_mean.gp", "%s_mean.png", NULL
+    };
     for (int k = 0; fixed[k] != NULL; k++) {
         sweep_dir_unlink_tmp(fd, fixed[k]);
     }
@@ -212,8 +215,22 @@ static void sweep_dir_unlink_ours(int fd, const char *name, const char *head)
     free(text);
 }
 
-/* The files a folder's manifest lists that are still those very files, then the manifest. */
-static void sweep_dir_unlink_listed(int fd)
+/* 1 if name is one of names[0 .. k-1]. */
+static int sweep_dir_named(char names[][180], uint32_t k, const char *name)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The files a folder's manifest lists that are still those very files, but
+ * those named in keep[0 .. nkeep-1] (just written again), then the manifest.
+ */
+static void sweep_dir_unlink_listed(int fd, char keep[][180], uint32_t nkeep)
 {
     char *manifest = sweep_dir_slurp(fd, SWEEP_MANIFEST);
     if (manifest == NULL || strncmp(manifest, SWEEP_MANIFEST_HEAD, strlen(SWEEP_MANIFEST_HEAD)) != 0) {
@@ -223,7 +240,7 @@ static void sweep_dir_unlink_listed(int fd)
     char line[512], name[256], now[512];
     for (const char *t = manifest; (t = sweep_dir_line(t, line, sizeof line)) != NULL;) {
         if (sscanf(line, "%255s", name) != 1 || name[0] == '.' || name[0] == '#'
-            || strchr(name, '/') != NULL) {
+            || strchr(name, '/') != NULL || sweep_dir_named(keep, nkeep, name)) {
             continue;
         }
         sweep_dir_unlink_tmp(fd, name);
@@ -275,7 +292,7 @@ static void sweep_dir_clean(sweep *w, const char *name, int stale)
         }
         return;
     }
-    sweep_dir_unlink_listed(fd);
+    sweep_dir_unlink_listed(fd, NULL, 0);
     sweep_dir_unlink_ours(fd, SWEEP_MARKER, SWEEP_MARKER_HEAD);
     sweep_dir_unlink_tmps(w, fd);
     if (unlinkat(w->dfd, name, AT_REMOVEDIR) != 0 && stale) {
@@ -447,4 +464,17 @@ sim_err sweep_dir_write_manifest(const char *dir, int fd, char names[][180], uin
         }
     }
     return trace_commit(&t, msg, len);
+}
+
+/*
+ * The sweep folder's own manifest. What the previous sweep (or run) here
+ * listed, did not write again this time and is still that very file goes
+ * first -- a figure no longer drawn, such as sweep_heat.png once only one
+ * key varies, or every figure under --no-plot -- so no stale file stays
+ * beside the new tables; then names[0 .. k-1] are listed.
+ */
+sim_err sweep_dir_write_top(sweep *w, char names[][180], uint32_t k, char *msg, size_t len)
+{
+    sweep_dir_unlink_listed(w->dfd, names, k);
+    return sweep_dir_write_manifest(w->dir, w->dfd, names, k, msg, len);
 }

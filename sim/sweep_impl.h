@@ -7,7 +7,7 @@
  *
  *   sweep.c        the public sweep_run: setup, launching and waiting for
  *                  the runs (forked children), interruption, progress on
- *                  stderr, the outcome for main.c
+ *                  stderr, the figures (plot_sweep), the outcome for main.c
  *   sweep_means.c  setting-SSSS/<model>_mean.csv: the replicate means and
  *                  half-widths at each sample time
  *   sweep_dir.c    the sweep's folder: the marker that says what a run
@@ -89,6 +89,7 @@ typedef struct sweep {
     sigset_t old_mask;         /* the mask before SIGCHLD was blocked (children get it back) */
     uint32_t kept, kept_dirs;  /* entries left in stale folders, and those folders */
     char kept_first[1200];
+    uint32_t pngs;             /* figures drawn */
 } sweep;
 
 /* --- sweep_means.c ------------------------------------------------------------------ */
@@ -125,6 +126,13 @@ sim_err sweep_dir_write_marker(sweep *w, uint32_t i, const char *dir, char *msg,
 /* dir's manifest (fd: dir, open) listing names[0 .. k-1] as they are now; SIM_EIO. */
 sim_err sweep_dir_write_manifest(const char *dir, int fd, char names[][180], uint32_t k, char *msg,
                                  size_t len) SIM_MUST_CHECK;
+/*
+ * The manifest of the sweep folder itself, listing names[0 .. k-1] (tables
+ * and figures just written); what the previous manifest there listed and
+ * this one does not, if still that very file, is removed first. SIM_EIO.
+ */
+sim_err sweep_dir_write_top(sweep *w, char names[][180], uint32_t k, char *msg, size_t len)
+    SIM_MUST_CHECK;
 
 /* --- sweep_tables.c ----------------------------------------------------------------- */
 
