@@ -3,7 +3,7 @@
  *
  *   mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot]
  *   mycosim sweep SCENARIO.lua [--vary KEY=V1,V2,...]... [--reps R] [--jobs J] [--out DIR]
- *                 [--quiet | --verbose]
+ *                 [--quiet | --verbose] [--no-plot]
  *   mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...
  *   mycosim solve FILE.min [--flows]
  *   mycosim --help | --version
@@ -53,7 +53,7 @@ static const char cli_usage[] =
     "  mycosim run SCENARIO.lua [--out DIR] [--seed N] [--set KEY=VALUE]... [--quiet] [--no-plot] [--stats]\n"
     "              [--force]   (run even if the memory estimate exceeds what is available)\n"
     "  mycosim sweep SCENARIO.lua [--vary KEY=V1,V2,...]... [--reps R] [--jobs J] [--out DIR]\n"
-    "              [--seed N] [--set KEY=VALUE]... [--quiet | --verbose] [--force]\n"
+    "              [--seed N] [--set KEY=VALUE]... [--quiet | --verbose] [--no-plot] [--force]\n"
     "              (the same command again resumes an interrupted sweep)\n"
     "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
     "  mycosim solve FILE.min [--flows]\n"
@@ -281,7 +281,7 @@ static int cli_sweep(const cli_args *a)
         .file = a->file, .sets = a->sets, .nsets = a->nsets, .varies = a->varies,
         .nvaries = a->nvaries, .reps = (uint32_t)a->reps, .jobs = (uint32_t)a->jobs,
         .out_dir = a->out, .seed = a->seed, .quiet = a->quiet, .force = a->force,
-        .verbose = a->verbose, .tty = isatty(STDERR_FILENO)
+        .verbose = a->verbose, .tty = isatty(STDERR_FILENO), .no_plot = a->no_plot
     };
     char msg[512];
     cli_catch_signals();

@@ -29,6 +29,9 @@ typedef struct plot_run {
 /* What a plot call wrote, as bits: the script, the PNG. */
 enum { PLOT_GP = 1, PLOT_PNG = 2 };
 
+/* Told the plain name of each file plot_sweep wrote in its folder; ctx is the caller's. */
+typedef void (*plot_wrote)(void *ctx, const char *name);
+
 /*
  * dir/<model>.gp and dir/<model>.png from dir/<model>.csv and dir/events.csv:
  * one panel per column that is not constant, y labels from model->labels,
@@ -47,9 +50,11 @@ int plot_network(const plot_run *r);
  * sweep_heat.png when exactly two keys vary, <model>_mean.png (mean curves
  * with 95% bands, at most PLOT_MAX_SETTINGS settings), each with its .gp.
  * Missing inputs skip their figure silently; a failed gnuplot gives a note
- * unless quiet. Returns the number of PNGs written.
+ * unless quiet. wrote (unless NULL) is told the name of each file written
+ * ("sweep.gp", "sweep.png", ...), so the sweep can list them in its
+ * manifest. Returns the number of PNGs written.
  */
-int plot_sweep(const char *dir, int quiet);
+int plot_sweep(const char *dir, int quiet, plot_wrote wrote, void *ctx);
 
 /* --- Script writers (what plot_* run gnuplot on; tests read them) ------------ */
 

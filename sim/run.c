@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -927,19 +926,6 @@ static int run_listed(char names[][80], uint32_t k, const char *name)
     return 0;
 }
 
-/* One manifest line: "name dev ino size mtime_s mtime_ns" of a file as it is now. */
-static int run_identity(int dfd, const char *name, char *out, size_t len)
-{
-    struct stat st;
-    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-        return 0;
-    }
-    int n = snprintf(out, len, "%s %llu %llu %llu %lld %ld", name, (unsigned long long)st.st_dev,
-                     (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
-                     (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-    return n > 0 && (size_t)n < len;
-}
-
 /* Remove the files of the old manifest that this run did not write and that are still the old run's. */
 static void run_remove_stale(int dfd, char names[][80], uint32_t k)
 {
@@ -952,7 +938,7 @@ static void run_remove_stale(int dfd, char names[][80], uint32_t k)
             || strchr(name, '/') != NULL || run_listed(names, k, name)) {
             continue;
         }
-        if (run_identity(dfd, name, now, sizeof now) && strcmp(now, line) == 0) {
+        if (trace_identity(dfd, name, now, sizeof now) && strcmp(now, line) == 0) {
             (void)unlinkat(dfd, name, 0);
         }
     }
@@ -979,7 +965,7 @@ static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plo
               "# removes those it does not write again, if they are still these very files\n", t.f);
         char id[256];
         for (uint32_t i = 0; i < k; i++) {
-            if (run_identity(dfd, names[i], id, sizeof id)) {
+            if (trace_identity(dfd, names[i], id, sizeof id)) {
                 fprintf(t.f, "%s\n", id);
             }
         }

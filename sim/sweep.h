@@ -22,6 +22,7 @@ typedef struct sweep_opts {
     int verbose;                 /* one line per finished run, also on a terminal */
     int tty;                     /* stderr is a terminal: the updating progress line */
     int force;                   /* run even past the memory estimate (each run) */
+    int no_plot;                 /* --no-plot: no figures (an earlier sweep's here go) */
 } sweep_opts;
 
 /*
@@ -29,11 +30,16 @@ typedef struct sweep_opts {
  * --vary), reps times each, one folder per run, then write sweep.csv (one
  * row per planned run, with its status), sweep_stats.csv (per setting and
  * metric over completed runs only: n, n_nan, n_excluded, mean, 95% CI by
- * Student's t), settings.csv and setting-SSSS/<model>_mean.csv. Runs already
- * complete in the folder for this very plan are kept, not run again.
+ * Student's t), settings.csv and setting-SSSS/<model>_mean.csv, then
+ * (unless no_plot) the figures of plot_sweep: sweep.png, sweep_heat.png
+ * when two keys vary, <model>_mean.png, each with its .gp; the folder's
+ * manifest (.mycosim-files) lists the tables and figures, and what an
+ * earlier sweep there listed but this one did not write goes. The runs
+ * themselves draw no figures. Runs already complete in the folder for
+ * this very plan are kept, not run again.
  * Every combination is loaded and checked before anything is written.
- * Returns SIM_OK; SIM_EINTR when a signal stopped it (tables written over
- * what completed); SIM_EIO when a run did not complete (tables written) or
+ * Returns SIM_OK; SIM_EINTR when a signal stopped it (tables and figures
+ * written over what completed); SIM_EIO when a run did not complete (tables written) or
  * on an I/O failure; SIM_EINPUT for bad input; the reason in msg.
  */
 sim_err sweep_run(const sweep_opts *o, char *msg, size_t len) SIM_MUST_CHECK;

@@ -1,5 +1,6 @@
 /*
- * trace.c -- atomic output files and byte-stable CSV formatting (see trace.h).
+ * trace.c -- atomic output files, byte-stable CSV formatting and the
+ * identity lines of manifests (see trace.h).
  */
 #include "trace.h"
 
@@ -109,6 +110,18 @@ void trace_text(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+}
+
+int trace_identity(int dfd, const char *name, char *out, size_t len)
+{
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+        return 0;
+    }
+    int n = snprintf(out, len, "%s %llu %llu %llu %lld %ld", name, (unsigned long long)st.st_dev,
+                     (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+                     (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    return n > 0 && (size_t)n < len;
 }
 
 sim_err trace_mkdirs(const char *dir, char *msg, size_t len)

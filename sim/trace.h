@@ -5,7 +5,9 @@
  * trace_commit(); trace_discard() removes the temporary. Numbers are printed
  * so that the same double gives the same bytes on every machine: integers
  * without a decimal point, other values with 10 significant digits, NaN as
- * "nan". Times are printed exactly from integer nanoseconds.
+ * "nan". Times are printed exactly from integer nanoseconds. A file's
+ * identity (trace_identity) is the line a folder's manifest records for
+ * it, shared by run.c and the sweep so both read each other's manifests.
  */
 #ifndef MYCOSIM_TRACE_H
 #define MYCOSIM_TRACE_H
@@ -50,6 +52,15 @@ void trace_one_line(const char *in, char *out, size_t len);
 
 /* The same escaping, of len bytes (NUL included, any length), written to f. */
 void trace_escaped(FILE *f, const char *s, size_t len);
+
+/*
+ * The line that manifests (.mycosim-files) record for a regular file of
+ * folder dfd as it is now: "name dev ino size mtime_s mtime_ns", without
+ * following a link. A later writer removes a listed file only while this
+ * line is unchanged. Returns 0 if name is not a regular file or the line
+ * does not fit in len.
+ */
+int trace_identity(int dfd, const char *name, char *out, size_t len);
 
 /* mkdir -p; SIM_EIO with a message. */
 sim_err trace_mkdirs(const char *dir, char *msg, size_t len) SIM_MUST_CHECK;

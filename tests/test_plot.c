@@ -424,36 +424,39 @@ static void test_plot_means_have_bands_and_legends(void)
     test_rm_tree(d);
 }
 
-/* plot_sweep draws what its inputs allow: here means only (no sweep_stats.csv). */
+/* The names plot_sweep tells, one string "a b c " (a manifest is made of them). */
+static void test_plot_told(void *ctx, const char *name)
+{
+    char *told = ctx;
+    size_t n = strlen(told);
+    snprintf(told + n, 256 - n, "%s ", name);
+}
+
+/*
+ * plot_sweep draws what its inputs allow: here means only (no
+ * sweep_stats.csv), and it tells exactly the files it wrote.
+ */
 static void test_plot_sweep_draws_what_it_can(void)
 {
-    char d[256], p[512];
+    char d[256], p[512], told[256] = "";
     test_tmpdir(d, sizeof d);
     test_plot_write_means(d);
-    int pngs = plot_sweep(d, 1);
+    int pngs = plot_sweep(d, 1, test_plot_told, told);
     snprintf(p, sizeof p, "%s/gossip_mean.gp", d);
     CU_ASSERT_EQUAL(access(p, F_OK), 0);
     snprintf(p, sizeof p, "%s/sweep.gp", d);
     CU_ASSERT_NOT_EQUAL(access(p, F_OK), 0);
-    CU_ASSERT_TRUE(pngs <= 1);
+    snprintf(p, sizeof p, "%s/gossip_mean.png", d);
+    int png = access(p, F_OK) == 0;
+    CU_ASSERT_EQUAL(pngs, png);
+    CU_ASSERT_EQUAL(png, test_gnuplot_installed());
+    const char *want = png ? "gossip_mean.gp gossip_mean.png " : "gossip_mean.gp ";
+    CHECK_MSG(strcmp(told, want) == 0, "plot_sweep told '%s', wrote '%s'", told, want);
+    CU_ASSERT_EQUAL(plot_sweep(d, 1, NULL, NULL), pngs);
     test_rm_tree(d);
 }
 
 /* --- Every scenario, end to end ------------------------------------------------------------- */
-
-static int test_gnuplot_installed(void)
-{
-    const char *path = getenv("PATH");
-    char dirs[4096], exe[4200];
-    snprintf(dirs, sizeof dirs, "%s", path != NULL ? path : "");
-    for (char *save = NULL, *p = strtok_r(dirs, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
-        snprintf(exe, sizeof exe, "%s/gnuplot", p);
-        if (access(exe, X_OK) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* Join the two lines of wrapped labels ('a' . "\n" . 'b' becomes 'a b'), in place. */
 static void test_plot_unwrap(char *t)

@@ -4,8 +4,10 @@
  * over completed runs only, no temporaries, no child left running) resumed
  * to tables byte-identical with an uninterrupted one, a failing setting
  * listed and left out, stale folders emptied without touching a user's
- * files or following a link, --reps without --vary, and replicate means
- * and half-widths against plain C formulas.
+ * files or following a link, --reps without --vary, replicate means and
+ * half-widths against plain C formulas, and the sweep's figures: drawn
+ * for what varies, listed in its manifest, removed when no longer drawn
+ * (or under --no-plot) unless a user changed them.
  *
  * Student's t quantiles come from a printed table, not from GSL:
  * t(0.975, 1) = 12.7062047, t(0.975, 2) = 4.30265273.
@@ -670,6 +672,107 @@ static void test_sweep_replicate_means_match_a_hand_computation(void)
     test_rm_tree(d);
 }
 
+/* --- Figures ------------------------------------------------------------------------------ */
+
+/* The figures of a sweep of the gossip model, without .gp or .png. */
+static const char *const test_figures[] = { "sweep", "sweep_heat", "gossip_mean", NULL };
+
+/* 1 if name has a line in the manifest (.mycosim-files) of folder dir. */
+static int test_listed(const char *dir, const char *name)
+{
+    char p[1200], line[300];
+    snprintf(p, sizeof p, "%s/.mycosim-files", dir);
+    snprintf(line, sizeof line, "\n%s ", name);
+    char *manifest = test_slurp(p);
+    int listed = manifest != NULL && strstr(manifest, line) != NULL;
+    free(manifest);
+    return listed;
+}
+
+/* Figure name of dir: its script, and its PNG (nonempty) with gnuplot or none without, listed. */
+static void test_check_figure(const char *dir, const char *name, int gnuplot)
+{
+    char gp[100], png[100], p[1200];
+    struct stat st;
+    snprintf(gp, sizeof gp, "%s.gp", name);
+    snprintf(png, sizeof png, "%s.png", name);
+    snprintf(p, sizeof p, "%s/%s", dir, png);
+    CHECK_MSG(test_exists(dir, gp) && test_listed(dir, gp), "%s: %s missing or not in the manifest",
+              dir, gp);
+    if (gnuplot) {
+        CHECK_MSG(stat(p, &st) == 0 && st.st_size > 0 && test_listed(dir, png),
+                  "%s missing, empty or not in the manifest", p);
+    } else {
+        CHECK_MSG(!test_exists(dir, png), "%s drawn without gnuplot", p);
+    }
+}
+
+/* The number of figure files (.gp, .png) in dir or its manifest, but skip (a name or NULL). */
+static int test_count_figures(const char *dir, const char *skip)
+{
+    int k = 0;
+    for (int i = 0; test_figures[i] != NULL; i++) {
+        for (int png = 0; png < 2; png++) {
+            char name[100];
+            snprintf(name, sizeof name, "%s.%s", test_figures[i], png ? "png" : "gp");
+            if (skip == NULL || strcmp(name, skip) != 0) {
+                k += test_exists(dir, name) || test_listed(dir, name);
+            }
+        }
+    }
+    return k;
+}
+
+/*
+ * Two varied keys: sweep, sweep_heat and gossip_mean, each a PNG and its
+ * script, all listed in the folder's manifest. The same folder with one
+ * key: no heat map, and its two files of the first sweep go. A script the
+ * user edited since (sweep.gp) is theirs: a --no-plot sweep there removes
+ * every other figure of the earlier sweeps and keeps it. --no-plot into a
+ * new folder draws nothing.
+ */
+static void test_sweep_figures_follow_the_varied_keys(void)
+{
+    char d[256], sw[300], fresh[300], base[900], cmd[1400];
+    int gnuplot = test_gnuplot_installed();
+    if (!gnuplot) {
+        fprintf(stderr, "\n    note: gnuplot is not installed: PNG checks skipped, scripts checked\n");
+        CU_PASS("gnuplot is not installed: PNG checks skipped");
+    }
+    test_tmpdir(d, sizeof d);
+    test_write(d, "q.lua", quick_scenario);
+    snprintf(sw, sizeof sw, "%s/sw", d);
+    snprintf(fresh, sizeof fresh, "%s/fresh", d);
+    snprintf(base, sizeof base, "%s sweep %s/q.lua --quiet --jobs 2 --vary gossip.fanout=1,2", test_binary(),
+             d);
+    snprintf(cmd, sizeof cmd, "%s --vary 'gossip.mode=\"push\",\"push-pull\"' --out %s", base, sw);
+    CU_ASSERT_EQUAL_FATAL(test_run_cmd(cmd, NULL, 0), 0);
+    for (int i = 0; test_figures[i] != NULL; i++) {
+        test_check_figure(sw, test_figures[i], gnuplot);
+    }
+    CU_ASSERT(test_listed(sw, "sweep.csv") && test_listed(sw, "sweep_stats.csv"));
+    snprintf(cmd, sizeof cmd, "%s --out %s", base, sw);
+    CU_ASSERT_EQUAL_FATAL(test_run_cmd(cmd, NULL, 0), 0);
+    test_check_figure(sw, "sweep", gnuplot);
+    test_check_figure(sw, "gossip_mean", gnuplot);
+    CHECK_MSG(!test_exists(sw, "sweep_heat.gp") && !test_exists(sw, "sweep_heat.png")
+              && !test_listed(sw, "sweep_heat.gp") && !test_listed(sw, "sweep_heat.png"),
+              "the heat map of two keys stayed after a sweep of one");
+    test_write(sw, "sweep.gp", "# my own version of the figure\n");
+    snprintf(cmd, sizeof cmd, "%s --out %s --no-plot", base, sw);
+    CU_ASSERT_EQUAL_FATAL(test_run_cmd(cmd, NULL, 0), 0);
+    CHECK_MSG(test_count_figures(sw, "sweep.gp") == 0, "--no-plot left %d figure files of earlier sweeps",
+              test_count_figures(sw, "sweep.gp"));
+    CU_ASSERT(test_exists(sw, "sweep.gp") && !test_listed(sw, "sweep.gp"));
+    CU_ASSERT(test_listed(sw, "sweep.csv") && test_exists(sw, "setting-0001/gossip_mean.csv"));
+    snprintf(cmd, sizeof cmd, "%s --vary 'gossip.mode=\"push\",\"push-pull\"' --out %s --no-plot", base,
+             fresh);
+    CU_ASSERT_EQUAL_FATAL(test_run_cmd(cmd, NULL, 0), 0);
+    CHECK_MSG(test_count_figures(fresh, NULL) == 0 && test_exists(fresh, "sweep_stats.csv"),
+              "--no-plot drew %d figure files", test_count_figures(fresh, NULL));
+    test_rm_tree(d);
+}
+
 static CU_TestInfo sweep_tests[] = {
     { "writes rows and confidence intervals", test_sweep_writes_rows_and_confidence_intervals },
     { "interrupted sweep resumes to identical tables",
@@ -678,6 +781,7 @@ static CU_TestInfo sweep_tests[] = {
     { "stale folders go and user files stay", test_sweep_stale_folders_go_and_user_files_stay },
     { "reps without vary is one setting", test_sweep_reps_without_vary_is_one_setting },
     { "replicate means match a hand computation", test_sweep_replicate_means_match_a_hand_computation },
+    { "figures follow the varied keys", test_sweep_figures_follow_the_varied_keys },
     CU_TEST_INFO_NULL
 };
 

@@ -1,6 +1,7 @@
 /*
  * test_util.c -- helpers shared by the suites: temporary files, CSV reading,
- * running a scenario through the library exactly as `mycosim run` does.
+ * running a scenario through the library exactly as `mycosim run` does,
+ * whether gnuplot is on PATH.
  */
 #include "test_util.h"
 
@@ -136,4 +137,18 @@ int test_run_scenario(const char *dir, const char *text, long long seed)
     }
     scen_free(s);
     return (int)err;
+}
+
+int test_gnuplot_installed(void)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096], exe[4200];
+    snprintf(dirs, sizeof dirs, "%s", path != NULL ? path : "");
+    for (char *save = NULL, *p = strtok_r(dirs, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
+        snprintf(exe, sizeof exe, "%s/gnuplot", p);
+        if (access(exe, X_OK) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -44,4 +44,7 @@ int test_csv_column(const char *path, const char *col, double *out, int max);
 /* Load and run scenario text quietly into dir/out; 0 on success, else the sim_err. */
 int test_run_scenario(const char *dir, const char *text, long long seed);
 
+/* 1 if an executable gnuplot is on PATH (then figures are drawn, else only their scripts). */
+int test_gnuplot_installed(void);
+
 #endif
