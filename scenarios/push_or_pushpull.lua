@@ -15,7 +15,7 @@
 --   build/mycosim sweep scenarios/push_or_pushpull.lua --vary gossip.mode=push,push-pull \
 --       --reps 10 --jobs 2                                            # the answer, with 95% CIs
 --   build/mycosim sweep scenarios/push_or_pushpull.lua --vary gossip.mode=push,push-pull \
---       --vary param.fraction=0,0.2,0.4 --reps 10 --jobs 2            # and how it depends on failures
+--       --vary param.fraction=0.1,0.2,0.4 --reps 10 --jobs 2            # and how it depends on failures
 param { fraction = 0.2, fail_at = 5 }
 
 scenario { name = "push_or_pushpull", seed = 1, duration = 60, sample_every = 0.5 }
