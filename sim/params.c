@@ -73,21 +73,11 @@ static void params_check_value(lua_State *L, int idx, const char *name, int dept
     }
 }
 
-/* The declared names, for "did you mean" (valid while the values table lives). */
-static size_t params_names(const scen *s, const char **out, size_t max)
-{
-    size_t n = 0;
-    for (uint32_t i = 0; i < s->nparams && n < max; i++) {
-        out[n++] = s->param_names[i];
-    }
-    return n;
-}
-
 /* "(did you mean 'x'?)", "(declared: a, b)" or "(this scenario declares none)" into buf. */
 static void params_hint(const scen *s, const char *name, char *buf, size_t len)
 {
-    const char *names[PARAMS_MAX] = { NULL };
-    size_t n = params_names(s, names, PARAMS_MAX);
+    const char *const *names = (const char *const *)s->param_names;
+    size_t n = s->nparams;
     const char *near = field_nearest(name, names, n);
     if (n == 0) {
         snprintf(buf, len, "(this scenario declares none: param { %s = ... })", name);

@@ -252,24 +252,11 @@ static void resolved_put_params(FILE *f, const scen *s)
     lua_pop(L, 2);
 }
 
-/* One entry of a per-node table, for sorting: ids first, then names. */
+/* One entry of a per-node table: its key first, so resolved_key_cmp sorts entries too. */
 typedef struct resolved_entry {
-    const char *name;        /* NULL for an id */
-    lua_Integer id;
+    resolved_key key;
     double value;
 } resolved_entry;
-
-static int resolved_entry_cmp(const void *pa, const void *pb)
-{
-    const resolved_entry *a = pa, *b = pb;
-    if ((a->name == NULL) != (b->name == NULL)) {
-        return a->name == NULL ? -1 : 1;
-    }
-    if (a->name == NULL) {
-        return a->id < b->id ? -1 : (a->id > b->id);
-    }
-    return strcmp(a->name, b->name);
-}
 
 /* A per-node table, its keys sorted (Lua's order is not reproducible). */
 static void resolved_put_node_table(FILE *f, const scen *s, int ref)
@@ -290,20 +277,20 @@ static void resolved_put_node_table(FILE *f, const scen *s, int ref)
             e = grown;
         }
         int named = lua_type(L, -2) == LUA_TSTRING;
-        e[n].name = named ? lua_tostring(L, -2) : NULL;   /* kept alive by the table */
-        e[n].id = named ? 0 : lua_tointeger(L, -2);
+        e[n].key.name = named ? lua_tostring(L, -2) : NULL;   /* kept alive by the table */
+        e[n].key.id = named ? 0 : lua_tointeger(L, -2);
         e[n].value = lua_tonumber(L, -1);
         n++;
         lua_pop(L, 1);
     }
-    qsort(e, n, sizeof *e, resolved_entry_cmp);
+    qsort(e, n, sizeof *e, resolved_key_cmp);
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ", [" : " [", f);
-        if (e[i].name != NULL) {
-            resolved_put_string(f, e[i].name);
+        if (e[i].key.name != NULL) {
+            resolved_put_string(f, e[i].key.name);
         } else {
-            fprintf(f, "%lld", (long long)e[i].id);
+            fprintf(f, "%lld", (long long)e[i].key.id);
         }
         fputs("] = ", f);
         resolved_put_num(f, e[i].value);
