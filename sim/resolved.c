@@ -169,7 +169,9 @@ static void resolved_put_lua_table(FILE *f, lua_State *L, int idx)
         k[n].name = named ? lua_tostring(L, -1) : NULL;   /* kept alive by the table */
         k[n++].id = named ? 0 : lua_tointeger(L, -1);
     }
-    qsort(k, n, sizeof *k, resolved_key_cmp);
+    if (n > 0) {   /* qsort(NULL, 0, ...) is undefined */
+        qsort(k, n, sizeof *k, resolved_key_cmp);
+    }
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ", " : " ", f);
@@ -283,7 +285,9 @@ static void resolved_put_node_table(FILE *f, const scen *s, int ref)
         n++;
         lua_pop(L, 1);
     }
-    qsort(e, n, sizeof *e, resolved_key_cmp);
+    if (n > 0) {
+        qsort(e, n, sizeof *e, resolved_key_cmp);
+    }
     fputc('{', f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ", [" : " [", f);
