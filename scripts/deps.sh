@@ -13,5 +13,7 @@ echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq $missing >&2
+# Another apt (an unattended upgrade, a parallel build) may hold the lock: wait for it.
+WAIT="-o DPkg::Lock::Timeout=600"
+$SUDO apt-get $WAIT update -qq
+$SUDO apt-get $WAIT install -y -qq $missing >&2

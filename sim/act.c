@@ -407,6 +407,22 @@ static sim_err act_partition(sim_run *run, const sim_action *a, char *detail, si
 }
 
 /* set{}: write each new value into the live configuration. */
+/* Tell each model whose keys a set{} changed, once, in block order (sim_model.changed). */
+static void act_tell_changed(sim_run *run, const sim_action *a)
+{
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        const sim_model *mod = run->models[m];
+        int touched = 0;
+        for (uint32_t i = 0; i < a->nsettings; i++) {
+            touched |= a->settings[i].block == (int)m;
+        }
+        if (touched && mod->changed != NULL) {
+            run->current = (uint8_t)m;
+            mod->changed(run->state[m], run);
+        }
+    }
+}
+
 static void act_set(sim_run *run, const sim_action *a, char *detail, size_t len)
 {
     size_t used = 0;
@@ -441,6 +457,7 @@ static void act_set(sim_run *run, const sim_action *a, char *detail, size_t len)
                                      ? s->num / SIM_NS_PER_S : s->num);
         }
     }
+    act_tell_changed(run, a);
 }
 
 sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail_len,

@@ -62,7 +62,7 @@ const sim_param scenario_params[] = {
 };
 
 const sim_param links_params[] = {
-    SIM_PARAM_DIST("latency", links_cfg, latency, 0, "latency law of every message (table below)"),
+    SIM_PARAM_DIST("latency", links_cfg, latency, 0.01, 0, "latency law of every message (table below)"),
     SIM_PARAM_NUM("loss", links_cfg, loss, 0.0, 0, 1, SIM_PF_LIVE, "probability that a message is lost"),
     SIM_PARAM_END
 };
@@ -117,6 +117,22 @@ size_t field_param_keys(const sim_param *params, const char **out, size_t max)
         out[n++] = p->key;
     }
     return n;
+}
+
+const sim_param *field_find_param(const sim_param *params, const char *key)
+{
+    const char *dot = strchr(key, '.');
+    size_t len = dot != NULL ? (size_t)(dot - key) : strlen(key);
+    for (const sim_param *p = params; p->key != NULL; p++) {
+        if (strlen(p->key) != len || strncmp(p->key, key, len) != 0) {
+            continue;
+        }
+        if (dot == NULL) {
+            return p;
+        }
+        return p->type == SIM_PT_GROUP ? field_find_param(p->fields, dot + 1) : NULL;
+    }
+    return NULL;
 }
 
 /* The keys of params (at most 60) and then the extra ones (NULL-terminated, may be NULL). */
@@ -646,7 +662,7 @@ static void field_default(scen *s, const sim_param *p, const char *ctx, void *cf
         ((sim_nodeset *)(void *)f)->ids = NULL;
         break;
     case SIM_PT_DIST:
-        *(sim_dist *)(void *)f = (sim_dist){ .kind = SIM_DIST_CONSTANT, .a = 0.01, .b = 0 };
+        *(sim_dist *)(void *)f = (sim_dist){ .kind = SIM_DIST_CONSTANT, .a = p->def, .b = 0 };
         break;
     case SIM_PT_INTLIST:
         ((sim_intlist *)(void *)f)->count = 0;
@@ -654,6 +670,11 @@ static void field_default(scen *s, const sim_param *p, const char *ctx, void *cf
         break;
     case SIM_PT_PERNODE:
         field_pernode_init(s, p, ctx, 0, (sim_pernode *)(void *)f);
+        break;
+    case SIM_PT_GROUP:
+        for (const sim_param *q = p->fields; q->key != NULL; q++) {
+            field_default(s, q, ctx, cfg);
+        }
         break;
     }
 }
@@ -717,6 +738,15 @@ void field_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p
     case SIM_PT_PERNODE:
         field_read_pernode(L, idx, ctx, p, (sim_pernode *)(void *)f);
         break;
+    case SIM_PT_GROUP: {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s.%s", ctx, p->key);
+        if (lua_type(L, idx) != LUA_TTABLE) {
+            sandbox_raise(L, "%s: expected a table of keys, got %s", sub, luaL_typename(L, idx));
+        }
+        field_read_table(L, idx, sub, p->fields, NULL, cfg);
+        break;
+    }
     }
 }
 
@@ -781,6 +811,25 @@ void field_literal(lua_State *L, const char *value)
     lua_pushstring(L, value);
 }
 
+/*
+ * Push the table at field group[0 .. len-1] of the table at idx (for a
+ * --set of group.key), creating it when the scenario gave none.
+ */
+static void field_nested_slot(lua_State *L, int idx, const char *group, size_t len)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), group);
+    lua_getfield(L, idx, name);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, idx, name);
+    } else if (lua_type(L, -1) != LUA_TTABLE) {
+        sandbox_raise(L, "%s: expected a table of keys, got %s", name, luaL_typename(L, -1));
+    }
+}
+
 /* Put the overrides of block into its table at idx; remember the first one's text. */
 void field_apply_sets(lua_State *L, int idx, const char *block)
 {
@@ -791,9 +840,18 @@ void field_apply_sets(lua_State *L, int idx, const char *block)
         }
         s->sets[i].used = 1;
         s->override = s->sets[i].text;
+        const char *key = s->sets[i].key, *dot = strchr(key, '.');
+        if (dot != NULL) {
+            field_nested_slot(L, idx, key, (size_t)(dot - key));   /* pushes the group's table */
+            key = dot + 1;
+        }
+        int t = dot != NULL ? lua_gettop(L) : idx;
         field_literal(L, s->sets[i].value);
         s->override = NULL;
-        lua_setfield(L, idx, s->sets[i].key);
+        lua_setfield(L, t, key);
+        if (dot != NULL) {
+            lua_pop(L, 1);
+        }
     }
 }
 
@@ -814,10 +872,9 @@ const char *field_override_for(scen *s, const char *block, const char *key)
  */
 static int field_is_key(const char *key, const sim_param *params, const char *const *extra)
 {
-    for (const sim_param *p = params; p->key != NULL; p++) {
-        if (strcmp(p->key, key) == 0) {
-            return 1;
-        }
+    const sim_param *p = field_find_param(params, key);
+    if (p != NULL && (strchr(key, '.') == NULL || p->type != SIM_PT_GROUP)) {
+        return 1;
     }
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
         if (strcmp(extra[i], key) == 0) {

@@ -16,7 +16,7 @@ static const char *keys_type(sim_param_type t)
     static const char *const names[] = {
         "integer", "number", "boolean", "string (one of)", "string", "seconds",
         "count or list of node ids", "latency table", "list of integers",
-        "per-node: number, law, table by name or function"
+        "per-node: number, law, table by name or function", "table of the keys below"
     };
     return names[t];
 }
@@ -38,7 +38,10 @@ static void keys_default(FILE *f, const sim_param *p)
         fprintf(f, "%s", p->def_str ? p->def_str : "-");
         break;
     case SIM_PT_DIST:
-        fputs("{dist=\"constant\", value=0.01}", f);
+        fprintf(f, "{dist=\"constant\", value=%g}", p->def);
+        break;
+    case SIM_PT_GROUP:
+        fputs("-", f);
         break;
     case SIM_PT_INTLIST:
         fputs("-", f);
@@ -72,6 +75,17 @@ static void keys_range(FILE *f, const sim_param *p)
     }
 }
 
+/* One row; a key of a group is written group.key. */
+static void keys_row(FILE *f, const char *group, const sim_param *p)
+{
+    fprintf(f, "| `%s%s%s` | %s | ", group ? group : "", group ? "." : "", p->key, keys_type(p->type));
+    keys_default(f, p);
+    fputs(" | ", f);
+    keys_range(f, p);
+    fprintf(f, " | %s%s |\n", p->help ? p->help : "",
+            (p->flags & SIM_PF_LIVE) ? " (can change mid-run with `set{}`)" : "");
+}
+
 static void keys_table(FILE *f, const char *title, const sim_param *params)
 {
     if (params[0].key == NULL) {   /* a block whose keys the loader reads itself (explicit) */
@@ -81,12 +95,10 @@ static void keys_table(FILE *f, const char *title, const sim_param *params)
     }
     fprintf(f, "\n#### %s\n\n| key | type | default | range | meaning |\n|---|---|---|---|---|\n", title);
     for (const sim_param *p = params; p->key != NULL; p++) {
-        fprintf(f, "| `%s` | %s | ", p->key, keys_type(p->type));
-        keys_default(f, p);
-        fputs(" | ", f);
-        keys_range(f, p);
-        fprintf(f, " | %s%s |\n", p->help ? p->help : "",
-                (p->flags & SIM_PF_LIVE) ? " (can change mid-run with `set{}`)" : "");
+        keys_row(f, NULL, p);
+        for (const sim_param *q = p->type == SIM_PT_GROUP ? p->fields : NULL; q && q->key; q++) {
+            keys_row(f, p->key, q);
+        }
     }
 }
 

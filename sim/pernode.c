@@ -73,3 +73,8 @@ sim_err sim_node_values(sim_run *run, const sim_pernode *key, double *out)
     }
     return SIM_OK;
 }
+
+double sim_dist_draw(gsl_rng *g, const sim_dist *d)
+{
+    return rng_dist(g, d);
+}

@@ -366,14 +366,14 @@ static void resolved_put_value(FILE *f, const scen *s, const sim_param *p, const
     case SIM_PT_PERNODE:
         resolved_put_pernode(f, s, (const sim_pernode *)(const void *)v);
         break;
+    case SIM_PT_GROUP:   /* written by resolved_put_keys */
+        break;
     }
 }
 
-static void resolved_put_block(FILE *f, const scen *s, const char *name, const char *lead,
-                               const sim_param *params, const void *cfg)
+static void resolved_put_keys(FILE *f, const scen *s, const sim_param *params, const void *cfg,
+                              int first)
 {
-    fprintf(f, "%s {%s", name, lead ? lead : "");
-    int first = lead == NULL;
     for (const sim_param *p = params; p->key != NULL; p++) {
         const char *v = (const char *)cfg + p->offset;
         if (p->type == SIM_PT_STR && *(const char *const *)(const void *)v == NULL) {
@@ -383,9 +383,22 @@ static void resolved_put_block(FILE *f, const scen *s, const char *name, const c
             continue;   /* only a default of 0 gives none; a scenario cannot write it */
         }
         fprintf(f, "%s %s = ", first ? "" : ",", p->key);
-        resolved_put_value(f, s, p, cfg);
+        if (p->type == SIM_PT_GROUP) {
+            fputc('{', f);
+            resolved_put_keys(f, s, p->fields, cfg, 1);
+            fputs(" }", f);
+        } else {
+            resolved_put_value(f, s, p, cfg);
+        }
         first = 0;
     }
+}
+
+static void resolved_put_block(FILE *f, const scen *s, const char *name, const char *lead,
+                               const sim_param *params, const void *cfg)
+{
+    fprintf(f, "%s {%s", name, lead ? lead : "");
+    resolved_put_keys(f, s, params, cfg, lead == NULL);
     fputs(" }\n", f);
 }
 

@@ -65,6 +65,16 @@ sim_time sim_now(const sim_run *run)
     return run->now;
 }
 
+sim_time sim_end(const sim_run *run)
+{
+    return run->end;
+}
+
+sim_time sim_sample_every(const sim_run *run)
+{
+    return run->cfg->scenario.sample_every;
+}
+
 uint32_t sim_nodes(const sim_run *run)
 {
     return run->n;

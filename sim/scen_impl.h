@@ -158,6 +158,8 @@ uint32_t field_place(lua_State *L, const char *ctx, const char *name);
 /* Required number field key of table idx, in (min, max] if open, else [min, max]. */
 double field_required_num(lua_State *L, int idx, const char *ctx, const char *key, double min,
                           int open, double max);
+/* The parameter called key in params, "group.key" for a key of a group; NULL if none. */
+const sim_param *field_find_param(const sim_param *params, const char *key);
 /* Read the value at idx for p into cfg (at p->offset), checked for type and range. */
 void field_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p, void *cfg);
 /* Check table idx against params plus extra keys (NULL-terminated, may be NULL); fill cfg. */

@@ -101,6 +101,8 @@ sim_err sim_fail(sim_run *run, sim_err code, const char *fmt, ...) SIM_PRINTF(3,
 /* --- Time, nodes and randomness ------------------------------------------ */
 
 sim_time sim_now(const sim_run *run);
+sim_time sim_end(const sim_run *run);                /* scenario.duration, ns */
+sim_time sim_sample_every(const sim_run *run);       /* scenario.sample_every, ns */
 uint32_t sim_nodes(const sim_run *run);              /* total nodes, alive or not */
 uint32_t sim_alive_count(const sim_run *run);        /* nodes up right now */
 int sim_is_up(const sim_run *run, uint32_t node);    /* 1 if the node is up */
@@ -214,7 +216,8 @@ typedef enum sim_param_type {
     SIM_PT_NODES,    /* sim_nodeset: a count of random nodes or a list of ids */
     SIM_PT_DIST,     /* sim_dist: a latency distribution table */
     SIM_PT_INTLIST,  /* sim_intlist: a list of integers (lattice dims) */
-    SIM_PT_PERNODE   /* sim_pernode: a value per node (number, law, table by name, function) */
+    SIM_PT_PERNODE,  /* sim_pernode: a value per node (number, law, table by name, function) */
+    SIM_PT_GROUP     /* a nested table of keys (`fields`), stored in the same config struct */
 } sim_param_type;
 
 enum {
@@ -231,6 +234,7 @@ typedef struct sim_param {
     const char *def_str;             /* default for strings (may be NULL) */
     double min, max;                 /* inclusive range (see SIM_PF_MIN_OPEN) */
     const char *const *choices;      /* SIM_PT_ENUM: NULL-terminated names */
+    const struct sim_param *fields;  /* SIM_PT_GROUP: its keys, SIM_PARAM_END-terminated */
     unsigned flags;                  /* SIM_PF_* */
     const char *help;                /* one line for doc and `mycosim check` */
 } sim_param;
@@ -285,6 +289,14 @@ typedef struct sim_pernode {
 #define SIM_P_(k, ty, T, f, d, ds, lo, hi, ch, fl, h) \
     { .key = (k), .type = (ty), .offset = offsetof(T, f), .def = (d), .def_str = (ds), \
       .min = (lo), .max = (hi), .choices = (ch), .flags = (fl), .help = (h) }
+/*
+ * A nested table such as credit's `control = {target, gain, ...}`: its keys
+ * are a parameter table of their own whose offsets are into the block's
+ * config struct (the group itself stores nothing). In --set, --vary and
+ * set{} a nested key is written block.group.key. Groups do not nest.
+ */
+#define SIM_PARAM_GROUP(k, fs, h) \
+    { .key = (k), .type = SIM_PT_GROUP, .fields = (fs), .help = (h) }
 #define SIM_PARAM_INT(k, T, f, d, lo, hi, fl, h)  SIM_P_(k, SIM_PT_INT, T, f, d, NULL, lo, hi, NULL, fl, h)
 #define SIM_PARAM_NUM(k, T, f, d, lo, hi, fl, h)  SIM_P_(k, SIM_PT_NUM, T, f, d, NULL, lo, hi, NULL, fl, h)
 #define SIM_PARAM_TIME(k, T, f, d, lo, hi, fl, h) SIM_P_(k, SIM_PT_TIME, T, f, d, NULL, lo, hi, NULL, fl, h)
@@ -292,7 +304,8 @@ typedef struct sim_pernode {
 #define SIM_PARAM_ENUM(k, T, f, d, ch, fl, h)     SIM_P_(k, SIM_PT_ENUM, T, f, d, NULL, 0, 0, ch, fl, h)
 #define SIM_PARAM_STR(k, T, f, ds, fl, h)         SIM_P_(k, SIM_PT_STR, T, f, 0, ds, 0, 0, NULL, fl, h)
 #define SIM_PARAM_NODES(k, T, f, d, fl, h)        SIM_P_(k, SIM_PT_NODES, T, f, d, NULL, 0, 0, NULL, fl, h)
-#define SIM_PARAM_DIST(k, T, f, fl, h)            SIM_P_(k, SIM_PT_DIST, T, f, 0, NULL, 0, 0, NULL, fl, h)
+/* A law; its default is {dist = "constant", value = d}. */
+#define SIM_PARAM_DIST(k, T, f, d, fl, h)         SIM_P_(k, SIM_PT_DIST, T, f, d, NULL, 0, 0, NULL, fl, h)
 #define SIM_PARAM_INTLIST(k, T, f, lo, hi, fl, h) SIM_P_(k, SIM_PT_INTLIST, T, f, 0, NULL, lo, hi, NULL, fl, h)
 #define SIM_PARAM_PERNODE(k, T, f, d, lo, hi, fl, h) SIM_P_(k, SIM_PT_PERNODE, T, f, d, NULL, lo, hi, NULL, fl, h)
 #define SIM_PARAM_END { .key = NULL }
@@ -304,6 +317,9 @@ typedef struct sim_pernode {
  * SIM_EINPUT naming file:line, the key and the node otherwise.
  */
 sim_err sim_node_values(sim_run *run, const sim_pernode *key, double *out) SIM_MUST_CHECK;
+
+/* One draw of a law (not per_distance, which needs two ends) from g. */
+double sim_dist_draw(gsl_rng *g, const sim_dist *d);
 
 /* --- Plug-in models -------------------------------------------------------- */
 
@@ -339,7 +355,18 @@ typedef struct sim_model {
      * end. Runs with the node events of its instant still pending. May be NULL.
      */
     sim_err (*phase)(void *state, sim_run *run, sim_phase when);
-    /* Fill row[0 .. ncolumns-1]; O(1), from counters kept up to date. */
+    /*
+     * Optional: set{} has just changed one or more live keys of this block
+     * (the new values are in cfg already). Lets a model close what it
+     * integrates over the old value, e.g. credit's decay over lambda.
+     */
+    void (*changed)(void *state, sim_run *run);
+    /*
+     * Fill row[0 .. ncolumns-1] from counters kept up to date: O(1), or
+     * O(n) when a column is a statistic of every node (a Gini), since
+     * samples are few. Must not change what the model computes later:
+     * sim.metric() in a callback calls it too.
+     */
     void (*sample)(const void *state, const sim_run *run, double *row);
     /* Fill out[0 .. nsummary-1] at the end of the run. */
     void (*summarize)(const void *state, const sim_run *run, double *out);

@@ -322,11 +322,8 @@ static void timeline_read_setting(lua_State *L, const char *full, act_setting *o
         sandbox_raise(L, "set: no block '%s' before this point in the scenario", block);
     }
     const sim_param *params = b < 0 ? links_params : s->cfg.models[b].model->params;
-    const sim_param *p = params;
-    while (p->key != NULL && strcmp(p->key, dot + 1) != 0) {
-        p++;
-    }
-    if (p->key == NULL) {
+    const sim_param *p = field_find_param(params, dot + 1);
+    if (p == NULL || p->type == SIM_PT_GROUP) {
         const char *keys[64];
         size_t n = field_param_keys(params, keys, 64);
         const char *near = field_nearest(dot + 1, keys, n);
