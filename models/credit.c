@@ -156,6 +156,7 @@ typedef struct credit_state {
     credit_wide commons;       /* the commons account */
     int64_t allowance;         /* micro-credits */
     double lambda;             /* current rate */
+    double lambda_given;       /* cfg->lambda when last read: set{} changed it if it differs */
     double lambda_sum;         /* Lambda at lambda_since */
     sim_time lambda_since;     /* ns */
     uint64_t trades, failed, defaults;
@@ -525,7 +526,8 @@ static void credit_node_change(void *state, sim_run *run, uint32_t node, int up)
 static void credit_changed(void *state, sim_run *run)
 {
     credit_state *c = state;
-    if (c->cfg->lambda != c->lambda) {
+    if (c->cfg->lambda != c->lambda_given) {     /* not on a set{} of another key */
+        c->lambda_given = c->cfg->lambda;
         credit_set_lambda(c, sim_now(run), c->cfg->lambda);
     }
     for (uint32_t v = 0; v < c->n && c->cfg->need_rate > 0; v++) {
@@ -875,6 +877,7 @@ static sim_err credit_init(sim_run *run, const void *cfgp, void **state)
     c->cfg = cfg;
     c->n = sim_nodes(run);
     c->lambda = cfg->lambda;
+    c->lambda_given = cfg->lambda;
     c->allowance = (int64_t)nearbyint(cfg->allowance * CREDIT_MICRO);
     SIM_TRY(credit_alloc(c, run));
     SIM_TRY(credit_node_keys(c, run));

@@ -15,7 +15,7 @@ static const char *keys_type(sim_param_type t)
 {
     static const char *const names[] = {
         "integer", "number", "boolean", "string (one of)", "string", "seconds",
-        "count or list of node ids", "latency table", "list of integers",
+        "count or list of node ids", "law table", "list of integers",
         "per-node: number, law, table by name or function", "table of the keys below"
     };
     return names[t];

@@ -188,6 +188,55 @@ static void test_credit_suspended_member_cannot_trade(void)
     credit_done(&r);
 }
 
+/* B can sell 3 credits a day and each sale is 3: exactly one trade per day, days 0 .. 9. */
+static void test_credit_capacity_renews_each_day(void)
+{
+    char text[2048];
+    credit_run r;
+    snprintf(text, sizeof text, two_members, 10, "starter = 1000, capacity = { A = 0, B = 3 }, "
+             "need_rate = 50", "");
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 7), 0);
+    for (int d = 1; d <= 10; d++) {
+        CHECK_MSG(credit_at(&r, "trades", d) == d, "day %d: %g trades, want %d", d,
+                  credit_at(&r, "trades", d), d);
+    }
+    credit_done(&r);
+}
+
+/* A member that fails and recovers buys again (its purchase timer is re-armed). */
+static void test_credit_recovered_member_buys_again(void)
+{
+    char text[2048];
+    credit_run r;
+    snprintf(text, sizeof text, two_members, 20, "starter = 1000, capacity = { A = 0, B = 1000 }",
+             "at(5, fail { nodes = { 'A' } })\nat(8, recover { nodes = { 'A' } })\n");
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 8), 0);
+    double down = credit_at(&r, "trades", 8) - credit_at(&r, "trades", 5);
+    double after = credit_at(&r, "trades", 20) - credit_at(&r, "trades", 10);
+    CHECK_MSG(down == 0, "%g trades while A was down", down);
+    CHECK_MSG(after > 25, "%g trades in the 10 days after A recovered (about 50 expected)", after);
+    credit_done(&r);
+}
+
+/* A bad actor sells, is paid and never delivers: every one of its sales is a default. */
+static void test_credit_bad_seller_defaults(void)
+{
+    char text[2048];
+    credit_run r;
+    snprintf(text, sizeof text, two_members, 20, "starter = 50, capacity = { A = 0, B = 100 }",
+             "probe { bad = { 'B' } }\n");
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 6), 0);
+    double trades = test_csv_last(r.csv, "trades"), defaults = test_csv_last(r.csv, "defaults");
+    CHECK_MSG(trades > 0 && defaults == trades, "B bad: %g defaults of %g trades", defaults, trades);
+    credit_done(&r);
+    snprintf(text, sizeof text, two_members, 20, "starter = 50, capacity = { A = 0, B = 100 }",
+             "probe { bad = { 'A' } }\n");
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 6), 0);
+    CHECK_MSG(test_csv_last(r.csv, "defaults") == 0 && test_csv_last(r.csv, "trades") > 0,
+              "A bad but never sells: %g defaults", test_csv_last(r.csv, "defaults"));
+    credit_done(&r);
+}
+
 /* --- Statistics --------------------------------------------------------------------------- */
 
 /* No trades, no starter: spending power = limit = capacity; Gini of 1 .. 100 is 99 / 300. */
@@ -260,13 +309,67 @@ static void test_credit_controller_follows_its_law(void)
     char text[1024];
     credit_run r;
     credit_hold(text, sizeof text, "lambda = 0.001, allowance = 100, "
-                "control = { target = 200, gain = 0.1, min = 0.0001, max = 0.005, every = 1 }", "");
+                "control = { target = 200, gain = 0.1, min = 0.0001, max = 0.005, every = 1 }",
+                "at(20, set { ['credit.limit_factor'] = 2 })\n");   /* another key: lambda goes on */
     CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 1), 0);
     for (int k = 1; k <= 40; k++) {
         double want = fmin(0.001 * exp(0.05 * k), 0.005);
         double got = credit_at(&r, "lambda", k);
         CHECK_MSG(fabs(got - want) < 1e-12, "day %d: lambda %.15g, want %.15g", k, got, want);
     }
+    credit_done(&r);
+}
+
+/*
+ * Feedback: members trade on credit (money is created as debt), decay
+ * feeds the commons, a daily dividend returns it, so a higher lambda pays
+ * debts down and lowers the money supply M. At day 150 the limits triple
+ * (a credit expansion: M about doubles). With a small gain the controller
+ * brings M back: mean M over days 300-400 within 3% of the target, where
+ * the same run without the controller stays above twice the target.
+ */
+static const char feedback[] =
+    "scenario { name = 'ctl', duration = 400, sample_every = 1 }\n"
+    "topology { kind = 'erdos_renyi', n = 1000, degree = 8 }\n"
+    "links { latency = { dist = 'constant', value = 0.001 } }\n"
+    "credit { lambda = 0.002, need_rate = 2, capacity = 5, limit_factor = 2,\n"
+    "         price = { dist = 'exponential', mean = 1 }, payout = 'dividend', payout_every = 1,\n"
+    "         control = { target = %g, gain = 0.3, min = 0.0001, max = 0.5, every = 1 } }\n"
+    "at(150, set { ['credit.limit_factor'] = 6 })\n";
+
+static double credit_mean_between(const credit_run *r, const char *col, double from, double to)
+{
+    static double t[MAX_ROWS], v[MAX_ROWS];
+    int n = test_csv_column(r->csv, "time", t, MAX_ROWS);
+    test_csv_column(r->csv, col, v, MAX_ROWS);
+    double sum = 0;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i] >= from && t[i] <= to) {
+            sum += v[i];
+            k++;
+        }
+    }
+    return k ? sum / k : NAN;
+}
+
+static void test_credit_controller_brings_money_back_after_a_shock(void)
+{
+    char text[2048];
+    credit_run r;
+    snprintf(text, sizeof text, feedback, 4000.0);
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 21), 0);
+    double m = credit_mean_between(&r, "money_supply", 300, 400);
+    double lam = credit_mean_between(&r, "lambda", 300, 400);
+    printf("[controlled: M %.0f, lambda %.4f] ", m, lam);
+    CHECK_MSG(fabs(m / 4000 - 1) < 0.03, "mean M %.1f over days 300-400, target 4000", m);
+    CHECK_MSG(lam > 0.0001 && lam < 0.5, "lambda %g pinned at a bound", lam);
+    credit_done(&r);
+    snprintf(text, sizeof text, feedback, 0.0);            /* target 0: no controller */
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 21), 0);
+    m = credit_mean_between(&r, "money_supply", 300, 400);
+    CHECK_MSG(m > 8000, "uncontrolled mean M %.1f: the shock should hold", m);
+    CHECK_MSG(credit_at(&r, "lambda", 400) == 0.002, "lambda moved without a controller");
     credit_done(&r);
 }
 
@@ -311,6 +414,17 @@ static void credit_check_conserved(int n_members, const char *payout, const char
         bad += err[i] != 0 || fabs(money[i] - debt[i] + commons[i]) > 1e-6 * (money[i] + 1);
     }
     CHECK_MSG(bad == 0, "%s/%s: %d rows not conserved", payout, mode, bad);
+    /* right after a dividend (days 7, 14, ...) the commons keeps less than one
+     * micro-credit per member (it starts at -n x starter: nothing to pay then) */
+    int paid = 0;
+    for (int i = 7; strcmp(payout, "dividend") == 0 && i < n; i += 7) {
+        CHECK_MSG(commons[i] < n_members * 1e-6, "day %d: commons %.9f after a dividend", i,
+                  commons[i]);
+        paid += commons[i] >= 0;
+    }
+    CHECK_MSG(strcmp(payout, "dividend") != 0 || paid > 3, "%d dividends paid", paid);
+    CHECK_MSG(strcmp(payout, "dividend") == 0 || commons[n - 1] > 1, "%s: commons %g", payout,
+              commons[n - 1]);
     *trades_out = test_csv_last(r.csv, "trades");
     *cleared_out = test_csv_last(r.csv, "cleared");
     credit_done(&r);
@@ -357,9 +471,13 @@ static CU_TestInfo credit_tests[] = {
     { "refused purchase changes nothing", test_credit_refused_purchase_changes_nothing },
     { "limit is never exceeded", test_credit_limit_is_never_exceeded },
     { "suspended member cannot trade", test_credit_suspended_member_cannot_trade },
+    { "capacity renews each day", test_credit_capacity_renews_each_day },
+    { "recovered member buys again", test_credit_recovered_member_buys_again },
+    { "bad seller defaults", test_credit_bad_seller_defaults },
     { "gini of known distributions", test_credit_gini_of_known_distributions },
     { "velocity is volume per day over money", test_credit_velocity_is_volume_per_day_over_money },
     { "controller follows its law", test_credit_controller_follows_its_law },
+    { "controller brings money back after a shock", test_credit_controller_brings_money_back_after_a_shock },
     { "conserves under every disturbance", test_credit_conserves_under_every_disturbance },
     { "same seed same trace", test_credit_same_seed_same_trace },
     CU_TEST_INFO_NULL
