@@ -6,6 +6,7 @@
 #      (lookahead 0.1) median of 3, and ROSS's default (every delay 1.0);
 #   2. gossip push-pull, fanout 1, on Barabasi-Albert m = 3 with lognormal
 #      latency, until every node knows (a stop{} action): 100k, 1M, 10M nodes;
+#   2b. credit: 100k members trading for 365 days (quick: 30 days), trades/s;
 #   3. the queue comparison: radix buckets (default) vs 4-ary heap vs binary
 #      heap vs calendar queue, on the PHOLD and gossip event mixes at 1k and
 #      1M nodes;
@@ -31,7 +32,7 @@ build build-bench-heap4 "-DEVQ_HEAP_ARITY=4"
 build build-bench-heap2 "-DEVQ_HEAP_ARITY=2"
 build build-bench-cal "-DEVQ_CALENDAR"
 
-cp scripts/bench/phold.lua scripts/bench/gossip.lua "$tmp/"
+cp scripts/bench/phold.lua scripts/bench/gossip.lua scripts/bench/credit.lua "$tmp/"
 
 # one BIN SCENARIO N DURATION [more --set]: prints "run_s events events_per_s rss_mib topo_s"
 one() {
@@ -97,6 +98,19 @@ for n in $GOSSIP_SIZES; do
     read -r r e s m t <<< "$line"
     awk -v n="$n" -v k="$runs" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v t="$t" -v m0="$base" 'BEGIN {
         printf "| %d | %d | %.2f | %.2f | %d | %.2fM | %.0f | %.0f |\n", n, k, t, r, e, s/1e6, m, (m-m0)*1048576/(n-1000) }'
+done
+echo
+echo "### Credit: Barabasi-Albert m = 3, 365 days, demurrage + dividends + controller (scripts/bench/credit.lua), median of 3"
+echo
+echo "| members | days | trades | run s | trades/s | events/s | peak RSS MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+cdays=365; [ "$MODE" = quick ] && cdays=30
+for i in 1 2 3; do
+    line=$(one build-bench "$tmp/credit.lua" 100000 "$cdays")
+    echo "$line $(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "trades") c = i} NR == 2 {print $c}' "$tmp/out/summary.csv")"
+done | sort -k3 -g | sed -n 2p | while read -r r e s m _ tr; do
+    awk -v d="$cdays" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v tr="$tr" 'BEGIN {
+        printf "| 100000 | %d | %d | %.1f | %.2fM | %.2fM | %.0f |\n", d, tr, r, tr/r/1e6, s/1e6, m }'
 done
 echo
 echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"
