@@ -329,7 +329,7 @@ static int64_t credit_limit(const credit_state *c, const sim_run *run, uint32_t 
     if (sim_node_standing(run, v) == SIM_STANDING_LIMITED) {
         f *= c->cfg->limited_factor;
     }
-    double lim = (double)c->m[v].cap * f;
+    double lim = (double)(c->m[v].cap > 0 ? c->m[v].cap : 0) * f;
     return !(lim > 0) ? 0 : lim >= (double)CREDIT_BAL_MAX ? CREDIT_BAL_MAX : (int64_t)lim;
 }
 
@@ -422,7 +422,8 @@ static void credit_buy(credit_state *c, sim_run *run, uint32_t u)
 /* Capacity member v has left today, micro-credits. */
 static int64_t credit_capacity_left(const credit_state *c, uint32_t v, uint32_t day)
 {
-    return c->m[v].sold_day == day ? c->m[v].cap - c->m[v].sold : c->m[v].cap;
+    int64_t cap = c->m[v].cap > 0 ? c->m[v].cap : 0;   /* a shock can take it below 0 */
+    return c->m[v].sold_day == day ? cap - c->m[v].sold : cap;
 }
 
 static void credit_count_volume(credit_state *c, const sim_run *run, int64_t p)
@@ -547,6 +548,32 @@ static void credit_changed(void *state, sim_run *run)
             credit_arm(c, run, v);
         }
     }
+}
+
+/*
+ * shock{capacity = x, duration = d}: x credits a day added to the capacity
+ * of the places hit (and so to their limits), taken off again at the end.
+ * The sum is kept as given, possibly below 0 (read as 0), so overlapping
+ * shocks undo exactly; it saturates at +-2^62 micro-credits.
+ */
+static sim_err credit_shock(void *state, sim_run *run, const sim_shock *sh, unsigned *used)
+{
+    credit_state *c = state;
+    (void)run;
+    *used = SIM_SHOCK_CAPACITY;
+    if (sh->step == SIM_SHOCK_CHECK || !(sh->given & SIM_SHOCK_CAPACITY)) {
+        return SIM_OK;
+    }
+    int64_t d = (int64_t)nearbyint(sh->capacity * CREDIT_MICRO);   /* |x| <= 1e12: fits */
+    d = sh->step == SIM_SHOCK_END ? -d : d;
+    for (uint32_t i = 0; i < sh->count; i++) {
+        int64_t *cap = &c->m[sh->nodes[i]].cap, sum;
+        if (__builtin_add_overflow(*cap, d, &sum) || sum > CREDIT_BAL_MAX || sum < -CREDIT_BAL_MAX) {
+            sum = d > 0 ? CREDIT_BAL_MAX : -CREDIT_BAL_MAX;
+        }
+        *cap = sum;
+    }
+    return SIM_OK;
 }
 
 /* --- Statistics ------------------------------------------------------------------ */
@@ -929,6 +956,7 @@ const sim_model credit_model = {
     .node_change = credit_node_change,
     .phase = credit_phase,
     .changed = credit_changed,
+    .shock = credit_shock,
     .sample = credit_sample,
     .summarize = credit_summarize,
     .destroy = credit_destroy,

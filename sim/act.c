@@ -21,9 +21,10 @@
 const char *act_name(int kind)
 {
     static const char *const names[] = {
-        "fail", "recover", "partition", "heal", "set", "shock", "stop", "isolate", "release"
+        "fail", "recover", "partition", "heal", "set", "shock", "stop", "isolate", "release",
+        "shock-end"
     };
-    return (kind >= 0 && kind <= ACT_RELEASE) ? names[kind] : "?";
+    return (kind >= 0 && kind <= ACT_SHOCK_END) ? names[kind] : "?";
 }
 
 static sim_err act_bad(sim_run *run, const sim_action *a, const char *fmt, const char *what,
@@ -91,6 +92,8 @@ static int act_applies(const sim_run *run, const sim_action *a, uint32_t v)
         return standing != SIM_STANDING_EXPELLED && standing != (unsigned)a->level;
     case ACT_RELEASE:
         return standing == SIM_STANDING_LIMITED || standing == SIM_STANDING_SUSPENDED;
+    case ACT_SHOCK:
+        return 1;            /* a place that is down still has its supplies and capacity */
     default:
         return 0;
     }
@@ -260,6 +263,35 @@ static void act_nodes_detail(const sim_run *run, const sim_action *a, char *deta
     snprintf(detail, len, "nodes=%u", a->nodes.count);
 }
 
+/* The nodes a selector picks, into cand[0 .. *k - 1] (cand holds n ids). */
+static sim_err act_select(sim_run *run, const sim_action *a, uint32_t *cand, uint32_t *k)
+{
+    uint32_t n = act_candidates(run, a, cand);
+    *k = act_howmany(a, n);
+    if (a->target == TARGET_DEGREE) {
+        return act_degree_pick(run, cand, n, *k);
+    }
+    if (*k < n) {
+        act_shuffle_pick(run, cand, n, *k);
+    }
+    return SIM_OK;
+}
+
+/* How the selector was given, for events.csv. */
+static void act_selector_detail(const sim_run *run, const sim_action *a, char *detail, size_t len)
+{
+    if (a->nodes.ids != NULL) {
+        act_nodes_detail(run, a, detail, len);
+    } else if (a->count >= 0) {
+        snprintf(detail, len, "target=%s count=%lld", act_target_name(a->target),
+                 (long long)a->count);
+    } else if (a->fraction >= 0.0) {
+        snprintf(detail, len, "target=%s fraction=%g", act_target_name(a->target), a->fraction);
+    } else {
+        snprintf(detail, len, "target=%s", act_target_name(a->target));
+    }
+}
+
 static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, size_t len,
                             uint64_t *affected)
 {
@@ -267,14 +299,8 @@ static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, siz
     if (cand == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
     }
-    uint32_t n = act_candidates(run, a, cand);
-    uint32_t k = act_howmany(a, n);
-    sim_err err = SIM_OK;
-    if (a->target == TARGET_DEGREE) {
-        err = act_degree_pick(run, cand, n, k);
-    } else if (k < n) {
-        act_shuffle_pick(run, cand, n, k);
-    }
+    uint32_t k = 0;
+    sim_err err = act_select(run, a, cand, &k);
     if (err == SIM_OK) {
         if (a->kind == ACT_ISOLATE || a->kind == ACT_RELEASE) {
             act_stand(run, cand, k, a->kind == ACT_ISOLATE ? (sim_standing)a->level
@@ -287,22 +313,132 @@ static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, siz
         if (a->kind == ACT_ISOLATE) {
             used = (size_t)snprintf(detail, len, "level=%s ", act_standing_name(a->level));
             used = used < len ? used : len - 1;
-            detail += used;
-            len -= used;
         }
-        if (a->nodes.ids != NULL) {
-            act_nodes_detail(run, a, detail, len);
-        } else if (a->count >= 0) {
-            snprintf(detail, len, "target=%s count=%lld", act_target_name(a->target),
-                     (long long)a->count);
-        } else if (a->fraction >= 0.0) {
-            snprintf(detail, len, "target=%s fraction=%g", act_target_name(a->target), a->fraction);
-        } else {
-            snprintf(detail, len, "target=%s", act_target_name(a->target));
-        }
+        act_selector_detail(run, a, detail + used, len - used);
     }
     free(cand);
     return err;
+}
+
+/* --- Shocks ---------------------------------------------------------------------- */
+
+/* Hand a shock to every model that takes shocks, in block order; *used: the keys they use. */
+static sim_err act_tell_shock(sim_run *run, const sim_shock *sh, unsigned *used)
+{
+    *used = 0;
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        const sim_model *mod = run->models[m];
+        unsigned u = 0;
+        if (mod->shock != NULL) {
+            run->current = (uint8_t)m;
+            SIM_TRY(mod->shock(run->state[m], run, sh, &u));
+        }
+        *used |= u;
+    }
+    return SIM_OK;
+}
+
+static sim_shock act_shock_of(const sim_action *a, sim_shock_step step)
+{
+    return (sim_shock){ .step = step, .resource = a->resource, .supply = a->supply,
+                        .demand = a->demand, .capacity = a->capacity, .given = a->shock_given };
+}
+
+sim_err act_check_shock(sim_run *run, const sim_action *a)
+{
+    if (a->kind != ACT_SHOCK) {
+        return SIM_OK;
+    }
+    sim_shock sh = act_shock_of(a, SIM_SHOCK_CHECK);
+    unsigned used;
+    sim_err err = act_tell_shock(run, &sh, &used);
+    if (err == SIM_EINPUT) {
+        char msg[sizeof run->errmsg];
+        snprintf(msg, sizeof msg, "%s", run->errmsg);
+        return sim_fail(run, err, "%s:%d: shock: %s", a->file, a->line, msg);
+    }
+    SIM_TRY(err);
+    static const char *const keys[] = { "supply", "demand", "capacity", "resource" };
+    for (int i = 0; i < 4; i++) {
+        if ((a->shock_given & ~used) & (1u << i)) {
+            return sim_fail(run, SIM_EINPUT, "%s:%d: shock.%s: no model in this scenario uses it "
+                            "(flow has supply, demand, capacity and resources; credit has capacity)",
+                            a->file, a->line, keys[i]);
+        }
+    }
+    return SIM_OK;
+}
+
+/* The shock's values, for events.csv: "resource=food supply=-1000 duration=10 " */
+static size_t act_shock_detail(const sim_action *a, char *detail, size_t len)
+{
+    size_t used = 0;
+    if (a->resource != NULL) {
+        used += (size_t)snprintf(detail + used, len - used, "resource=%s ", a->resource);
+    }
+    static const char *const names[] = { "supply", "demand", "capacity" };
+    const double values[] = { a->supply, a->demand, a->capacity };
+    for (int i = 0; i < 3 && used < len; i++) {
+        if (a->shock_given & (1u << i)) {
+            used += (size_t)snprintf(detail + used, len - used, "%s=%g ", names[i], values[i]);
+        }
+    }
+    if (a->duration > 0 && used < len) {
+        used += (size_t)snprintf(detail + used, len - used, "duration=%g ",
+                                 sim_time_to_s(a->duration));
+    }
+    return used < len ? used : len - 1;
+}
+
+/*
+ * Apply a shock to the places its selector picks. With a duration the
+ * selection is handed to the run (run->shock_sel), which schedules the
+ * shock's end on the same places.
+ */
+static sim_err act_shock(sim_run *run, const sim_action *a, char *detail, size_t len,
+                         uint64_t *affected)
+{
+    uint32_t *cand = malloc(sizeof(uint32_t) * (run->n ? run->n : 1));
+    if (cand == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
+    }
+    uint32_t k = 0;
+    unsigned used;
+    sim_err err = act_select(run, a, cand, &k);
+    if (err == SIM_OK) {
+        sim_shock sh = act_shock_of(a, SIM_SHOCK_APPLY);
+        sh.nodes = cand;
+        sh.count = k;
+        err = act_tell_shock(run, &sh, &used);
+    }
+    if (err != SIM_OK) {
+        free(cand);
+        return err;
+    }
+    *affected = k;
+    size_t n = act_shock_detail(a, detail, len);
+    act_selector_detail(run, a, detail + n, len - n);
+    free(run->shock_sel);
+    run->shock_sel = a->duration > 0 ? cand : NULL;
+    run->shock_sel_count = k;
+    if (a->duration <= 0) {
+        free(cand);
+    }
+    return SIM_OK;
+}
+
+/* The end of a shock's duration: the same values taken off the same places. */
+static sim_err act_shock_end(sim_run *run, const sim_action *a, char *detail, size_t len,
+                             uint64_t *affected)
+{
+    sim_shock sh = act_shock_of(a, SIM_SHOCK_END);
+    sh.nodes = a->nodes.ids;
+    sh.count = a->nodes.count;
+    unsigned used;
+    SIM_TRY(act_tell_shock(run, &sh, &used));
+    *affected = a->nodes.count;
+    act_shock_detail(a, detail, len);
+    return SIM_OK;
 }
 
 /*
@@ -481,8 +617,9 @@ sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail
         *affected = a->nsettings;
         return SIM_OK;
     case ACT_SHOCK:
-        return sim_fail(run, SIM_EINPUT, "%s:%d: shock: no model in this scenario accepts shocks",
-                        a->file, a->line);
+        return act_shock(run, a, detail, detail_len, affected);
+    case ACT_SHOCK_END:
+        return act_shock_end(run, a, detail, detail_len, affected);
     case ACT_STOP:
         run->stop_requested = 1;
         snprintf(detail, detail_len, "end of run");

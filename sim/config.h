@@ -29,7 +29,7 @@ typedef struct links_cfg {
 } links_cfg;
 
 typedef enum act_kind { ACT_FAIL, ACT_RECOVER, ACT_PARTITION, ACT_HEAL, ACT_SET, ACT_SHOCK, ACT_STOP,
-               ACT_ISOLATE, ACT_RELEASE } act_kind;
+               ACT_ISOLATE, ACT_RELEASE, ACT_SHOCK_END } act_kind;
 typedef enum act_target { TARGET_RANDOM, TARGET_DEGREE, TARGET_REGION, TARGET_CELL } act_target;
 typedef enum part_by { PART_RANDOM, PART_REGION, PART_CELLS, PART_HALFPLANE, PART_NODES } part_by;
 typedef enum part_mode { PART_DROP, PART_QUEUE } part_mode;
@@ -44,7 +44,11 @@ typedef struct act_setting {
     double num;              /* new value for INT, NUM, BOOL, ENUM; ns for TIME */
 } act_setting;
 
-/* A timeline action: fail, recover, partition, heal, set, shock, stop, isolate or release. */
+/*
+ * A timeline action: fail, recover, partition, heal, set, shock, stop,
+ * isolate or release; the core adds shock-end, the end of a shock's
+ * duration, whose nodes are the places the shock hit.
+ */
 typedef struct sim_action {
     act_kind kind;
     const char *file;        /* where it was written, for messages */
@@ -65,8 +69,11 @@ typedef struct sim_action {
     /* Set. */
     act_setting *settings;
     uint32_t nsettings;
-    /* Shock: a reference the owning model understands (not used by gossip). */
-    int shock_ref;
+    /* Shock: values added for duration (0: for good); SIM_SHOCK_* bits of the keys given. */
+    const char *resource;
+    double supply, demand, capacity;
+    sim_time duration;
+    unsigned shock_given;
 } sim_action;
 
 /* at(t, action). */

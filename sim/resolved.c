@@ -404,12 +404,33 @@ static void resolved_put_block(FILE *f, const scen *s, const char *name, const c
 
 /* --- Actions, functions, the whole file ---------------------------------------------------- */
 
+/* A shock's values: the keys it was given, after its selector. */
+static void resolved_put_shock(FILE *f, const sim_action *a)
+{
+    if (a->resource != NULL) {
+        fputs(", resource = ", f);
+        resolved_put_string(f, a->resource);
+    }
+    static const char *const names[] = { "supply", "demand", "capacity" };
+    const double values[] = { a->supply, a->demand, a->capacity };
+    for (int i = 0; i < 3; i++) {
+        if (a->shock_given & (1u << i)) {
+            fprintf(f, ", %s = ", names[i]);
+            resolved_put_num(f, values[i]);
+        }
+    }
+    if (a->duration > 0) {
+        fputs(", duration = ", f);
+        resolved_put_num(f, sim_time_to_s(a->duration));
+    }
+}
+
 void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
 {
     fprintf(f, "%s {", act_name(a->kind));
     const char *sep = " ";
     if (a->kind == ACT_FAIL || a->kind == ACT_RECOVER || a->kind == ACT_ISOLATE
-        || a->kind == ACT_RELEASE) {
+        || a->kind == ACT_RELEASE || a->kind == ACT_SHOCK) {
         if (a->kind == ACT_ISOLATE) {
             fprintf(f, " level = \"%s\",", timeline_levels[a->level - 1]);
         }
@@ -430,6 +451,9 @@ void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
         }
         if (a->target == TARGET_CELL) {
             fprintf(f, "%scell = %lld", sep, (long long)a->cell);
+        }
+        if (a->kind == ACT_SHOCK) {
+            resolved_put_shock(f, a);
         }
     } else if (a->kind == ACT_PARTITION) {
         if (a->by == PART_NODES) {

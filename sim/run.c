@@ -312,9 +312,14 @@ static sim_err run_sample(sim_run *run, run_out *o)
 typedef struct run_ctx {
     sim_run *run;
     run_out *out;
-    sim_at *later;           /* actions scheduled by callbacks, sorted by time */
+    sim_at *later;           /* actions scheduled by callbacks and shock ends, sorted by time */
     uint32_t nlater, caplater, nextlater;
+    uint32_t **sels;         /* the places of shocks whose end is scheduled (freed at the end) */
+    uint32_t nsels, capsels;
 } run_ctx;
+
+static sim_err run_schedule(run_ctx *c, sim_time t, const sim_action *a);
+static sim_err run_schedule_shock_end(run_ctx *c, const sim_action *a);
 
 static sim_err run_action(run_ctx *c, const sim_action *a)
 {
@@ -322,13 +327,42 @@ static sim_err run_action(run_ctx *c, const sim_action *a)
     char detail[256];
     uint64_t affected = 0;
     SIM_TRY(act_check(run, a));
+    SIM_TRY(act_check_shock(run, a));
     SIM_TRY(act_apply(run, a, detail, sizeof detail, &affected));
+    if (a->kind == ACT_SHOCK && a->duration > 0) {
+        SIM_TRY(run_schedule_shock_end(c, a));
+    }
     FILE *f = c->out->events.f;
     trace_time(f, run->now);
     fprintf(f, ",%s,", act_name(a->kind));
     trace_text(f, detail);
     fprintf(f, ",%llu\n", (unsigned long long)affected);
     return run_write_network(run, c->out);
+}
+
+/* The end of the shock just applied, on the places it hit (run->shock_sel, now ours). */
+static sim_err run_schedule_shock_end(run_ctx *c, const sim_action *a)
+{
+    sim_run *run = c->run;
+    if (c->nsels == c->capsels) {
+        uint32_t cap = c->capsels ? c->capsels * 2 : 8;
+        uint32_t **s = realloc(c->sels, cap * sizeof *s);
+        if (s == NULL) {
+            return sim_fail(run, SIM_ENOMEM, "out of memory scheduling the end of a shock");
+        }
+        c->sels = s;
+        c->capsels = cap;
+    }
+    c->sels[c->nsels++] = run->shock_sel;
+    sim_action end = *a;
+    end.kind = ACT_SHOCK_END;
+    end.nodes = (sim_nodeset){ .count = run->shock_sel_count, .ids = run->shock_sel };
+    end.fraction = -1;
+    end.count = -1;
+    end.target = TARGET_RANDOM;
+    run->shock_sel = NULL;
+    sim_time t = a->duration > SIM_TIME_MAX - run->now ? SIM_TIME_MAX : run->now + a->duration;
+    return run_schedule(c, t, &end);
 }
 
 static int run_hook_metric(void *ctx, const char *name, double *value)
@@ -430,8 +464,13 @@ static sim_err run_hook_apply(void *ctx, const sim_action *a)
 
 static sim_err run_hook_schedule(void *ctx, sim_time t, const sim_action *a)
 {
-    run_ctx *c = ctx;
-    run_note_callback_action(c, "scheduled", t, a);
+    run_note_callback_action(ctx, "scheduled", t, a);
+    return run_schedule(ctx, t, a);
+}
+
+/* Put a at time t among the later actions (after those already at t). */
+static sim_err run_schedule(run_ctx *c, sim_time t, const sim_action *a)
+{
     if (c->nlater == c->caplater) {
         uint32_t cap = c->caplater ? c->caplater * 2 : 16;
         sim_at *l = realloc(c->later, cap * sizeof *l);
@@ -539,6 +578,9 @@ static sim_err run_setup(sim_run *run, int force, double *topo_s)
             return sim_fail(run, SIM_ENOMEM, "out of memory for the initial events of %s",
                             run->models[m]->name);
         }
+    }
+    for (uint32_t i = 0; i < cfg->ntimeline; i++) {
+        SIM_TRY(act_check_shock(run, &cfg->timeline[i].action));
     }
     return SIM_OK;
 }
@@ -1108,6 +1150,11 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
     free(out.model_csv);
     free(out.first_at);
     free(ctx.later);
+    for (uint32_t i = 0; i < ctx.nsels; i++) {
+        free(ctx.sels[i]);
+    }
+    free(ctx.sels);
+    free(run->shock_sel);
     run_teardown(run);
     free(run);
     if (err == SIM_OK && interrupted) {

@@ -116,6 +116,8 @@ struct sim_run {
     sim_time *phase_period;  /* per model: period of its phases, 0 for none (sim_phase_every) */
     sim_time *next_phase;    /* per model: instant of its next periodic phase */
     uint8_t current;         /* model whose callback is running */
+    uint32_t *shock_sel;     /* the places the last shock with a duration hit (act.c), for its end */
+    uint32_t shock_sel_count;
     struct {
         const void *base;    /* a model's per-node array (sim_hint_per_node) */
         size_t size;         /* its element size */
@@ -176,6 +178,8 @@ uint32_t net_live_degree(const sim_run *run, uint32_t v);
 
 /* Check an action against the built graph (node ids, cells, coordinates). */
 sim_err act_check(sim_run *run, const sim_action *a) SIM_MUST_CHECK;
+/* A shock{} against the models (SIM_SHOCK_CHECK): every key it gives must be used. */
+sim_err act_check_shock(sim_run *run, const sim_action *a) SIM_MUST_CHECK;
 /* Apply an action now; detail gets a short description, affected a count. */
 sim_err act_apply(sim_run *run, const sim_action *a, char *detail, size_t detail_len,
                   uint64_t *affected) SIM_MUST_CHECK;

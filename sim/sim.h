@@ -204,6 +204,33 @@ sim_err sim_phase_every(sim_run *run, sim_time period_ns) SIM_MUST_CHECK;
 
 typedef enum sim_phase { SIM_PHASE_PERIOD, SIM_PHASE_END } sim_phase;
 
+/* --- Shocks ------------------------------------------------------------------- */
+
+/*
+ * shock{selector, resource, supply, demand, capacity, duration}: the core
+ * selects the places (as fail{} does) and hands the shock to every model
+ * with a `shock` callback, in block order. The values are added to each
+ * selected place for `duration` and then taken off again (END, with the
+ * same places), so overlapping shocks compose and a place returns exactly
+ * to its value. CHECK comes first, at setup for the timeline's shocks (and
+ * before applying one made by a callback): a model says which keys it uses
+ * (*used, SIM_SHOCK_* bits) and fails with SIM_EINPUT for a value it
+ * refuses (an unknown resource); a key that no model uses is an error.
+ */
+enum { SIM_SHOCK_SUPPLY = 1, SIM_SHOCK_DEMAND = 2, SIM_SHOCK_CAPACITY = 4, SIM_SHOCK_RESOURCE = 8 };
+typedef enum sim_shock_step { SIM_SHOCK_CHECK, SIM_SHOCK_APPLY, SIM_SHOCK_END } sim_shock_step;
+
+typedef struct sim_shock {
+    sim_shock_step step;
+    const uint32_t *nodes;   /* APPLY, END: the places hit (NULL at CHECK) */
+    uint32_t count;
+    const char *resource;    /* the resource named, or NULL */
+    double supply;           /* added to each place's supply (0 when not given) */
+    double demand;           /* added to its demand */
+    double capacity;         /* added to its capacity */
+    unsigned given;          /* SIM_SHOCK_* bits of the keys the scenario gave */
+} sim_shock;
+
 /* --- Declarative parameters (filled by the loader; models never see Lua) --- */
 
 typedef enum sim_param_type {
@@ -361,6 +388,8 @@ typedef struct sim_model {
      * integrates over the old value, e.g. credit's decay over lambda.
      */
     void (*changed)(void *state, sim_run *run);
+    /* Optional: a shock{} action (see sim_shock). */
+    sim_err (*shock)(void *state, sim_run *run, const sim_shock *shock, unsigned *used);
     /*
      * Fill row[0 .. ncolumns-1] from counters kept up to date: O(1), or
      * O(n) when a column is a statistic of every node (a Gini), since

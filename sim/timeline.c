@@ -39,6 +39,9 @@ typedef struct timeline_fields {
     int by;
     int mode;
     int level;               /* isolate: index into timeline_levels (standing - 1) */
+    const char *resource;    /* shock */
+    double supply, demand, capacity;   /* shock: NAN when not given */
+    sim_time duration;       /* shock: 0 = for good */
 } timeline_fields;
 
 const char *const timeline_targets[] = { "random", "degree", "region", "cell", NULL };
@@ -63,6 +66,18 @@ static const sim_param timeline_isolate_params[] = {
     TIMELINE_SELECTOR_PARAMS,
     SIM_PARAM_ENUM("level", timeline_fields, level, SIM_STANDING_SUSPENDED - 1, timeline_levels, 0,
                    "standing to set: limited, suspended or expelled (final)"),
+    SIM_PARAM_END
+};
+
+static const sim_param timeline_shock_params[] = {
+    TIMELINE_SELECTOR_PARAMS,
+    SIM_PARAM_STR("resource", timeline_fields, resource, NULL, 0, "the resource hit (flow)"),
+    SIM_PARAM_NUM("supply", timeline_fields, supply, NAN, -1e12, 1e12, 0, "added to each place's supply"),
+    SIM_PARAM_NUM("demand", timeline_fields, demand, NAN, -1e12, 1e12, 0, "added to each place's demand"),
+    SIM_PARAM_NUM("capacity", timeline_fields, capacity, NAN, -1e12, 1e12, 0,
+                  "added to each place's capacity"),
+    SIM_PARAM_TIME("duration", timeline_fields, duration, 0, 0, 1e9, 0,
+                   "seconds until the values are taken off again (0: for good)"),
     SIM_PARAM_END
 };
 
@@ -151,8 +166,25 @@ static void timeline_read_region(lua_State *L, int idx, const char *ctx, sim_act
     lua_pop(L, 1);
 }
 
+/* shock's values: at least one of supply, demand, capacity; the keys given as SIM_SHOCK_* bits. */
+static void timeline_shock_values(lua_State *L, const timeline_fields *f, sim_action *a)
+{
+    a->shock_given = (isnan(f->supply) ? 0u : SIM_SHOCK_SUPPLY) | (isnan(f->demand) ? 0u : SIM_SHOCK_DEMAND)
+                     | (isnan(f->capacity) ? 0u : SIM_SHOCK_CAPACITY)
+                     | (f->resource != NULL ? SIM_SHOCK_RESOURCE : 0u);
+    if (!(a->shock_given & (SIM_SHOCK_SUPPLY | SIM_SHOCK_DEMAND | SIM_SHOCK_CAPACITY))) {
+        sandbox_raise(L, "shock: give at least one of supply, demand, capacity");
+    }
+    a->resource = f->resource;
+    a->supply = isnan(f->supply) ? 0 : f->supply;
+    a->demand = isnan(f->demand) ? 0 : f->demand;
+    a->capacity = isnan(f->capacity) ? 0 : f->capacity;
+    a->duration = f->duration;
+}
+
 /*
- * fail, recover, isolate and release: a selector (isolate also a level).
+ * fail, recover, isolate, release and shock: a selector (isolate also a
+ * level, shock its values).
  * release without a selector releases every node it can.
  */
 static int timeline_failover(lua_State *L, act_kind kind)
@@ -162,6 +194,7 @@ static int timeline_failover(lua_State *L, act_kind kind)
     timeline_fields f;
     static const char *const extra[] = { "region", NULL };
     field_read_table(L, 1, ctx, kind == ACT_ISOLATE ? timeline_isolate_params
+                                : kind == ACT_SHOCK ? timeline_shock_params
                                                     : timeline_failover_params, extra, &f);
     int given = (f.fraction >= 0) + (f.count >= 0) + (f.nodes.count > 0);
     if (given > 1) {
@@ -199,6 +232,9 @@ static int timeline_failover(lua_State *L, act_kind kind)
     sa->a.target = f.target;
     sa->a.cell = f.cell;
     sa->a.level = kind == ACT_ISOLATE ? f.level + 1 : SIM_STANDING_OK;
+    if (kind == ACT_SHOCK) {
+        timeline_shock_values(L, &f, &sa->a);
+    }
     if (has_region) {
         timeline_read_region(L, 1, ctx, &sa->a);
     }
@@ -289,7 +325,7 @@ static int timeline_stop(lua_State *L)
 
 static int timeline_shock(lua_State *L)
 {
-    return sandbox_raise(L, "shock: no model in this scenario accepts shocks (flow and credit models do)");
+    return timeline_failover(L, ACT_SHOCK);
 }
 
 /* Find block "name" declared so far: model index, -1 for links; -2 if absent. */

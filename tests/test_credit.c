@@ -203,6 +203,33 @@ static void test_credit_capacity_renews_each_day(void)
     credit_done(&r);
 }
 
+/*
+ * shock{capacity} adds to the seller's capacity for its duration: one trade
+ * a day on days 0-2, two on days 3-7, one again on days 8-9 (15 by day 10);
+ * events.csv records the shock and its end.
+ */
+static void test_credit_capacity_shock_applies_and_ends(void)
+{
+    char text[2048];
+    credit_run r;
+    snprintf(text, sizeof text, two_members, 10, "starter = 1000, capacity = { A = 0, B = 3 }, "
+             "need_rate = 50", "at(3, shock { nodes = { 'B' }, capacity = 3, duration = 5 })\n");
+    CU_ASSERT_EQUAL_FATAL(credit_go(&r, text, 7), 0);
+    static const double want[] = { 0, 1, 2, 3, 5, 7, 9, 11, 13, 14, 15 };
+    for (int d = 1; d <= 10; d++) {
+        CHECK_MSG(credit_at(&r, "trades", d) == want[d], "day %d: %g trades, want %g", d,
+                  credit_at(&r, "trades", d), want[d]);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/out/events.csv", r.dir);
+    char *ev = test_slurp(path);
+    CHECK_MSG(ev != NULL && strstr(ev, "3,shock,capacity=3 duration=5 nodes=B,1\n") != NULL
+              && strstr(ev, "8,shock-end,capacity=3 duration=5 ,1\n") != NULL, "events.csv:\n%s",
+              ev ? ev : "(none)");
+    free(ev);
+    credit_done(&r);
+}
+
 /* A member that fails and recovers buys again (its purchase timer is re-armed). */
 static void test_credit_recovered_member_buys_again(void)
 {
@@ -472,6 +499,7 @@ static CU_TestInfo credit_tests[] = {
     { "limit is never exceeded", test_credit_limit_is_never_exceeded },
     { "suspended member cannot trade", test_credit_suspended_member_cannot_trade },
     { "capacity renews each day", test_credit_capacity_renews_each_day },
+    { "capacity shock applies and ends", test_credit_capacity_shock_applies_and_ends },
     { "recovered member buys again", test_credit_recovered_member_buys_again },
     { "bad seller defaults", test_credit_bad_seller_defaults },
     { "gini of known distributions", test_credit_gini_of_known_distributions },
