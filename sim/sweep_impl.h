@@ -38,7 +38,7 @@
 #define SWEEP_MAX_RUNS 100000
 #define SWEEP_MARKER ".mycosim-sweep-run"
 #define SWEEP_MARKER_HEAD "# mycosim sweep run"
-#define SWEEP_MANIFEST TRACE_MANIFEST           /* run.c's RUN_MANIFEST: same name, same format */
+#define SWEEP_MANIFEST TRACE_MANIFEST           /* run.c's manifest too: same name, same format */
 
 typedef struct sweep_axis {
     char key[128];

@@ -65,7 +65,7 @@ void trace_escaped(FILE *f, const char *s, size_t len);
  */
 int trace_identity(int dfd, const char *name, char *out, size_t len);
 
-#define TRACE_MANIFEST ".mycosim-files"         /* a folder's manifest (run.c's RUN_MANIFEST too) */
+#define TRACE_MANIFEST ".mycosim-files"         /* a folder's manifest: runs, sweeps, tunes */
 #define TRACE_MANIFEST_HEAD "# files written by"  /* how every manifest begins */
 #define TRACE_NAME_MAX 180                         /* bytes of a name listed in a manifest */
 

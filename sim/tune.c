@@ -194,20 +194,31 @@ static sim_err tune_check_metric(const tune *t, const sim_config *c, char *msg, 
     return SIM_EINPUT;
 }
 
-/* The --set list with KEY=x last. */
+/* The --set list with KEY=x last: x in the fewest digits that read back exactly (0.1, not 0.1000...01). */
 static void tune_set_x(tune *t, double x)
 {
-    snprintf(t->keyset, sizeof t->keyset, "%s=%.17g", t->o->key, x);
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(t->keyset, sizeof t->keyset, "%s=%.*g", t->o->key, digits, x);
+        if (strtod(t->keyset + strlen(t->o->key) + 1, NULL) == x) {
+            break;
+        }
+    }
     t->sets[t->o->nsets] = t->keyset;
 }
 
-/* The scenario loads with the key at x; the loader's message (a range or a key) otherwise. */
+/*
+ * The scenario loads with the key at x; else the loader's message (an
+ * unknown key, a value outside the key's range), told as the --key's.
+ */
 static sim_err tune_probe(tune *t, double x, char *msg, size_t len)
 {
     scen *s = NULL;
     tune_set_x(t, x);
     sim_err err = scen_load(t->o->file, t->sets, t->o->nsets + 1, t->o->seed, &s, msg, len);
     scen_free(s);
+    if (err != SIM_OK && strncmp(msg, "--set ", 6) == 0 && strncmp(msg + 6, t->keyset, strlen(t->keyset)) == 0) {
+        memcpy(msg, "--key", 5);
+    }
     return err;
 }
 
