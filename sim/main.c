@@ -5,6 +5,9 @@
  *   mycosim sweep SCENARIO.lua [--vary KEY=V1,V2,...]... [--reps R] [--jobs J] [--out DIR]
  *                 [--quiet | --verbose] [--no-plot]
  *   mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...
+ *   mycosim tune SCENARIO.lua --key KEY --range LO,HI --target MODEL.METRIC=V [--reps R]
+ *                [--jobs J] [--out DIR] [--seed N] [--set KEY=VALUE]... [--evals N]
+ *                [--quiet] [--no-plot]
  *   mycosim solve FILE.min [--flows]
  *   mycosim --help | --version
  *   mycosim keys          (the scenario key reference as Markdown, for doc/)
@@ -26,6 +29,7 @@
 #include "scen.h"
 #include "sweep.h"
 #include "trace.h"
+#include "tune.h"
 
 typedef struct cli_args {
     const char *command;
@@ -36,8 +40,12 @@ typedef struct cli_args {
     uint32_t nsets;
     const char **varies;      /* --vary KEY=V1,V2 */
     uint32_t nvaries;
-    int64_t reps;
+    int64_t reps;             /* 0: not given (sweep 1, tune TUNE_DEFAULT_REPS) */
     int64_t jobs;
+    const char *key;          /* tune: --key, --range, --target */
+    const char *range;
+    const char *target;
+    int64_t evals;            /* tune: 0 if not given */
     int quiet, no_plot, flows, stats, force, verbose;
 } cli_args;
 
@@ -56,6 +64,11 @@ static const char cli_usage[] =
     "              [--seed N] [--set KEY=VALUE]... [--quiet | --verbose] [--no-plot] [--force]\n"
     "              (the same command again resumes an interrupted sweep)\n"
     "  mycosim check SCENARIO.lua [--seed N] [--set KEY=VALUE]...\n"
+    "  mycosim tune SCENARIO.lua --key KEY --range LO,HI --target MODEL.METRIC=V [--reps R] [--jobs J]\n"
+    "              [--out DIR] [--seed N] [--set KEY=VALUE]... [--evals N] [--quiet] [--no-plot]\n"
+    "              (the value of a real KEY in [LO, HI] at which the mean of a summary metric\n"
+    "              over R replicates (default 5) is V, with its 95% interval; --evals caps the\n"
+    "              evaluations, default 30, at most 99; the same command again resumes)\n"
     "  mycosim solve FILE.min [--flows]\n"
     "  mycosim --help | --version\n"
     "  mycosim keys        print the reference of every scenario key (Markdown)\n"
@@ -96,7 +109,8 @@ static int cli_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
 /* Options that take a value. */
 static int cli_takes_value(const char *o)
 {
-    static const char *const names[] = { "--out", "--set", "--vary", "--seed", "--reps", "--jobs", NULL };
+    static const char *const names[] = { "--out", "--set", "--vary", "--seed", "--reps", "--jobs",
+                                         "--key", "--range", "--target", "--evals", NULL };
     for (int i = 0; names[i] != NULL; i++) {
         if (strcmp(o, names[i]) == 0) {
             return 1;
@@ -110,7 +124,6 @@ static int cli_parse(int argc, char **argv, cli_args *a)
 {
     a->command = argv[1];
     a->seed = -1;
-    a->reps = 1;
     a->jobs = 1;
     a->sets = calloc((size_t)argc, sizeof *a->sets);
     a->varies = calloc((size_t)argc, sizeof *a->varies);
@@ -154,6 +167,16 @@ static int cli_parse(int argc, char **argv, cli_args *a)
         } else if (strcmp(o, "--jobs") == 0) {
             if (!cli_int(argv[++i], 1, 1024, &a->jobs)) {
                 return cli_error("--jobs: expected an integer in [1, 1024], got '%s'", argv[i]);
+            }
+        } else if (strcmp(o, "--key") == 0) {
+            a->key = argv[++i];
+        } else if (strcmp(o, "--range") == 0) {
+            a->range = argv[++i];
+        } else if (strcmp(o, "--target") == 0) {
+            a->target = argv[++i];
+        } else if (strcmp(o, "--evals") == 0) {
+            if (!cli_int(argv[++i], 3, TUNE_MAX_EVALS, &a->evals)) {
+                return cli_error("--evals: expected an integer in [3, 99], got '%s'", argv[i]);
             }
         } else if (o[0] == '-') {
             return cli_error("unknown option '%s' (see mycosim --help)", o);
@@ -279,13 +302,61 @@ static int cli_sweep(const cli_args *a)
 {
     sweep_opts o = {
         .file = a->file, .sets = a->sets, .nsets = a->nsets, .varies = a->varies,
-        .nvaries = a->nvaries, .reps = (uint32_t)a->reps, .jobs = (uint32_t)a->jobs,
+        .nvaries = a->nvaries, .reps = a->reps > 0 ? (uint32_t)a->reps : 1, .jobs = (uint32_t)a->jobs,
         .out_dir = a->out, .seed = a->seed, .quiet = a->quiet, .force = a->force,
         .verbose = a->verbose, .tty = isatty(STDERR_FILENO), .no_plot = a->no_plot
     };
     char msg[512];
     cli_catch_signals();
     sim_err err = sweep_run(&o, msg, sizeof msg);
+    if (err != SIM_OK) {
+        cli_report(msg);
+    }
+    return cli_status(err);
+}
+
+/* One line per evaluation of a tune, on stderr. */
+static void cli_tune_progress(void *ctx, uint32_t eval, const char *key, const tune_point *p)
+{
+    char line[400];
+    (void)ctx;
+    snprintf(line, sizeof line, "tune: eval-%02u %-8s %s=%.6g: mean %.6g +- %.3g (%u reps)", eval,
+             tune_step_name(p->step), key, p->x, p->mean, p->ci95, p->n);
+    trace_one_line(line, line, sizeof line);
+    fprintf(stderr, "%s\n", line);
+}
+
+/* The result of a tune: one line on stdout. */
+static void cli_tune_print(const cli_args *a, const tune_result *r, const char *dir, double wall_s)
+{
+    char line[1600];
+    snprintf(line, sizeof line, "mycosim tune: %s = %.6g for mean %s (95%% interval [%.6g, %.6g]%s%s); "
+             "%u evaluations x %u reps, %s, in %.1f s; results in %s/ (tune.csv, tune_result.csv%s)",
+             a->key, r->value, a->target, r->lo95, r->hi95, r->interval == TUNE_IV_OK ? "" : ", ",
+             r->interval == TUNE_IV_OK ? "" : tune_interval_name(r->interval), r->npoints,
+             a->reps > 0 ? (unsigned)a->reps : TUNE_DEFAULT_REPS, tune_status_name(r->status), wall_s,
+             dir, a->no_plot ? "" : ", tune.png");
+    trace_one_line(line, line, sizeof line);
+    printf("%s\n", line);
+}
+
+static int cli_tune(const cli_args *a)
+{
+    tune_opts o = {
+        .file = a->file, .key = a->key, .range = a->range, .target = a->target, .sets = a->sets,
+        .nsets = a->nsets, .reps = a->reps > 0 ? (uint32_t)a->reps : TUNE_DEFAULT_REPS,
+        .jobs = (uint32_t)a->jobs, .evals = a->evals > 0 ? (uint32_t)a->evals : TUNE_DEFAULT_EVALS,
+        .out_dir = a->out, .seed = a->seed, .quiet = a->quiet, .tty = isatty(STDERR_FILENO),
+        .force = a->force, .no_plot = a->no_plot, .progress = a->quiet ? NULL : cli_tune_progress
+    };
+    static tune_result r;
+    char msg[1200], dir[1024];
+    cli_catch_signals();
+    double t0 = cli_wall_s();
+    sim_err err = tune_run(&o, &r, dir, sizeof dir, msg, sizeof msg);
+    if (err == SIM_OK && !a->quiet) {
+        cli_tune_print(a, &r, dir, cli_wall_s() - t0);
+    }
     if (err != SIM_OK) {
         cli_report(msg);
     }
@@ -316,6 +387,8 @@ int main(int argc, char **argv)
             st = cli_check(&a);
         } else if (strcmp(a.command, "sweep") == 0) {
             st = cli_sweep(&a);
+        } else if (strcmp(a.command, "tune") == 0) {
+            st = cli_tune(&a);
         } else if (strcmp(a.command, "solve") == 0) {
             st = dimacs_solve_main(a.file, a.flows, stdout, stderr);
         } else {

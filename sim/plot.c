@@ -608,6 +608,22 @@ int plot_figure(const char *dir, const char *name, plot_writer write, const void
     return done;
 }
 
+int plot_figure_listed(const char *dir, const char *name, plot_writer write, const void *arg, int quiet,
+                       plot_wrote wrote, void *ctx)
+{
+    int bits = plot_figure(dir, name, write, arg, quiet);
+    char file[112];
+    if ((bits & PLOT_GP) && wrote != NULL) {
+        snprintf(file, sizeof file, "%s.gp", name);
+        wrote(ctx, file);
+    }
+    if ((bits & PLOT_PNG) && wrote != NULL) {
+        snprintf(file, sizeof file, "%s.png", name);
+        wrote(ctx, file);
+    }
+    return bits & PLOT_PNG;
+}
+
 typedef struct plot_model_ctx {
     const plot_run *r;
     const sim_model *model;

@@ -62,6 +62,16 @@ int plot_sweep(const char *dir, int quiet, plot_wrote wrote, void *ctx);
 sim_err plot_model_script(FILE *f, const plot_run *r, const sim_model *model) SIM_MUST_CHECK;
 /* The script of plot_network; errors as plot_model_script. */
 sim_err plot_network_script(FILE *f, const plot_run *r) SIM_MUST_CHECK;
+/*
+ * The figure of a tune in dir, from tune.csv and tune_result.csv: tune.png
+ * (the mean with 95% CI bars at every evaluated value of the key, the
+ * target line, the value found and its 95% interval) and tune.gp; wrote
+ * as for plot_sweep. Returns 1 if the PNG was drawn.
+ */
+int plot_tune(const char *dir, int quiet, plot_wrote wrote, void *ctx);
+
+/* tune.gp; SIM_EIO without tune.csv or tune_result.csv, SIM_EINPUT without an evaluation. */
+sim_err plot_tune_script(FILE *f, const char *dir) SIM_MUST_CHECK;
 /* sweep.gp; SIM_EIO without sweep_stats.csv, SIM_EINPUT when no key varies or no row. */
 sim_err plot_sweep_script(FILE *f, const char *dir) SIM_MUST_CHECK;
 /* sweep_heat.gp; SIM_EINPUT unless exactly two keys vary. */
@@ -143,5 +153,12 @@ typedef sim_err (*plot_writer)(FILE *f, const void *ctx);
  * quiet). A writer error skips the figure silently. Returns PLOT_* bits.
  */
 int plot_figure(const char *dir, const char *name, plot_writer write, const void *ctx, int quiet);
+
+/*
+ * plot_figure, then wrote (unless NULL) is told name.gp and name.png as far
+ * as written, for a folder's manifest. Returns PLOT_PNG if the PNG was drawn, else 0.
+ */
+int plot_figure_listed(const char *dir, const char *name, plot_writer write, const void *arg, int quiet,
+                       plot_wrote wrote, void *ctx);
 
 #endif

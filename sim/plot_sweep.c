@@ -757,41 +757,15 @@ static sim_err plot_mean_writer(FILE *f, const void *ctx)
     return plot_mean_script(f, c->dir, c->model);
 }
 
-/* What the caller of plot_sweep is told of each figure. */
-typedef struct plot_told {
-    const char *dir;
-    int quiet;
-    plot_wrote wrote;        /* or NULL */
-    void *ctx;
-} plot_told;
-
-/* One figure; tells its .gp and .png to the caller as far as written. Returns 1 for a PNG. */
-static int plot_sweep_figure(const plot_told *t, const char *name, plot_writer write,
-                             const void *arg)
-{
-    int bits = plot_figure(t->dir, name, write, arg, t->quiet);
-    char file[112];
-    if ((bits & PLOT_GP) && t->wrote != NULL) {
-        snprintf(file, sizeof file, "%s.gp", name);
-        t->wrote(t->ctx, file);
-    }
-    if ((bits & PLOT_PNG) && t->wrote != NULL) {
-        snprintf(file, sizeof file, "%s.png", name);
-        t->wrote(t->ctx, file);
-    }
-    return (bits & PLOT_PNG) != 0;
-}
-
 int plot_sweep(const char *dir, int quiet, plot_wrote wrote, void *ctx)
 {
-    plot_told t = { .dir = dir, .quiet = quiet, .wrote = wrote, .ctx = ctx };
-    int pngs = plot_sweep_figure(&t, "sweep", plot_sweep_writer, dir);
-    pngs += plot_sweep_figure(&t, "sweep_heat", plot_heat_writer, dir);
+    int pngs = plot_figure_listed(dir, "sweep", plot_sweep_writer, dir, quiet, wrote, ctx) == PLOT_PNG;
+    pngs += plot_figure_listed(dir, "sweep_heat", plot_heat_writer, dir, quiet, wrote, ctx) == PLOT_PNG;
     for (const sim_model *const *m = sim_models; *m != NULL; m++) {
         char name[96];
         plot_mean_ctx c = { .dir = dir, .model = *m };
         snprintf(name, sizeof name, "%s_mean", (*m)->name);
-        pngs += plot_sweep_figure(&t, name, plot_mean_writer, &c);
+        pngs += plot_figure_listed(dir, name, plot_mean_writer, &c, quiet, wrote, ctx) == PLOT_PNG;
     }
     return pngs;
 }

@@ -921,13 +921,13 @@ static sim_err run_commit(sim_run *run, run_out *o)
 }
 
 /* name.gp and name.png into names, as far as plotted (PLOT_* bits) says they were written. */
-static uint32_t run_plot_names(const char *name, int plotted, char names[][80], uint32_t k)
+static uint32_t run_plot_names(const char *name, int plotted, char names[][TRACE_NAME_MAX], uint32_t k)
 {
     if (plotted & PLOT_GP) {
-        snprintf(names[k++], 80, "%s.gp", name);
+        snprintf(names[k++], TRACE_NAME_MAX, "%s.gp", name);
     }
     if (plotted & PLOT_PNG) {
-        snprintf(names[k++], 80, "%s.png", name);
+        snprintf(names[k++], TRACE_NAME_MAX, "%s.png", name);
     }
     return k;
 }
@@ -936,21 +936,21 @@ static uint32_t run_plot_names(const char *name, int plotted, char names[][80], 
  * The names of the files this run wrote; plotted[m] are the PLOT_* bits of
  * model m's figure, plotted[nmodels] those of network.png. Returns the count.
  */
-static uint32_t run_written(const sim_run *run, const int *plotted, char names[][80], uint32_t max)
+static uint32_t run_written(const sim_run *run, const int *plotted, char names[][TRACE_NAME_MAX], uint32_t max)
 {
     static const char *const fixed[] = { "events.csv", "network.csv", "summary.csv", "run.lua" };
     uint32_t k = 0;
     for (uint32_t i = 0; i < 4 && k < max; i++) {
-        snprintf(names[k++], 80, "%s", fixed[i]);
+        snprintf(names[k++], TRACE_NAME_MAX, "%s", fixed[i]);
     }
     if (run_report_columns(run->cfg) > 0 && k < max) {
-        snprintf(names[k++], 80, "report.csv");
+        snprintf(names[k++], TRACE_NAME_MAX, "report.csv");
     }
     if (k + 2 <= max) {
         k = run_plot_names("network", plotted[run->nmodels], names, k);
     }
     for (uint32_t m = 0; m < run->nmodels && k + 3 <= max; m++) {
-        snprintf(names[k++], 80, "%s.csv", run->models[m]->name);
+        snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
         k = run_plot_names(run->models[m]->name, plotted[m], names, k);
     }
     return k;
@@ -959,70 +959,24 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
 /*
  * A folder reused for a new run keeps nothing of the old run that this one
  * did not write again. What is ours to delete: a file the previous run
- * listed in the folder's manifest (RUN_MANIFEST) and that is still exactly
+ * listed in the folder's manifest (.mycosim-files, trace.h) and that is still exactly
  * the file it wrote -- same device, inode, size and modification time, as
  * recorded when it was written. A manifest copied in with an artefact, or
  * a name a user has since reused for a file of their own, matches nothing
  * and deletes nothing. Plain names only, removed with unlinkat (a link is
  * removed, never followed).
  */
-#define RUN_MANIFEST ".mycosim-files"
-
-static int run_listed(char names[][80], uint32_t k, const char *name)
-{
-    for (uint32_t i = 0; i < k; i++) {
-        if (strcmp(names[i], name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Remove the files of the old manifest that this run did not write and that are still the old run's. */
-static void run_remove_stale(int dfd, char names[][80], uint32_t k)
-{
-    int fd = openat(dfd, RUN_MANIFEST, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-    char line[256], now[256], name[80];
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        if (sscanf(line, "%79s", name) != 1 || name[0] == '.' || name[0] == '#'
-            || strchr(name, '/') != NULL || run_listed(names, k, name)) {
-            continue;
-        }
-        if (trace_identity(dfd, name, now, sizeof now) && strcmp(now, line) == 0) {
-            (void)unlinkat(dfd, name, 0);
-        }
-    }
-    if (f != NULL) {
-        fclose(f);
-    } else if (fd >= 0) {
-        close(fd);
-    }
-}
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
-    char names[3 * 64 + 8][80];
+    char names[3 * 64 + 8][TRACE_NAME_MAX];
     uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
     int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
         return sim_fail(run, SIM_EIO, "cannot open %s: %s", o->dir, strerror(errno));
     }
-    run_remove_stale(dfd, names, k);
-    trace_file t;
-    sim_err err = trace_open(&t, o->dir, RUN_MANIFEST, run->errmsg, sizeof run->errmsg);
-    if (err == SIM_OK) {
-        fputs("# files written by the last mycosim run here (name dev inode size mtime); the next run\n"
-              "# removes those it does not write again, if they are still these very files\n", t.f);
-        char id[256];
-        for (uint32_t i = 0; i < k; i++) {
-            if (trace_identity(dfd, names[i], id, sizeof id)) {
-                fprintf(t.f, "%s\n", id);
-            }
-        }
-        err = trace_commit(&t, run->errmsg, sizeof run->errmsg);
-    }
+    trace_manifest_unlink(dfd, names, k);
+    sim_err err = trace_manifest_write(o->dir, dfd, "run", names, k, run->errmsg, sizeof run->errmsg);
     close(dfd);
     return err;
 }

@@ -326,7 +326,7 @@ static void sweep_launch(sweep *w)
 
 /* The files the sweep wrote at the top of its folder, for its manifest. */
 typedef struct sweep_top {
-    char (*names)[180];
+    char (*names)[TRACE_NAME_MAX];
     uint32_t n, cap;
     int short_of_memory;
 } sweep_top;
@@ -337,7 +337,7 @@ static void sweep_top_add(void *ctx, const char *name)
     sweep_top *top = ctx;
     if (top->n == top->cap) {
         uint32_t cap = top->cap > 0 ? 2 * top->cap : 16;
-        char (*more)[180] = realloc(top->names, cap * sizeof *more);
+        char (*more)[TRACE_NAME_MAX] = realloc(top->names, cap * sizeof *more);
         if (more == NULL) {
             top->short_of_memory = 1;
             return;
@@ -419,7 +419,7 @@ static sim_err sweep_outcome(const sweep *w, char *msg, size_t len)
                  w->dir);
         return SIM_EIO;
     }
-    if (!w->o->quiet) {
+    if (!w->o->quiet && !w->o->quiet_stdout) {
         printf("mycosim sweep: %u setting%s x %u rep%s; results in %s/ (sweep.csv, sweep_stats.csv, "
                "settings.csv, setting-*/%s)\n", w->settings, w->settings == 1 ? "" : "s", w->o->reps,
                w->o->reps == 1 ? "" : "s", w->dir, w->pngs > 0 ? ", figures *.png" : "");

@@ -23,6 +23,7 @@ typedef struct sweep_opts {
     int tty;                     /* stderr is a terminal: the updating progress line */
     int force;                   /* run even past the memory estimate (each run) */
     int no_plot;                 /* --no-plot: no figures (an earlier sweep's here go) */
+    int quiet_stdout;            /* no closing line on stdout (a tune's evaluations); progress as set */
 } sweep_opts;
 
 /*

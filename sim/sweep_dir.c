@@ -215,43 +215,6 @@ static void sweep_dir_unlink_ours(int fd, const char *name, const char *head)
     free(text);
 }
 
-/* 1 if name is one of names[0 .. k-1]. */
-static int sweep_dir_named(char names[][180], uint32_t k, const char *name)
-{
-    for (uint32_t i = 0; i < k; i++) {
-        if (strcmp(names[i], name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/*
- * The files a folder's manifest lists that are still those very files, but
- * those named in keep[0 .. nkeep-1] (just written again), then the manifest.
- */
-static void sweep_dir_unlink_listed(int fd, char keep[][180], uint32_t nkeep)
-{
-    char *manifest = sweep_dir_slurp(fd, SWEEP_MANIFEST);
-    if (manifest == NULL || strncmp(manifest, SWEEP_MANIFEST_HEAD, strlen(SWEEP_MANIFEST_HEAD)) != 0) {
-        free(manifest);
-        return;
-    }
-    char line[512], name[256], now[512];
-    for (const char *t = manifest; (t = sweep_dir_line(t, line, sizeof line)) != NULL;) {
-        if (sscanf(line, "%255s", name) != 1 || name[0] == '.' || name[0] == '#'
-            || strchr(name, '/') != NULL || sweep_dir_named(keep, nkeep, name)) {
-            continue;
-        }
-        sweep_dir_unlink_tmp(fd, name);
-        if (trace_identity(fd, name, now, sizeof now) && strcmp(now, line) == 0) {
-            (void)unlinkat(fd, name, 0);
-        }
-    }
-    free(manifest);
-    (void)unlinkat(fd, SWEEP_MANIFEST, 0);
-}
-
 /* Count what is left in folder fd, noting the first entry as name/entry. */
 static uint32_t sweep_dir_count_left(int fd, const char *name, char *first, size_t len)
 {
@@ -292,7 +255,7 @@ static void sweep_dir_clean(sweep *w, const char *name, int stale)
         }
         return;
     }
-    sweep_dir_unlink_listed(fd, NULL, 0);
+    trace_manifest_unlink(fd, NULL, 0);
     sweep_dir_unlink_ours(fd, SWEEP_MARKER, SWEEP_MARKER_HEAD);
     sweep_dir_unlink_tmps(w, fd);
     if (unlinkat(w->dfd, name, AT_REMOVEDIR) != 0 && stale) {
@@ -449,23 +412,6 @@ sim_err sweep_dir_write_marker(sweep *w, uint32_t i, const char *dir, char *msg,
     return trace_commit(&t, msg, len);
 }
 
-/* The manifest of a folder the sweep wrote (run.c's format), so a later sweep may remove them. */
-sim_err sweep_dir_write_manifest(const char *dir, int fd, char names[][180], uint32_t k,
-                                 char *msg, size_t len)
-{
-    trace_file t;
-    SIM_TRY(trace_open(&t, dir, SWEEP_MANIFEST, msg, len));
-    fputs(SWEEP_MANIFEST_HEAD " mycosim sweep here (name dev inode size mtime); a later\n"
-          "# sweep into this folder removes them if they are still these very files\n", t.f);
-    for (uint32_t q = 0; q < k; q++) {
-        char id[512];
-        if (trace_identity(fd, names[q], id, sizeof id)) {
-            fprintf(t.f, "%s\n", id);
-        }
-    }
-    return trace_commit(&t, msg, len);
-}
-
 /*
  * The sweep folder's own manifest. What the previous sweep (or run) here
  * listed, did not write again this time and is still that very file goes
@@ -473,8 +419,8 @@ sim_err sweep_dir_write_manifest(const char *dir, int fd, char names[][180], uin
  * key varies, or every figure under --no-plot -- so no stale file stays
  * beside the new tables; then names[0 .. k-1] are listed.
  */
-sim_err sweep_dir_write_top(sweep *w, char names[][180], uint32_t k, char *msg, size_t len)
+sim_err sweep_dir_write_top(sweep *w, char names[][TRACE_NAME_MAX], uint32_t k, char *msg, size_t len)
 {
-    sweep_dir_unlink_listed(w->dfd, names, k);
-    return sweep_dir_write_manifest(w->dir, w->dfd, names, k, msg, len);
+    trace_manifest_unlink(w->dfd, names, k);
+    return trace_manifest_write(w->dir, w->dfd, "sweep", names, k, msg, len);
 }

@@ -31,14 +31,14 @@
 
 #include "sim.h"
 #include "sweep.h"
+#include "trace.h"
 
 #define SWEEP_MAX_VALUES 256
 #define SWEEP_SET_MAX 4096          /* bytes of one --vary (and so of one KEY=VALUE it makes) */
 #define SWEEP_MAX_RUNS 100000
 #define SWEEP_MARKER ".mycosim-sweep-run"
 #define SWEEP_MARKER_HEAD "# mycosim sweep run"
-#define SWEEP_MANIFEST ".mycosim-files"          /* run.c's RUN_MANIFEST: same name, same format */
-#define SWEEP_MANIFEST_HEAD "# files written by"  /* how both kinds of manifest begin */
+#define SWEEP_MANIFEST TRACE_MANIFEST           /* run.c's manifest too: same name, same format */
 
 typedef struct sweep_axis {
     char key[128];
@@ -123,15 +123,12 @@ sim_err sweep_dir_prepare(sweep *w, char *msg, size_t len) SIM_MUST_CHECK;
 /* Make run i's folder dir and write its marker (w->sets must hold its setting's list); SIM_EIO. */
 sim_err sweep_dir_write_marker(sweep *w, uint32_t i, const char *dir, char *msg, size_t len)
     SIM_MUST_CHECK;
-/* dir's manifest (fd: dir, open) listing names[0 .. k-1] as they are now; SIM_EIO. */
-sim_err sweep_dir_write_manifest(const char *dir, int fd, char names[][180], uint32_t k, char *msg,
-                                 size_t len) SIM_MUST_CHECK;
 /*
  * The manifest of the sweep folder itself, listing names[0 .. k-1] (tables
  * and figures just written); what the previous manifest there listed and
  * this one does not, if still that very file, is removed first. SIM_EIO.
  */
-sim_err sweep_dir_write_top(sweep *w, char names[][180], uint32_t k, char *msg, size_t len)
+sim_err sweep_dir_write_top(sweep *w, char names[][TRACE_NAME_MAX], uint32_t k, char *msg, size_t len)
     SIM_MUST_CHECK;
 
 /* --- sweep_tables.c ----------------------------------------------------------------- */

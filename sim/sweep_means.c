@@ -293,7 +293,7 @@ static sim_err sweep_means_file(const sweep *w, uint32_t s, const char *base, co
 /* setting-SSSS/: a means file per model (and report.csv), and its manifest. */
 sim_err sweep_means_write(sweep *w, uint32_t s, char *msg, size_t len)
 {
-    char name[64], dir[1100], names[66][180];
+    char name[64], dir[1100], names[66][TRACE_NAME_MAX];
     if (sweep_tables_complete_in(w, s) == 0) {
         return SIM_OK;
     }
@@ -319,7 +319,7 @@ sim_err sweep_means_write(sweep *w, uint32_t s, char *msg, size_t len)
         }
     }
     if (err == SIM_OK) {
-        err = sweep_dir_write_manifest(dir, fd, names, k, msg, len);
+        err = trace_manifest_write(dir, fd, "sweep", names, k, msg, len);
     }
     close(fd);
     return err;

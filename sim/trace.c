@@ -124,6 +124,64 @@ int trace_identity(int dfd, const char *name, char *out, size_t len)
     return n > 0 && (size_t)n < len;
 }
 
+/* --- Manifests ----------------------------------------------------------------- */
+
+static int trace_named(char names[][TRACE_NAME_MAX], uint32_t k, const char *name)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void trace_manifest_unlink(int dfd, char keep[][TRACE_NAME_MAX], uint32_t nkeep)
+{
+    int fd = openat(dfd, TRACE_MANIFEST, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    char line[512], name[256], now[512], tmp[300];
+    int ours = f != NULL && fgets(line, sizeof line, f) != NULL
+               && strncmp(line, TRACE_MANIFEST_HEAD, strlen(TRACE_MANIFEST_HEAD)) == 0;
+    while (ours && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (sscanf(line, "%255s", name) != 1 || name[0] == '.' || name[0] == '#'
+            || strchr(name, '/') != NULL || trace_named(keep, nkeep, name)) {
+            continue;
+        }
+        if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", name) < sizeof tmp) {
+            (void)unlinkat(dfd, tmp, 0);
+        }
+        if (trace_identity(dfd, name, now, sizeof now) && strcmp(now, line) == 0) {
+            (void)unlinkat(dfd, name, 0);
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    if (ours) {
+        (void)unlinkat(dfd, TRACE_MANIFEST, 0);
+    }
+}
+
+sim_err trace_manifest_write(const char *dir, int dfd, const char *who, char names[][TRACE_NAME_MAX],
+                             uint32_t k, char *msg, size_t len)
+{
+    trace_file t;
+    SIM_TRY(trace_open(&t, dir, TRACE_MANIFEST, msg, len));
+    fprintf(t.f, TRACE_MANIFEST_HEAD " mycosim %s here (name dev inode size mtime); a later\n"
+            "# %s into this folder removes them if they are still these very files\n", who, who);
+    for (uint32_t q = 0; q < k; q++) {
+        char id[512];
+        if (trace_identity(dfd, names[q], id, sizeof id)) {
+            fprintf(t.f, "%s\n", id);
+        }
+    }
+    return trace_commit(&t, msg, len);
+}
+
 sim_err trace_mkdirs(const char *dir, char *msg, size_t len)
 {
     char buf[1024];

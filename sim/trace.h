@@ -7,11 +7,14 @@
  * without a decimal point, other values with 10 significant digits, NaN as
  * "nan". Times are printed exactly from integer nanoseconds. A file's
  * identity (trace_identity) is the line a folder's manifest records for
- * it, shared by run.c and the sweep so both read each other's manifests.
+ * it, shared by run.c and the sweep so both read each other's manifests;
+ * the sweep and the tune keep theirs with trace_manifest_unlink and
+ * trace_manifest_write.
  */
 #ifndef MYCOSIM_TRACE_H
 #define MYCOSIM_TRACE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sim.h"
@@ -61,6 +64,25 @@ void trace_escaped(FILE *f, const char *s, size_t len);
  * does not fit in len.
  */
 int trace_identity(int dfd, const char *name, char *out, size_t len);
+
+#define TRACE_MANIFEST ".mycosim-files"         /* a folder's manifest: runs, sweeps, tunes */
+#define TRACE_MANIFEST_HEAD "# files written by"  /* how every manifest begins */
+#define TRACE_NAME_MAX 180                         /* bytes of a name listed in a manifest */
+
+/*
+ * Remove from folder dfd the files its manifest lists that are still those
+ * very files (trace_identity unchanged) and their .tmp, but those named in
+ * keep[0 .. nkeep-1] (written again); then the manifest itself. A file that
+ * does not begin as a manifest does is left alone. Plain names only.
+ */
+void trace_manifest_unlink(int dfd, char keep[][TRACE_NAME_MAX], uint32_t nkeep);
+
+/*
+ * Write dir's manifest (dfd: dir, open), listing names[0 .. k-1] as they are
+ * now; who ("sweep", "tune") says which command wrote them. SIM_EIO.
+ */
+sim_err trace_manifest_write(const char *dir, int dfd, const char *who, char names[][TRACE_NAME_MAX],
+                             uint32_t k, char *msg, size_t len) SIM_MUST_CHECK;
 
 /* mkdir -p; SIM_EIO with a message. */
 sim_err trace_mkdirs(const char *dir, char *msg, size_t len) SIM_MUST_CHECK;
