@@ -636,6 +636,97 @@ static void field_read_pernode(lua_State *L, int idx, const char *ctx, const sim
     out->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
+#define FIELD_LIST_MAX 64            /* names in a list or a map */
+
+static int field_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A list of distinct names: resources = {"food", "water"}. */
+static void field_read_strlist(lua_State *L, int idx, const char *ctx, const sim_param *p,
+                               sim_strlist *out)
+{
+    lua_Integer n = field_list_len(L, idx, ctx, p->key);
+    if (n < 1 || n > FIELD_LIST_MAX) {
+        sandbox_raise(L, "%s.%s: give 1 to %d names, got %lld", ctx, p->key, FIELD_LIST_MAX,
+                      (long long)n);
+    }
+    scen *s = sandbox_scen(L);
+    const char **names = sandbox_alloc(s, (size_t)n * sizeof *names);
+    if (names == NULL) {
+        sandbox_no_memory(L);
+    }
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, i + 1);
+        size_t len;
+        const char *str = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        if (str == NULL || !field_is_name(str, len) || len > 40) {
+            sandbox_raise(L, "%s.%s[%lld]: expected a name (letters, digits, _; at most 40)",
+                          ctx, p->key, (long long)i + 1);
+        }
+        for (lua_Integer j = 0; j < i; j++) {
+            if (strcmp(names[j], str) == 0) {
+                sandbox_raise(L, "%s.%s: '%s' is listed twice", ctx, p->key, str);
+            }
+        }
+        if ((names[i] = sandbox_strdup(s, str)) == NULL) {
+            sandbox_no_memory(L);
+        }
+        lua_pop(L, 1);
+    }
+    out->count = (uint32_t)n;
+    out->names = names;
+}
+
+/* Per-node values keyed by name: supply = {food = 10, water = function(node) ... end}. */
+static void field_read_pernode_map(lua_State *L, int idx, const char *ctx, const sim_param *p,
+                                   sim_pernode_map *out)
+{
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        sandbox_raise(L, "%s.%s: expected a table keyed by name, e.g. {food = 10}, got %s", ctx,
+                      p->key, luaL_typename(L, idx));
+    }
+    scen *s = sandbox_scen(L);
+    const char *keys[FIELD_LIST_MAX];
+    uint32_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        size_t len;
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &len) : NULL;
+        if (k == NULL || !field_is_name(k, len) || len > 40) {
+            sandbox_raise(L, "%s.%s: keys are names such as food, got %s", ctx, p->key,
+                          k != NULL ? "a string that is not a name" : luaL_typename(L, -2));
+        }
+        if (n == FIELD_LIST_MAX) {
+            sandbox_raise(L, "%s.%s: more than %d names", ctx, p->key, FIELD_LIST_MAX);
+        }
+        if ((keys[n++] = sandbox_strdup(s, k)) == NULL) {
+            sandbox_no_memory(L);
+        }
+        lua_pop(L, 1);
+    }
+    qsort(keys, n, sizeof *keys, field_cmp_str);
+    const char **names = sandbox_alloc(s, (n ? n : 1) * sizeof *names);
+    sim_pernode *values = sandbox_alloc(s, (n ? n : 1) * sizeof *values);
+    if (names == NULL || values == NULL) {
+        sandbox_no_memory(L);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "%s.%s", p->key, keys[i]);
+        sim_param entry = *p;
+        entry.key = key;
+        names[i] = keys[i];
+        lua_getfield(L, idx, keys[i]);
+        field_read_pernode(L, lua_gettop(L), ctx, &entry, &values[i]);
+        lua_pop(L, 1);
+    }
+    out->count = n;
+    out->names = names;
+    out->values = values;
+}
+
 /* Store the default of p into cfg. */
 static void field_default(scen *s, const sim_param *p, const char *ctx, void *cfg)
 {
@@ -675,6 +766,12 @@ static void field_default(scen *s, const sim_param *p, const char *ctx, void *cf
         for (const sim_param *q = p->fields; q->key != NULL; q++) {
             field_default(s, q, ctx, cfg);
         }
+        break;
+    case SIM_PT_STRLIST:
+        *(sim_strlist *)(void *)f = (sim_strlist){ .count = 0, .names = NULL };
+        break;
+    case SIM_PT_PERNODE_MAP:
+        *(sim_pernode_map *)(void *)f = (sim_pernode_map){ .count = 0 };
         break;
     }
 }
@@ -747,6 +844,12 @@ void field_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p
         field_read_table(L, idx, sub, p->fields, NULL, cfg);
         break;
     }
+    case SIM_PT_STRLIST:
+        field_read_strlist(L, idx, ctx, p, (sim_strlist *)(void *)f);
+        break;
+    case SIM_PT_PERNODE_MAP:
+        field_read_pernode_map(L, idx, ctx, p, (sim_pernode_map *)(void *)f);
+        break;
     }
 }
 

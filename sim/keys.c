@@ -16,7 +16,8 @@ static const char *keys_type(sim_param_type t)
     static const char *const names[] = {
         "integer", "number", "boolean", "string (one of)", "string", "seconds",
         "count or list of node ids", "law table", "list of integers",
-        "per-node: number, law, table by name or function", "table of the keys below"
+        "per-node: number, law, table by name or function", "table of the keys below",
+        "list of names", "table by name of per-node values"
     };
     return names[t];
 }
@@ -41,6 +42,8 @@ static void keys_default(FILE *f, const sim_param *p)
         fprintf(f, "{dist=\"constant\", value=%g}", p->def);
         break;
     case SIM_PT_GROUP:
+    case SIM_PT_STRLIST:
+    case SIM_PT_PERNODE_MAP:
         fputs("-", f);
         break;
     case SIM_PT_INTLIST:
@@ -64,6 +67,7 @@ static void keys_range(FILE *f, const sim_param *p)
     case SIM_PT_TIME:
     case SIM_PT_INTLIST:
     case SIM_PT_PERNODE:
+    case SIM_PT_PERNODE_MAP:
         if (p->min == 0 && p->max == 0) {
             fputs("-", f);
         } else {

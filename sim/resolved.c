@@ -368,6 +368,26 @@ static void resolved_put_value(FILE *f, const scen *s, const sim_param *p, const
         break;
     case SIM_PT_GROUP:   /* written by resolved_put_keys */
         break;
+    case SIM_PT_STRLIST: {
+        const sim_strlist *l = (const sim_strlist *)(const void *)v;
+        fputc('{', f);
+        for (uint32_t i = 0; i < l->count; i++) {
+            fputs(i ? ", " : " ", f);
+            resolved_put_string(f, l->names[i]);
+        }
+        fputs(" }", f);
+        break;
+    }
+    case SIM_PT_PERNODE_MAP: {
+        const sim_pernode_map *m = (const sim_pernode_map *)(const void *)v;
+        fputc('{', f);
+        for (uint32_t i = 0; i < m->count; i++) {
+            fprintf(f, "%s%s = ", i ? ", " : " ", m->names[i]);
+            resolved_put_pernode(f, s, &m->values[i]);
+        }
+        fputs(" }", f);
+        break;
+    }
     }
 }
 
@@ -381,6 +401,9 @@ static void resolved_put_keys(FILE *f, const scen *s, const sim_param *params, c
         }
         if (p->type == SIM_PT_NODES && ((const sim_nodeset *)(const void *)v)->count == 0) {
             continue;   /* only a default of 0 gives none; a scenario cannot write it */
+        }
+        if (p->type == SIM_PT_STRLIST && ((const sim_strlist *)(const void *)v)->count == 0) {
+            continue;   /* likewise */
         }
         fprintf(f, "%s %s = ", first ? "" : ",", p->key);
         if (p->type == SIM_PT_GROUP) {

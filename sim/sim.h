@@ -244,7 +244,9 @@ typedef enum sim_param_type {
     SIM_PT_DIST,     /* sim_dist: a latency distribution table */
     SIM_PT_INTLIST,  /* sim_intlist: a list of integers (lattice dims) */
     SIM_PT_PERNODE,  /* sim_pernode: a value per node (number, law, table by name, function) */
-    SIM_PT_GROUP     /* a nested table of keys (`fields`), stored in the same config struct */
+    SIM_PT_GROUP,    /* a nested table of keys (`fields`), stored in the same config struct */
+    SIM_PT_STRLIST,  /* sim_strlist: a list of distinct names, e.g. flow's resources */
+    SIM_PT_PERNODE_MAP  /* sim_pernode_map: per-node values keyed by name, e.g. supply = {food = ...} */
 } sim_param_type;
 
 enum {
@@ -347,6 +349,28 @@ sim_err sim_node_values(sim_run *run, const sim_pernode *key, double *out) SIM_M
 
 /* One draw of a law (not per_distance, which needs two ends) from g. */
 double sim_dist_draw(gsl_rng *g, const sim_dist *d);
+
+/* A list of distinct names (letters, digits, _; not starting with a digit), in the scenario's order. */
+typedef struct sim_strlist {
+    uint32_t count;
+    const char *const *names;
+} sim_strlist;
+
+/*
+ * A table keyed by name whose values are per-node keys: `supply = {food =
+ * 10, water = {dist = ...}}`. Entries are sorted by name (Lua's table order
+ * is not reproducible); each is a sim_pernode named "block.key.name" with
+ * the key's range. Which names are valid is the model's to check.
+ */
+typedef struct sim_pernode_map {
+    uint32_t count;
+    const char *const *names;
+    const sim_pernode *values;
+} sim_pernode_map;
+
+#define SIM_PARAM_STRLIST(k, T, f, fl, h)         SIM_P_(k, SIM_PT_STRLIST, T, f, 0, NULL, 0, 0, NULL, fl, h)
+#define SIM_PARAM_PERNODE_MAP(k, T, f, lo, hi, fl, h) \
+    SIM_P_(k, SIM_PT_PERNODE_MAP, T, f, 0, NULL, lo, hi, NULL, fl, h)
 
 /* --- Plug-in models -------------------------------------------------------- */
 
