@@ -27,7 +27,8 @@
 --   mycosim tune scenarios/demurrage_sweep.lua --key credit.lambda --range 0.005,0.05 \
 --       --target credit.mean_velocity=1.5 --reps 10 --jobs 2            # the lambda where velocity = 1.5
 --
--- Tuned value (propensity 100): TUNE-RESULT
+-- Tuned value (propensity 100): lambda = 0.0188, 95% interval [0.0186, 0.0188]
+-- (12 evaluations x 10 reps, 18 s); mean Gini there is about 0.21.
 --
 -- Look at: summary.csv (mean_velocity, mean_gini), credit.csv (lambda,
 -- money_supply, velocity, gini over the year), and after the sweep
