@@ -34,6 +34,8 @@
  *
  * Trades. Each up member buys at Poisson times of rate need_rate per day,
  * times e^(propensity x lambda) while its balance is above the allowance
+ * (the rate in force at every instant: a change voids the pending purchase
+ * timer, by a generation byte, and draws the wait again: memoryless)
  * (Cagan's 1956 money demand: holdings fall as e^(-alpha x cost of
  * holding); with demurrage as the cost, purchases come e^(alpha lambda)
  * times sooner; propensity = alpha, in days; the factor is capped at 1000).
@@ -46,9 +48,9 @@
  * again, and the price moves. Orders travel by sim_send, so loss,
  * partitions, down members and suspended or expelled standing (the core
  * blocks their messages) stop them; a member has one order in flight at a
- * time, and an order not settled by the member's next purchase time is
- * counted as failed then (a late copy is recognised by its sequence number
- * and ignored). A bad actor (sim_is_bad) sells and is paid but never
+ * time: a purchase that comes while it is on the way waits for it, and an
+ * order older than order_timeout is counted as failed at the next purchase
+ * (a late copy is recognised by its sequence number and ignored). A bad actor (sim_is_bad) sells and is paid but never
  * delivers: the trade is a default, counted in `defaults` (and in trades,
  * since the money moved).
  *
@@ -121,6 +123,7 @@ typedef struct credit_cfg {
     double need_rate;         /* purchases wanted per member per day (live) */
     sim_dist price;           /* price law, credits */
     int64_t search_depth;     /* hops an order walks looking for a seller */
+    sim_time order_timeout;   /* ns an order may stay unsettled before it counts as failed */
     double propensity;        /* Cagan's alpha, days: purchases e^(alpha lambda) sooner */
     int payout;               /* CREDIT_PAY_* */
     sim_time payout_every;    /* ns between payouts */
@@ -155,8 +158,10 @@ typedef struct credit_member {
     int64_t order_price;       /* price of its order in flight, 0 if none */
     uint32_t sold_day;         /* the day `sold` counts */
     uint32_t order_seq;        /* sequence number of its last order */
+    sim_time order_at;         /* when its order in flight left */
     uint8_t flags;             /* CREDIT_ARMED | _AT_LIMIT | _REGENERATING */
-    uint8_t pad[15];           /* to 64 bytes */
+    uint8_t timer_gen;         /* generation of its purchase timer: older ones are void */
+    uint8_t pad[6];            /* to 64 bytes */
 } credit_member;
 _Static_assert(sizeof(credit_member) == 64, "a member is one cache line");
 
@@ -218,6 +223,8 @@ static const sim_param credit_params[] = {
     SIM_PARAM_DIST("price", credit_cfg, price, 1, 0, "price law of one purchase, credits"),
     SIM_PARAM_INT("search_depth", credit_cfg, search_depth, 3, 1, 255, 0,
                   "hops an order walks looking for a seller with capacity left today"),
+    SIM_PARAM_TIME("order_timeout", credit_cfg, order_timeout, 1.0, 0, 1e9, SIM_PF_MIN_OPEN,
+                   "days an order may stay unsettled before it counts as failed"),
     SIM_PARAM_NUM("propensity", credit_cfg, propensity, 0, 0, 1e4, 0,
                   "days: a member above its allowance buys exp(propensity x lambda) times sooner"),
     SIM_PARAM_ENUM("payout", credit_cfg, payout, CREDIT_PAY_NONE, credit_payouts, 0,
@@ -368,7 +375,33 @@ static void credit_arm(credit_state *c, sim_run *run, uint32_t v)
     double wait = gsl_ran_exponential(sim_rng(run, v), 1.0 / rate);
     sim_time delay = wait >= 4e18 ? SIM_DELAY_CLAMP : (sim_time)wait;
     c->m[v].flags |= CREDIT_ARMED;
-    sim_timer(run, v, delay, CREDIT_EV_BUY, 0);
+    sim_timer(run, v, delay, CREDIT_EV_BUY, c->m[v].timer_gen);
+}
+
+/*
+ * Member v's rate has changed (its balance crossed the allowance, lambda or
+ * need_rate changed): void the pending purchase and draw the wait again at
+ * the new rate. Purchases are a Poisson process, memoryless, so this is the
+ * process whose rate is the one in force at every instant, exactly.
+ */
+static void credit_rearm(credit_state *c, sim_run *run, uint32_t v)
+{
+    if (!sim_is_up(run, v)) {
+        return;                              /* re-armed when it comes back */
+    }
+    c->m[v].timer_gen++;
+    c->m[v].flags &= (uint8_t)~CREDIT_ARMED;
+    credit_arm(c, run, v);
+}
+
+/* Re-arm every member whose rate depends on lambda (those above the allowance). */
+static void credit_rearm_above(credit_state *c, sim_run *run)
+{
+    for (uint32_t v = 0; c->cfg->propensity > 0 && v < c->n; v++) {
+        if (c->m[v].bal > c->allowance) {
+            credit_rearm(c, run, v);
+        }
+    }
 }
 
 static int64_t credit_draw_price(const credit_state *c, sim_run *run, uint32_t v)
@@ -392,8 +425,12 @@ static void credit_order_fails(credit_state *c, uint32_t buyer)
 static void credit_buy(credit_state *c, sim_run *run, uint32_t u)
 {
     c->m[u].flags &= (uint8_t)~CREDIT_ARMED;
-    if (c->m[u].order_price != 0) {          /* the last order was lost on the way */
-        credit_order_fails(c, u);
+    if (c->m[u].order_price != 0) {
+        if (sim_now(run) - c->m[u].order_at < c->cfg->order_timeout) {
+            credit_arm(c, run, u);           /* still shopping: this purchase waits for it */
+            return;
+        }
+        credit_order_fails(c, u);            /* the last order was lost on the way */
     }
     sim_standing st = sim_node_standing(run, u);
     if (st == SIM_STANDING_SUSPENDED || st == SIM_STANDING_EXPELLED) {
@@ -411,6 +448,7 @@ static void credit_buy(credit_state *c, sim_run *run, uint32_t u)
             } else {
                 c->m[u].order_seq++;
                 c->m[u].order_price = p;
+                c->m[u].order_at = sim_now(run);
                 uint32_t hops = (uint32_t)c->cfg->search_depth - 1;
                 sim_send(run, u, to, CREDIT_EV_ORDER, credit_order_data(u, hops, c->m[u].order_seq));
             }
@@ -479,8 +517,15 @@ static void credit_settle_trade(credit_state *c, sim_run *run, uint32_t u, uint3
         credit_order_fails(c, u);
         return;
     }
+    int above_u = c->m[u].bal > c->allowance, above_s = c->m[s].bal > c->allowance;
     c->m[u].bal -= p;
     c->m[s].bal += p;
+    if (c->cfg->propensity > 0 && above_u != (c->m[u].bal > c->allowance)) {
+        credit_rearm(c, run, u);
+    }
+    if (c->cfg->propensity > 0 && above_s != (c->m[s].bal > c->allowance)) {
+        credit_rearm(c, run, s);
+    }
     c->m[s].sold = (c->m[s].sold_day == day ? c->m[s].sold : 0) + p;
     c->m[s].sold_day = day;
     c->m[u].order_price = 0;
@@ -519,7 +564,9 @@ static void credit_event(void *state, sim_run *run, const sim_event *ev)
 {
     credit_state *c = state;
     if (ev->kind == CREDIT_EV_BUY) {
-        credit_buy(c, run, ev->dst);
+        if ((uint8_t)ev->data == c->m[ev->dst].timer_gen) {   /* else voided by credit_rearm */
+            credit_buy(c, run, ev->dst);
+        }
     } else {
         credit_order(c, run, ev->dst, ev->data);
     }
@@ -535,7 +582,7 @@ static void credit_node_change(void *state, sim_run *run, uint32_t node, int up)
     }
 }
 
-/* set{} changed a live key: close the decay integral, re-arm if purchases resumed. */
+/* set{} changed a live key: close the decay integral; rates may have changed, so re-arm. */
 static void credit_changed(void *state, sim_run *run)
 {
     credit_state *c = state;
@@ -543,10 +590,8 @@ static void credit_changed(void *state, sim_run *run)
         c->lambda_given = c->cfg->lambda;
         credit_set_lambda(c, sim_now(run), c->cfg->lambda);
     }
-    for (uint32_t v = 0; v < c->n && c->cfg->need_rate > 0; v++) {
-        if (sim_is_up(run, v)) {
-            credit_arm(c, run, v);
-        }
+    for (uint32_t v = 0; v < c->n; v++) {
+        credit_rearm(c, run, v);
     }
 }
 
@@ -676,7 +721,7 @@ static int credit_active(const sim_run *run, uint32_t v)
 }
 
 /* Pay the positive commons in equal shares to the active (and, for regeneration, flagged) members. */
-static void credit_payout(credit_state *c, const sim_run *run)
+static void credit_payout(credit_state *c, sim_run *run)
 {
     credit_settle_all(c, run);
     int flagged = c->cfg->payout == CREDIT_PAY_REGENERATION;
@@ -692,8 +737,12 @@ static void credit_payout(credit_state *c, const sim_run *run)
     for (uint32_t v = 0; v < c->n && s > 0; v++) {
         if (credit_active(run, v) && (!flagged || (c->m[v].flags & CREDIT_REGENERATING))) {
             int64_t room = CREDIT_BAL_MAX - c->m[v].bal, paid = s < room ? s : room;
+            int above = c->m[v].bal > c->allowance;
             c->m[v].bal += paid;
             c->commons -= paid;
+            if (c->cfg->propensity > 0 && !above && c->m[v].bal > c->allowance) {
+                credit_rearm(c, run, v);
+            }
         }
     }
 }
@@ -828,6 +877,7 @@ static sim_err credit_phase(void *state, sim_run *run, sim_phase when)
     }
     if (credit_due(&c->next_control, now, cfg->control_every)) {
         credit_control(c, run);
+        credit_rearm_above(c, run);
     }
     if (credit_due(&c->next_stats, now, sim_sample_every(run))) {
         credit_record_stats(c, run);
