@@ -591,7 +591,7 @@ static void credit_changed(void *state, sim_run *run)
         credit_set_lambda(c, sim_now(run), c->cfg->lambda);
     }
     for (uint32_t v = 0; v < c->n; v++) {
-        credit_rearm(c, run, v);
+        credit_rearm(c, run, v);             /* need_rate or lambda may have changed */
     }
 }
 
