@@ -9,7 +9,9 @@
  * from node streams: deterministic). `bad` marks nodes as bad actors and
  * `suspend` suspends nodes at the first phase, through the core's API only,
  * as the immune model will. `weight` is a per-node key (any of the four
- * forms); its values are summed into a column.
+ * forms); its values are summed into a column. `names` (a list of names)
+ * and `amounts` (per-node values by name) exercise the loader's list and
+ * map types.
  */
 #include "model_probe.h"
 
@@ -24,6 +26,8 @@ typedef struct probe_cfg {
     sim_nodeset bad;         /* nodes marked bad at init */
     sim_nodeset suspend;     /* nodes suspended at the first phase */
     sim_pernode weight;      /* a per-node key */
+    sim_strlist names;       /* a list of names */
+    sim_pernode_map amounts; /* per-node values by name */
 } probe_cfg;
 
 typedef struct probe_state {
@@ -32,6 +36,7 @@ typedef struct probe_state {
     uint32_t alive_seen;     /* alive nodes at the last phase */
     double weight_sum;       /* sum of every node's weight */
     double weight_last;      /* the last node's weight */
+    double amounts;          /* sum over the map's entries i (sorted) of (i + 1) x their node sum */
 } probe_state;
 
 static probe_entry probe_entries[PROBE_LOG_MAX];
@@ -63,12 +68,15 @@ static const sim_param probe_params[] = {
     SIM_PARAM_NODES("bad", probe_cfg, bad, 0, 0, "nodes marked as bad actors at init"),
     SIM_PARAM_NODES("suspend", probe_cfg, suspend, 0, 0, "nodes suspended at the first phase"),
     SIM_PARAM_PERNODE("weight", probe_cfg, weight, 1.5, 0, 1e6, 0, "a per-node value, summed"),
+    SIM_PARAM_STRLIST("names", probe_cfg, names, 0, "a list of names, counted"),
+    SIM_PARAM_PERNODE_MAP("amounts", probe_cfg, amounts, 0, 1e6, 0,
+                          "per-node values by name, summed with weights 1, 2, ... in name order"),
     SIM_PARAM_END
 };
 
 static const char *const probe_columns[] = {
     "phases", "ends", "timers", "received", "sent", "alive_seen", "bad", "suspended",
-    "weight_sum", "weight_last", NULL
+    "weight_sum", "weight_last", "names", "amounts", NULL
 };
 static const char *const probe_summary[] = { "phases", "ends", NULL };
 
@@ -103,6 +111,12 @@ static sim_err probe_init(sim_run *run, const void *cfg, void **state)
     for (uint32_t v = 0; err == SIM_OK && v < sim_nodes(run); v++) {
         p->weight_sum += w[v];
         p->weight_last = w[v];
+    }
+    for (uint32_t i = 0; err == SIM_OK && i < p->cfg->amounts.count; i++) {
+        err = sim_node_values(run, &p->cfg->amounts.values[i], w);
+        for (uint32_t v = 0; err == SIM_OK && v < sim_nodes(run); v++) {
+            p->amounts += (i + 1) * w[v];
+        }
     }
     free(w);
     SIM_TRY(err);
@@ -166,6 +180,8 @@ static void probe_sample(const void *state, const sim_run *run, double *row)
     row[7] = (double)counts[SIM_STANDING_SUSPENDED];
     row[8] = p->weight_sum;
     row[9] = p->weight_last;
+    row[10] = (double)p->cfg->names.count;
+    row[11] = p->amounts;
 }
 
 static void probe_summarize(const void *state, const sim_run *run, double *out)
