@@ -143,6 +143,41 @@ uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i)
     return run->g.adj[run->g.off[node] + i];
 }
 
+double sim_link_distance(const sim_run *run, uint32_t node, uint32_t i)
+{
+    const topo_graph *g = &run->g;
+    if (!g->complete && g->dist != NULL && !isnan(g->dist[g->off[node] + i])) {
+        return g->dist[g->off[node] + i];
+    }
+    if (g->x == NULL) {
+        return 1.0;
+    }
+    uint32_t w = sim_neighbor(run, node, i);
+    double dx = (double)g->x[node] - g->x[w], dy = (double)g->y[node] - g->y[w];
+    return sqrt(dx * dx + dy * dy);
+}
+
+double sim_link_capacity(const sim_run *run, uint32_t node, uint32_t i)
+{
+    const topo_graph *g = &run->g;
+    return !g->complete && g->cap != NULL ? g->cap[g->off[node] + i] : NAN;
+}
+
+const char *sim_node_name(const sim_run *run, uint32_t node)
+{
+    return run->g.names != NULL ? topo_name(&run->g, node) : NULL;
+}
+
+int sim_node_xy(const sim_run *run, uint32_t node, double *x, double *y)
+{
+    if (run->g.x == NULL) {
+        return 0;
+    }
+    *x = run->g.x[node];
+    *y = run->g.y[node];
+    return 1;
+}
+
 uint32_t sim_random_peer(sim_run *run, uint32_t node)
 {
     uint32_t deg = topo_degree(&run->g, node);

@@ -135,6 +135,18 @@ void sim_hint_per_node(sim_run *run, const void *base, size_t size);
 uint32_t sim_degree(const sim_run *run, uint32_t node);
 /* The i-th neighbour, 0 <= i < degree. */
 uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i);
+/*
+ * Length of the i-th link of node: the explicit edge's distance when it
+ * gives one, else the Euclidean distance of the two ends' coordinates, else
+ * 1 (a graph without geometry: every link counts as one hop).
+ */
+double sim_link_distance(const sim_run *run, uint32_t node, uint32_t i);
+/* Capacity of the i-th link of node as the explicit edge gives it; NaN when none does. */
+double sim_link_capacity(const sim_run *run, uint32_t node, uint32_t i);
+/* The node's place name (topology kind "explicit"), or NULL. */
+const char *sim_node_name(const sim_run *run, uint32_t node);
+/* The node's coordinates into *x, *y and 1, or 0 when the topology has none. */
+int sim_node_xy(const sim_run *run, uint32_t node, double *x, double *y);
 /* A uniformly random neighbour drawn from the node's stream; SIM_NONE if isolated. */
 uint32_t sim_random_peer(sim_run *run, uint32_t node);
 
