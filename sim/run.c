@@ -230,11 +230,12 @@ static uint32_t run_report_columns(const sim_config *cfg)
     return k;
 }
 
-static void run_out_discard(run_out *o, uint32_t nmodels)
+static void run_out_discard(sim_run *run, run_out *o)
 {
-    for (uint32_t m = 0; o->model_csv != NULL && m < nmodels; m++) {
+    for (uint32_t m = 0; o->model_csv != NULL && m < run->nmodels; m++) {
         trace_discard(&o->model_csv[m]);
     }
+    table_discard_all(run);
     trace_discard(&o->events);
     trace_discard(&o->network);
     trace_discard(&o->resolved);
@@ -263,6 +264,9 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
     }
     for (uint32_t m = 0; m < run->nmodels; m++) {
         char name[128];
+        if (run->models[m]->own_csv) {
+            continue;            /* the model writes it (sim_table) */
+        }
         snprintf(name, sizeof name, "%s.csv", run->models[m]->name);
         SIM_TRY(trace_open(&o->model_csv[m], o->dir, name, msg, len));
         fputs("time", o->model_csv[m].f);
@@ -271,6 +275,7 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
         }
         fputc('\n', o->model_csv[m].f);
     }
+    SIM_TRY(table_open_all(run, o->dir));
     SIM_TRY(trace_open(&o->events, o->dir, "events.csv", msg, len));
     fputs("time,action,detail,affected\n", o->events.f);
     SIM_TRY(trace_open(&o->network, o->dir, "network.csv", msg, len));
@@ -329,6 +334,9 @@ static sim_err run_sample(sim_run *run, run_out *o)
     for (uint32_t m = 0; m < run->nmodels; m++) {
         const sim_model *mod = run->models[m];
         uint32_t k = run_count(mod->columns);
+        if (mod->own_csv) {
+            continue;
+        }
         mod->sample(run->state[m], run, run->row);
         FILE *f = o->model_csv[m].f;
         trace_time(f, run->now);
@@ -670,6 +678,7 @@ size_t run_bytes(const sim_run *run)
 
 static void run_teardown(sim_run *run)
 {
+    table_free_all(run);
     for (uint32_t m = 0; m < run->nmodels; m++) {
         if (run->models != NULL && run->models[m] != NULL && run->models[m]->destroy != NULL) {
             run->models[m]->destroy(run->state[m]);
@@ -945,8 +954,11 @@ static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const ch
 static sim_err run_commit(sim_run *run, run_out *o)
 {
     for (uint32_t m = 0; m < run->nmodels; m++) {
-        SIM_TRY(trace_commit(&o->model_csv[m], run->errmsg, sizeof run->errmsg));
+        if (o->model_csv[m].f != NULL) {
+            SIM_TRY(trace_commit(&o->model_csv[m], run->errmsg, sizeof run->errmsg));
+        }
     }
+    SIM_TRY(table_commit_all(run));
     SIM_TRY(trace_commit(&o->events, run->errmsg, sizeof run->errmsg));
     SIM_TRY(trace_commit(&o->network, run->errmsg, sizeof run->errmsg));
     if (o->report.f != NULL) {
@@ -985,8 +997,13 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
         k = run_plot_names("network", plotted[run->nmodels], names, k);
     }
     for (uint32_t m = 0; m < run->nmodels && k + 3 <= max; m++) {
-        snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
+        if (!run->models[m]->own_csv) {
+            snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
+        }
         k = run_plot_names(run->models[m]->name, plotted[m], names, k);
+    }
+    for (uint32_t i = 0; i < run->ntables && k < max; i++) {
+        snprintf(names[k++], TRACE_NAME_MAX, "%s", run->tables[i].file);
     }
     return k;
 }
@@ -1004,7 +1021,7 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
-    char names[3 * 64 + 8][TRACE_NAME_MAX];
+    char names[3 * 64 + 8 + 16][TRACE_NAME_MAX];
     uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
     int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
@@ -1054,7 +1071,7 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
     plot_run pr = { .dir = o->dir, .scenario = run->cfg->scenario.name, .seed = (long long)run->seed,
                     .quiet = opts->quiet, .no_plot = opts->no_plot };
     for (uint32_t m = 0; m < run->nmodels; m++) {
-        plotted[m] = plot_model(&pr, run->models[m]);
+        plotted[m] = run->models[m]->own_csv ? 0 : plot_model(&pr, run->models[m]);
     }
     plotted[run->nmodels] = plot_network(&pr);
     sim_err err = run_write_manifest(run, o, plotted);
@@ -1116,7 +1133,7 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         run_print_summary(run, &out, wall, status);
     }
     if (err != SIM_OK && opened) {
-        run_out_discard(&out, run->nmodels);
+        run_out_discard(run, &out);
     }
     if (err == SIM_OK && failed) {
         err = sim_fail(run, SIM_ENOMEM, "%s", failure);

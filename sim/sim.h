@@ -243,6 +243,25 @@ typedef struct sim_shock {
     unsigned given;          /* SIM_SHOCK_* bits of the keys the scenario gave */
 } sim_shock;
 
+/* --- Tables of a model's own ----------------------------------------------------- */
+
+/*
+ * Beside <model>.csv, a model may write tables of its own: flow writes
+ * flows.csv (one row per link carrying flow) and, as a long format, its
+ * flow.csv. Declare each from init with its file name and its columns
+ * after `time`; the core opens it with the run's other outputs (under a
+ * temporary name, renamed at the end, listed in the folder's manifest;
+ * never left behind when the run fails). A row is written cell by cell
+ * and ended; its time is now. Text cells are quoted as CSV needs.
+ */
+typedef struct sim_table sim_table;
+
+/* NULL on failure (then sim_fail has said why): a bad or repeated name, or no memory. */
+sim_table *sim_table_declare(sim_run *run, const char *file, const char *const *columns);
+void sim_table_text(sim_table *t, const char *text);
+void sim_table_num(sim_table *t, double value);
+void sim_table_end_row(sim_table *t);
+
 /* --- Declarative parameters (filled by the loader; models never see Lua) --- */
 
 typedef enum sim_param_type {
@@ -405,6 +424,12 @@ typedef struct sim_model {
      */
     const char *const *labels;
     const char *const *summary;       /* summary.csv columns, NULL-terminated */
+    /*
+     * 1: the model writes <name>.csv itself (a long format, through
+     * sim_table); the core writes and plots no <name>.csv, and columns
+     * serve sim.metric() and report() only.
+     */
+    int own_csv;
     /* Cross-key checks after parsing; message without file:line (the loader adds it). */
     sim_err (*check)(const void *cfg, char *msg, size_t msg_len);
     /* Allocate SoA state; cfg stays valid (and may change by set{}) for the run. */

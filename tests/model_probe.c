@@ -28,6 +28,7 @@ typedef struct probe_cfg {
     sim_pernode weight;      /* a per-node key */
     sim_strlist names;       /* a list of names */
     sim_pernode_map amounts; /* per-node values by name */
+    int table;               /* write probe_phases.csv: one row per phase */
 } probe_cfg;
 
 typedef struct probe_state {
@@ -37,6 +38,7 @@ typedef struct probe_state {
     double weight_sum;       /* sum of every node's weight */
     double weight_last;      /* the last node's weight */
     double amounts;          /* sum over the map's entries i (sorted) of (i + 1) x their node sum */
+    sim_table *table;        /* probe_phases.csv, or NULL */
 } probe_state;
 
 static probe_entry probe_entries[PROBE_LOG_MAX];
@@ -69,6 +71,7 @@ static const sim_param probe_params[] = {
     SIM_PARAM_NODES("suspend", probe_cfg, suspend, 0, 0, "nodes suspended at the first phase"),
     SIM_PARAM_PERNODE("weight", probe_cfg, weight, 1.5, 0, 1e6, 0, "a per-node value, summed"),
     SIM_PARAM_STRLIST("names", probe_cfg, names, 0, "a list of names, counted"),
+    SIM_PARAM_BOOL("table", probe_cfg, table, 0, 0, "write probe_phases.csv, a table of its own"),
     SIM_PARAM_PERNODE_MAP("amounts", probe_cfg, amounts, 0, 1e6, 0,
                           "per-node values by name, summed with weights 1, 2, ... in name order"),
     SIM_PARAM_END
@@ -79,6 +82,7 @@ static const char *const probe_columns[] = {
     "weight_sum", "weight_last", "names", "amounts", NULL
 };
 static const char *const probe_summary[] = { "phases", "ends", NULL };
+static const char *const probe_table_columns[] = { "what", "alive", NULL };
 
 /* Apply a nodeset: explicit ids, or the first `count` nodes. */
 static void probe_each(sim_run *run, const sim_nodeset *ns, int bad)
@@ -120,6 +124,9 @@ static sim_err probe_init(sim_run *run, const void *cfg, void **state)
     }
     free(w);
     SIM_TRY(err);
+    if (p->cfg->table && (p->table = sim_table_declare(run, "probe_phases.csv", probe_table_columns)) == NULL) {
+        return SIM_EINTERNAL;
+    }
     if (p->cfg->tick > 0) {
         sim_timer(run, 0, p->cfg->tick, PROBE_TICK, 0);
     }
@@ -144,6 +151,11 @@ static sim_err probe_phase(void *state, sim_run *run, sim_phase when)
     probe_state *p = state;
     p->alive_seen = sim_alive_count(run);
     probe_note(run, when == SIM_PHASE_END ? 'E' : 'P', p->alive_seen);
+    if (p->table != NULL) {
+        sim_table_text(p->table, when == SIM_PHASE_END ? "end, \"last\"" : "phase");
+        sim_table_num(p->table, p->alive_seen);
+        sim_table_end_row(p->table);
+    }
     if (when == SIM_PHASE_END) {
         p->ends++;
         return SIM_OK;
