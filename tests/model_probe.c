@@ -39,6 +39,9 @@ typedef struct probe_state {
     double weight_last;      /* the last node's weight */
     double amounts;          /* sum over the map's entries i (sorted) of (i + 1) x their node sum */
     sim_table *table;        /* probe_phases.csv, or NULL */
+    double link_length;      /* sum over directed links of sim_link_distance */
+    double link_capacity;    /* sum over directed links of the capacities given */
+    double named_x;          /* sum of x over nodes with a name and coordinates */
 } probe_state;
 
 static probe_entry probe_entries[PROBE_LOG_MAX];
@@ -79,7 +82,7 @@ static const sim_param probe_params[] = {
 
 static const char *const probe_columns[] = {
     "phases", "ends", "timers", "received", "sent", "alive_seen", "bad", "suspended",
-    "weight_sum", "weight_last", "names", "amounts", NULL
+    "weight_sum", "weight_last", "names", "amounts", "link_length", "link_capacity", "named_x", NULL
 };
 static const char *const probe_summary[] = { "phases", "ends", NULL };
 static const char *const probe_table_columns[] = { "what", "alive", NULL };
@@ -124,6 +127,17 @@ static sim_err probe_init(sim_run *run, const void *cfg, void **state)
     }
     free(w);
     SIM_TRY(err);
+    for (uint32_t v = 0; v < sim_nodes(run) && sim_nodes(run) <= 1000; v++) {
+        for (uint32_t i = 0; i < sim_degree(run, v); i++) {
+            double c = sim_link_capacity(run, v, i);
+            p->link_length += sim_link_distance(run, v, i);
+            p->link_capacity += c == c ? c : 0.0;
+        }
+        double x, y;
+        if (sim_node_name(run, v) != NULL && sim_node_xy(run, v, &x, &y)) {
+            p->named_x += x;
+        }
+    }
     if (p->cfg->table && (p->table = sim_table_declare(run, "probe_phases.csv", probe_table_columns)) == NULL) {
         return SIM_EINTERNAL;
     }
@@ -194,6 +208,9 @@ static void probe_sample(const void *state, const sim_run *run, double *row)
     row[9] = p->weight_last;
     row[10] = (double)p->cfg->names.count;
     row[11] = p->amounts;
+    row[12] = p->link_length;
+    row[13] = p->link_capacity;
+    row[14] = p->named_x;
 }
 
 static void probe_summarize(const void *state, const sim_run *run, double *out)

@@ -249,8 +249,37 @@ static void test_phase_model_table_goes_with_a_failed_run(void)
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
+/*
+ * Links as models see them: A-B gives distance 5 and capacity 7; B-C gives
+ * neither (Euclidean: 3-4-5 triangle, so 5; capacity NaN); each link is
+ * seen from both ends. On a ring without geometry every link is 1 long.
+ */
+static void test_phase_models_see_link_lengths_and_capacities(void)
+{
+    char dir[256];
+    CU_ASSERT_EQUAL_FATAL(test_phase_run(dir, sizeof dir,
+        "scenario { name = 'p', duration = 1 }\n"
+        "topology { kind = 'explicit', nodes = { {'A', 0, 0}, {'B', 10, 0}, {'C', 13, 4} },\n"
+        "           edges = { {'A', 'B', 5, 7}, {'B', 'C'} } }\n"
+        "probe {}\n", 1), 0);
+    CHECK_MSG(test_probe_at(dir, "link_length", 1) == 2 * (5 + 5), "length %g, want 20",
+              test_probe_at(dir, "link_length", 1));
+    CHECK_MSG(test_probe_at(dir, "link_capacity", 1) == 2 * 7, "capacity %g, want 14",
+              test_probe_at(dir, "link_capacity", 1));
+    CHECK_MSG(test_probe_at(dir, "named_x", 1) == 23, "x %g, want 0 + 10 + 13",
+              test_probe_at(dir, "named_x", 1));
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    CU_ASSERT_EQUAL_FATAL(test_phase_run(dir, sizeof dir,
+        "scenario { name = 'p', duration = 1 }\ntopology { kind = 'ring', n = 10 }\nprobe {}\n", 1), 0);
+    CHECK_MSG(test_probe_at(dir, "link_length", 1) == 20 && test_probe_at(dir, "named_x", 1) == 0,
+              "ring: length %g, named x %g", test_probe_at(dir, "link_length", 1),
+              test_probe_at(dir, "named_x", 1));
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
 static CU_TestInfo phase_tests[] = {
     { "model table is written with the run", test_phase_model_table_is_written_with_the_run },
+    { "models see link lengths and capacities", test_phase_models_see_link_lengths_and_capacities },
     { "model table goes with a failed run", test_phase_model_table_goes_with_a_failed_run },
     { "fires before node events of its instant", test_phase_fires_before_node_events_of_its_instant },
     { "sees actions and callbacks of its instant",
