@@ -143,6 +143,41 @@ uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i)
     return run->g.adj[run->g.off[node] + i];
 }
 
+double sim_link_distance(const sim_run *run, uint32_t node, uint32_t i)
+{
+    const topo_graph *g = &run->g;
+    if (!g->complete && g->dist != NULL && !isnan(g->dist[g->off[node] + i])) {
+        return g->dist[g->off[node] + i];
+    }
+    if (g->x == NULL) {
+        return 1.0;
+    }
+    uint32_t w = sim_neighbor(run, node, i);
+    double dx = (double)g->x[node] - g->x[w], dy = (double)g->y[node] - g->y[w];
+    return sqrt(dx * dx + dy * dy);
+}
+
+double sim_link_capacity(const sim_run *run, uint32_t node, uint32_t i)
+{
+    const topo_graph *g = &run->g;
+    return !g->complete && g->cap != NULL ? g->cap[g->off[node] + i] : NAN;
+}
+
+const char *sim_node_name(const sim_run *run, uint32_t node)
+{
+    return run->g.names != NULL ? topo_name(&run->g, node) : NULL;
+}
+
+int sim_node_xy(const sim_run *run, uint32_t node, double *x, double *y)
+{
+    if (run->g.x == NULL) {
+        return 0;
+    }
+    *x = run->g.x[node];
+    *y = run->g.y[node];
+    return 1;
+}
+
 uint32_t sim_random_peer(sim_run *run, uint32_t node)
 {
     uint32_t deg = topo_degree(&run->g, node);
@@ -195,11 +230,12 @@ static uint32_t run_report_columns(const sim_config *cfg)
     return k;
 }
 
-static void run_out_discard(run_out *o, uint32_t nmodels)
+static void run_out_discard(sim_run *run, run_out *o)
 {
-    for (uint32_t m = 0; o->model_csv != NULL && m < nmodels; m++) {
+    for (uint32_t m = 0; o->model_csv != NULL && m < run->nmodels; m++) {
         trace_discard(&o->model_csv[m]);
     }
+    table_discard_all(run);
     trace_discard(&o->events);
     trace_discard(&o->network);
     trace_discard(&o->resolved);
@@ -228,6 +264,9 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
     }
     for (uint32_t m = 0; m < run->nmodels; m++) {
         char name[128];
+        if (run->models[m]->own_csv) {
+            continue;            /* the model writes it (sim_table) */
+        }
         snprintf(name, sizeof name, "%s.csv", run->models[m]->name);
         SIM_TRY(trace_open(&o->model_csv[m], o->dir, name, msg, len));
         fputs("time", o->model_csv[m].f);
@@ -236,6 +275,7 @@ static sim_err run_out_open(sim_run *run, run_out *o, const run_opts *opts)
         }
         fputc('\n', o->model_csv[m].f);
     }
+    SIM_TRY(table_open_all(run, o->dir));
     SIM_TRY(trace_open(&o->events, o->dir, "events.csv", msg, len));
     fputs("time,action,detail,affected\n", o->events.f);
     SIM_TRY(trace_open(&o->network, o->dir, "network.csv", msg, len));
@@ -294,6 +334,9 @@ static sim_err run_sample(sim_run *run, run_out *o)
     for (uint32_t m = 0; m < run->nmodels; m++) {
         const sim_model *mod = run->models[m];
         uint32_t k = run_count(mod->columns);
+        if (mod->own_csv) {
+            continue;
+        }
         mod->sample(run->state[m], run, run->row);
         FILE *f = o->model_csv[m].f;
         trace_time(f, run->now);
@@ -635,6 +678,7 @@ size_t run_bytes(const sim_run *run)
 
 static void run_teardown(sim_run *run)
 {
+    table_free_all(run);
     for (uint32_t m = 0; m < run->nmodels; m++) {
         if (run->models != NULL && run->models[m] != NULL && run->models[m]->destroy != NULL) {
             run->models[m]->destroy(run->state[m]);
@@ -910,8 +954,11 @@ static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const ch
 static sim_err run_commit(sim_run *run, run_out *o)
 {
     for (uint32_t m = 0; m < run->nmodels; m++) {
-        SIM_TRY(trace_commit(&o->model_csv[m], run->errmsg, sizeof run->errmsg));
+        if (o->model_csv[m].f != NULL) {
+            SIM_TRY(trace_commit(&o->model_csv[m], run->errmsg, sizeof run->errmsg));
+        }
     }
+    SIM_TRY(table_commit_all(run));
     SIM_TRY(trace_commit(&o->events, run->errmsg, sizeof run->errmsg));
     SIM_TRY(trace_commit(&o->network, run->errmsg, sizeof run->errmsg));
     if (o->report.f != NULL) {
@@ -950,8 +997,13 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
         k = run_plot_names("network", plotted[run->nmodels], names, k);
     }
     for (uint32_t m = 0; m < run->nmodels && k + 3 <= max; m++) {
-        snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
+        if (!run->models[m]->own_csv) {
+            snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
+        }
         k = run_plot_names(run->models[m]->name, plotted[m], names, k);
+    }
+    for (uint32_t i = 0; i < run->ntables && k < max; i++) {
+        snprintf(names[k++], TRACE_NAME_MAX, "%s", run->tables[i].file);
     }
     return k;
 }
@@ -969,7 +1021,7 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
-    char names[3 * 64 + 8][TRACE_NAME_MAX];
+    char names[3 * 64 + 8 + 16][TRACE_NAME_MAX];
     uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
     int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
@@ -1019,7 +1071,7 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
     plot_run pr = { .dir = o->dir, .scenario = run->cfg->scenario.name, .seed = (long long)run->seed,
                     .quiet = opts->quiet, .no_plot = opts->no_plot };
     for (uint32_t m = 0; m < run->nmodels; m++) {
-        plotted[m] = plot_model(&pr, run->models[m]);
+        plotted[m] = run->models[m]->own_csv ? 0 : plot_model(&pr, run->models[m]);
     }
     plotted[run->nmodels] = plot_network(&pr);
     sim_err err = run_write_manifest(run, o, plotted);
@@ -1081,7 +1133,7 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         run_print_summary(run, &out, wall, status);
     }
     if (err != SIM_OK && opened) {
-        run_out_discard(&out, run->nmodels);
+        run_out_discard(run, &out);
     }
     if (err == SIM_OK && failed) {
         err = sim_fail(run, SIM_ENOMEM, "%s", failure);

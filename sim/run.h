@@ -20,6 +20,7 @@
 #include "scen.h"
 #include "sim.h"
 #include "topo.h"
+#include "trace.h"
 
 /* A sample of the network's shape (network.csv). */
 typedef struct net_shape {
@@ -116,6 +117,8 @@ struct sim_run {
     sim_time *phase_period;  /* per model: period of its phases, 0 for none (sim_phase_every) */
     sim_time *next_phase;    /* per model: instant of its next periodic phase */
     uint8_t current;         /* model whose callback is running */
+    struct sim_table *tables;     /* models' own tables (sim_table_declare), opened with the outputs */
+    uint32_t ntables, captables;
     uint32_t *shock_sel;     /* the places the last shock with a duration hit (act.c), for its end */
     uint32_t shock_sel_count;
     struct {
@@ -173,6 +176,24 @@ uint32_t net_live_degree(const sim_run *run, uint32_t v);
 /* The mark byte: standing in the low two bits, the bad-actor flag above. */
 #define RUN_STANDING 3u
 #define RUN_BAD 4u
+
+/* A model's own table (sim_table_declare). */
+struct sim_table {
+    char file[64];               /* file name in the output folder */
+    const char *const *columns;  /* after time, NULL-terminated (the model's static array) */
+    uint32_t ncolumns;
+    uint32_t cell;               /* cells written in the current row */
+    trace_file out;              /* open while the run writes its outputs */
+    const struct sim_run *owner; /* its run, for the time of a row */
+};
+
+/* --- table.c ----------------------------------------------------------------- */
+
+/* Open every declared table in dir with its header; SIM_EIO with a message. */
+sim_err table_open_all(sim_run *run, const char *dir) SIM_MUST_CHECK;
+sim_err table_commit_all(sim_run *run) SIM_MUST_CHECK;
+void table_discard_all(sim_run *run);
+void table_free_all(sim_run *run);
 
 /* --- act.c ---------------------------------------------------------------- */
 

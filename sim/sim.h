@@ -135,6 +135,18 @@ void sim_hint_per_node(sim_run *run, const void *base, size_t size);
 uint32_t sim_degree(const sim_run *run, uint32_t node);
 /* The i-th neighbour, 0 <= i < degree. */
 uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i);
+/*
+ * Length of the i-th link of node: the explicit edge's distance when it
+ * gives one, else the Euclidean distance of the two ends' coordinates, else
+ * 1 (a graph without geometry: every link counts as one hop).
+ */
+double sim_link_distance(const sim_run *run, uint32_t node, uint32_t i);
+/* Capacity of the i-th link of node as the explicit edge gives it; NaN when none does. */
+double sim_link_capacity(const sim_run *run, uint32_t node, uint32_t i);
+/* The node's place name (topology kind "explicit"), or NULL. */
+const char *sim_node_name(const sim_run *run, uint32_t node);
+/* The node's coordinates into *x, *y and 1, or 0 when the topology has none. */
+int sim_node_xy(const sim_run *run, uint32_t node, double *x, double *y);
 /* A uniformly random neighbour drawn from the node's stream; SIM_NONE if isolated. */
 uint32_t sim_random_peer(sim_run *run, uint32_t node);
 
@@ -230,6 +242,25 @@ typedef struct sim_shock {
     double capacity;         /* added to its capacity */
     unsigned given;          /* SIM_SHOCK_* bits of the keys the scenario gave */
 } sim_shock;
+
+/* --- Tables of a model's own ----------------------------------------------------- */
+
+/*
+ * Beside <model>.csv, a model may write tables of its own: flow writes
+ * flows.csv (one row per link carrying flow) and, as a long format, its
+ * flow.csv. Declare each from init with its file name and its columns
+ * after `time`; the core opens it with the run's other outputs (under a
+ * temporary name, renamed at the end, listed in the folder's manifest;
+ * never left behind when the run fails). A row is written cell by cell
+ * and ended; its time is now. Text cells are quoted as CSV needs.
+ */
+typedef struct sim_table sim_table;
+
+/* NULL on failure (then sim_fail has said why): a bad or repeated name, or no memory. */
+sim_table *sim_table_declare(sim_run *run, const char *file, const char *const *columns);
+void sim_table_text(sim_table *t, const char *text);
+void sim_table_num(sim_table *t, double value);
+void sim_table_end_row(sim_table *t);
 
 /* --- Declarative parameters (filled by the loader; models never see Lua) --- */
 
@@ -393,6 +424,12 @@ typedef struct sim_model {
      */
     const char *const *labels;
     const char *const *summary;       /* summary.csv columns, NULL-terminated */
+    /*
+     * 1: the model writes <name>.csv itself (a long format, through
+     * sim_table); the core writes and plots no <name>.csv, and columns
+     * serve sim.metric() and report() only.
+     */
+    int own_csv;
     /* Cross-key checks after parsing; message without file:line (the loader adds it). */
     sim_err (*check)(const void *cfg, char *msg, size_t msg_len);
     /* Allocate SoA state; cfg stays valid (and may change by set{}) for the run. */

@@ -9,7 +9,9 @@
  * from node streams: deterministic). `bad` marks nodes as bad actors and
  * `suspend` suspends nodes at the first phase, through the core's API only,
  * as the immune model will. `weight` is a per-node key (any of the four
- * forms); its values are summed into a column.
+ * forms); its values are summed into a column. `names` (a list of names)
+ * and `amounts` (per-node values by name) exercise the loader's list and
+ * map types.
  */
 #include "model_probe.h"
 
@@ -24,6 +26,9 @@ typedef struct probe_cfg {
     sim_nodeset bad;         /* nodes marked bad at init */
     sim_nodeset suspend;     /* nodes suspended at the first phase */
     sim_pernode weight;      /* a per-node key */
+    sim_strlist names;       /* a list of names */
+    sim_pernode_map amounts; /* per-node values by name */
+    int table;               /* write probe_phases.csv: one row per phase */
 } probe_cfg;
 
 typedef struct probe_state {
@@ -32,6 +37,11 @@ typedef struct probe_state {
     uint32_t alive_seen;     /* alive nodes at the last phase */
     double weight_sum;       /* sum of every node's weight */
     double weight_last;      /* the last node's weight */
+    double amounts;          /* sum over the map's entries i (sorted) of (i + 1) x their node sum */
+    sim_table *table;        /* probe_phases.csv, or NULL */
+    double link_length;      /* sum over directed links of sim_link_distance */
+    double link_capacity;    /* sum over directed links of the capacities given */
+    double named_x;          /* sum of x over nodes with a name and coordinates */
 } probe_state;
 
 static probe_entry probe_entries[PROBE_LOG_MAX];
@@ -63,14 +73,19 @@ static const sim_param probe_params[] = {
     SIM_PARAM_NODES("bad", probe_cfg, bad, 0, 0, "nodes marked as bad actors at init"),
     SIM_PARAM_NODES("suspend", probe_cfg, suspend, 0, 0, "nodes suspended at the first phase"),
     SIM_PARAM_PERNODE("weight", probe_cfg, weight, 1.5, 0, 1e6, 0, "a per-node value, summed"),
+    SIM_PARAM_STRLIST("names", probe_cfg, names, 0, "a list of names, counted"),
+    SIM_PARAM_BOOL("table", probe_cfg, table, 0, 0, "write probe_phases.csv, a table of its own"),
+    SIM_PARAM_PERNODE_MAP("amounts", probe_cfg, amounts, 0, 1e6, 0,
+                          "per-node values by name, summed with weights 1, 2, ... in name order"),
     SIM_PARAM_END
 };
 
 static const char *const probe_columns[] = {
     "phases", "ends", "timers", "received", "sent", "alive_seen", "bad", "suspended",
-    "weight_sum", "weight_last", NULL
+    "weight_sum", "weight_last", "names", "amounts", "link_length", "link_capacity", "named_x", NULL
 };
 static const char *const probe_summary[] = { "phases", "ends", NULL };
+static const char *const probe_table_columns[] = { "what", "alive", NULL };
 
 /* Apply a nodeset: explicit ids, or the first `count` nodes. */
 static void probe_each(sim_run *run, const sim_nodeset *ns, int bad)
@@ -104,8 +119,28 @@ static sim_err probe_init(sim_run *run, const void *cfg, void **state)
         p->weight_sum += w[v];
         p->weight_last = w[v];
     }
+    for (uint32_t i = 0; err == SIM_OK && i < p->cfg->amounts.count; i++) {
+        err = sim_node_values(run, &p->cfg->amounts.values[i], w);
+        for (uint32_t v = 0; err == SIM_OK && v < sim_nodes(run); v++) {
+            p->amounts += (i + 1) * w[v];
+        }
+    }
     free(w);
     SIM_TRY(err);
+    for (uint32_t v = 0; v < sim_nodes(run) && sim_nodes(run) <= 1000; v++) {
+        for (uint32_t i = 0; i < sim_degree(run, v); i++) {
+            double c = sim_link_capacity(run, v, i);
+            p->link_length += sim_link_distance(run, v, i);
+            p->link_capacity += c == c ? c : 0.0;
+        }
+        double x, y;
+        if (sim_node_name(run, v) != NULL && sim_node_xy(run, v, &x, &y)) {
+            p->named_x += x;
+        }
+    }
+    if (p->cfg->table && (p->table = sim_table_declare(run, "probe_phases.csv", probe_table_columns)) == NULL) {
+        return SIM_EINTERNAL;
+    }
     if (p->cfg->tick > 0) {
         sim_timer(run, 0, p->cfg->tick, PROBE_TICK, 0);
     }
@@ -130,6 +165,11 @@ static sim_err probe_phase(void *state, sim_run *run, sim_phase when)
     probe_state *p = state;
     p->alive_seen = sim_alive_count(run);
     probe_note(run, when == SIM_PHASE_END ? 'E' : 'P', p->alive_seen);
+    if (p->table != NULL) {
+        sim_table_text(p->table, when == SIM_PHASE_END ? "end, \"last\"" : "phase");
+        sim_table_num(p->table, p->alive_seen);
+        sim_table_end_row(p->table);
+    }
     if (when == SIM_PHASE_END) {
         p->ends++;
         return SIM_OK;
@@ -166,6 +206,11 @@ static void probe_sample(const void *state, const sim_run *run, double *row)
     row[7] = (double)counts[SIM_STANDING_SUSPENDED];
     row[8] = p->weight_sum;
     row[9] = p->weight_last;
+    row[10] = (double)p->cfg->names.count;
+    row[11] = p->amounts;
+    row[12] = p->link_length;
+    row[13] = p->link_capacity;
+    row[14] = p->named_x;
 }
 
 static void probe_summarize(const void *state, const sim_run *run, double *out)

@@ -150,12 +150,87 @@ static void test_pernode_errors_name_the_line_key_and_node(void)
     }
 }
 
+/*
+ * A probe with names and amounts: the last row's names and amounts, and the
+ * amounts of the run's own run.lua run again (the map written back as read).
+ */
+static void test_pernode_map_and_list(const char *keys, double *names, double *amounts,
+                                      double *again)
+{
+    char dir[256], text[2048], path[700], msg[512];
+    int k = snprintf(text, sizeof text, head, 10);
+    snprintf(text + k, sizeof text - (size_t)k, "probe { %s }\n", keys);
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir, text, 1), 0);
+    snprintf(path, sizeof path, "%s/out/probe.csv", dir);
+    *names = test_csv_last(path, "names");
+    *amounts = test_csv_last(path, "amounts");
+    snprintf(path, sizeof path, "%s/out/run.lua", dir);
+    scen *s = NULL;
+    *again = NAN;
+    if (scen_load(path, NULL, 0, -1, &s, msg, sizeof msg) == SIM_OK) {
+        char out[700];
+        snprintf(out, sizeof out, "%s/again", dir);
+        run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1 };
+        if (run_scenario(s, &o, msg, sizeof msg) == SIM_OK) {
+            snprintf(path, sizeof path, "%s/again/probe.csv", dir);
+            *again = test_csv_last(path, "amounts");
+        }
+    }
+    scen_free(s);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
+/* names counted; amounts sorted by name: a (weight 1) then b (weight 2), over 10 nodes. */
+static void test_pernode_maps_are_read_by_name_in_name_order(void)
+{
+    double names, amounts, again;
+    test_pernode_map_and_list("names = { 'food', 'water', 'power' }, amounts = { b = 2, a = 0.5 }",
+                              &names, &amounts, &again);
+    CHECK_MSG(names == 3, "names %g, want 3", names);
+    CHECK_MSG(fabs(amounts - (10 * 0.5 * 1 + 10 * 2 * 2)) < 1e-9, "amounts %g, want 45", amounts);
+    CHECK_MSG(again == amounts, "run.lua again: amounts %g, first run %g", again, amounts);
+    test_pernode_map_and_list("amounts = { z = function(node) return node.id end, "
+                              "m = { [3] = 7 } }", &names, &amounts, &again);
+    /* m: node 3 has 7, the rest 0 (weight 1); z: 0 + 1 + ... + 9 = 45 (weight 2) */
+    CHECK_MSG(fabs(amounts - (7 + 2 * 45)) < 1e-9, "amounts %g, want 97", amounts);
+    CHECK_MSG(again == amounts, "run.lua again: amounts %g, first run %g", again, amounts);
+}
+
+static void test_pernode_map_and_list_errors(void)
+{
+    static const struct { const char *keys, *want; } cases[] = {
+        { "names = { 'a', 'a' }", "probe.names: 'a' is listed twice" },
+        { "names = {}", "probe.names: give 1 to 64 names, got 0" },
+        { "names = { 'a b' }", "probe.names[1]: expected a name" },
+        { "names = { 3 }", "probe.names[1]: expected a name" },
+        { "amounts = { [1] = 3 }", "probe.amounts: keys are names such as food, got number" },
+        { "amounts = 3", "probe.amounts: expected a table keyed by name" },
+        { "amounts = { a = -1 }", "probe.amounts.a: must be in [0, 1e+06], got -1" },
+        { "amounts = { a = 'x' }", "probe.amounts.a: per-node: expected a number" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[256], text[2048], msg[512] = "";
+        int k = snprintf(text, sizeof text, head, 10);
+        snprintf(text + k, sizeof text - (size_t)k, "probe { %s }\n", cases[i].keys);
+        test_tmpdir(dir, sizeof dir);
+        scen *s = NULL;
+        sim_err err = scen_load(test_write(dir, "m.lua", text), NULL, 0, 1, &s, msg, sizeof msg);
+        scen_free(s);
+        CHECK_MSG(err == SIM_EINPUT && strstr(msg, cases[i].want) != NULL, "%s:\n      got:  %s\n"
+                  "      want: %s", cases[i].keys, msg, cases[i].want);
+        CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    }
+}
+
 static CU_TestInfo pernode_tests[] = {
     { "number gives every node the value", test_pernode_number_gives_every_node_the_value },
     { "law is drawn per node and reproducible", test_pernode_law_is_drawn_per_node_and_reproducible },
     { "table by id defaults the rest", test_pernode_table_by_id_defaults_the_rest },
     { "function sees the node view", test_pernode_function_sees_the_node_view },
     { "errors name the line, key and node", test_pernode_errors_name_the_line_key_and_node },
+    { "maps are read by name in name order", test_pernode_maps_are_read_by_name_in_name_order },
+    { "map and list errors", test_pernode_map_and_list_errors },
     CU_TEST_INFO_NULL
 };
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model_probe.h"
 #include "test_util.h"
@@ -212,7 +213,74 @@ static void test_phase_isolate_and_release_from_the_timeline(void)
     CU_ASSERT_EQUAL(affected[3], 0);          /* release{} cannot free the expelled 2 */
 }
 
+/* A model's own table: header, one row per phase with its time, text quoted; listed in the manifest. */
+static void test_phase_model_table_is_written_with_the_run(void)
+{
+    char dir[256], path[1200];
+    CU_ASSERT_EQUAL_FATAL(test_phase_run(dir, sizeof dir,
+        "scenario { name = 'p', duration = 10, sample_every = 5 }\n"
+        "topology { kind = 'ring', n = 20 }\n"
+        "probe { period = 5, table = true }\n", 3), 0);
+    snprintf(path, sizeof path, "%s/out/probe_phases.csv", dir);
+    char *t = test_slurp(path);
+    CHECK_MSG(t != NULL && strcmp(t, "time,what,alive\n5,phase,20\n10,phase,20\n"
+              "10,\"end, \"\"last\"\"\",20\n") == 0, "probe_phases.csv:\n%s", t ? t : "(none)");
+    free(t);
+    snprintf(path, sizeof path, "%s/out/.mycosim-files", dir);
+    t = test_slurp(path);
+    CHECK_MSG(t != NULL && strstr(t, "\nprobe_phases.csv ") != NULL, "manifest:\n%s", t ? t : "(none)");
+    free(t);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
+/* A run that fails mid-way leaves nothing, its model's own table included. */
+static void test_phase_model_table_goes_with_a_failed_run(void)
+{
+    char dir[256], path[1200];
+    test_tmpdir(dir, sizeof dir);
+    int err = test_run_scenario(dir,
+        "scenario { name = 'p', duration = 10, sample_every = 5 }\n"
+        "topology { kind = 'ring', n = 20 }\n"
+        "probe { period = 2, table = true }\n"
+        "every(7, function(sim) error('boom') end)\n", 3);
+    CU_ASSERT_NOT_EQUAL(err, 0);
+    snprintf(path, sizeof path, "%s/out", dir);
+    CHECK_MSG(access(path, F_OK) != 0, "%s is left behind", path);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
+/*
+ * Links as models see them: A-B gives distance 5 and capacity 7; B-C gives
+ * neither (Euclidean: 3-4-5 triangle, so 5; capacity NaN); each link is
+ * seen from both ends. On a ring without geometry every link is 1 long.
+ */
+static void test_phase_models_see_link_lengths_and_capacities(void)
+{
+    char dir[256];
+    CU_ASSERT_EQUAL_FATAL(test_phase_run(dir, sizeof dir,
+        "scenario { name = 'p', duration = 1 }\n"
+        "topology { kind = 'explicit', nodes = { {'A', 0, 0}, {'B', 10, 0}, {'C', 13, 4} },\n"
+        "           edges = { {'A', 'B', 5, 7}, {'B', 'C'} } }\n"
+        "probe {}\n", 1), 0);
+    CHECK_MSG(test_probe_at(dir, "link_length", 1) == 2 * (5 + 5), "length %g, want 20",
+              test_probe_at(dir, "link_length", 1));
+    CHECK_MSG(test_probe_at(dir, "link_capacity", 1) == 2 * 7, "capacity %g, want 14",
+              test_probe_at(dir, "link_capacity", 1));
+    CHECK_MSG(test_probe_at(dir, "named_x", 1) == 23, "x %g, want 0 + 10 + 13",
+              test_probe_at(dir, "named_x", 1));
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    CU_ASSERT_EQUAL_FATAL(test_phase_run(dir, sizeof dir,
+        "scenario { name = 'p', duration = 1 }\ntopology { kind = 'ring', n = 10 }\nprobe {}\n", 1), 0);
+    CHECK_MSG(test_probe_at(dir, "link_length", 1) == 20 && test_probe_at(dir, "named_x", 1) == 0,
+              "ring: length %g, named x %g", test_probe_at(dir, "link_length", 1),
+              test_probe_at(dir, "named_x", 1));
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
 static CU_TestInfo phase_tests[] = {
+    { "model table is written with the run", test_phase_model_table_is_written_with_the_run },
+    { "models see link lengths and capacities", test_phase_models_see_link_lengths_and_capacities },
+    { "model table goes with a failed run", test_phase_model_table_goes_with_a_failed_run },
     { "fires before node events of its instant", test_phase_fires_before_node_events_of_its_instant },
     { "sees actions and callbacks of its instant",
       test_phase_sees_actions_and_callbacks_of_its_instant },
