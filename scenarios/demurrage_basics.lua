@@ -11,9 +11,10 @@
 --   a year; report.csv's column vs_formula is money_supply / (starter x n x
 --   e^(-lambda t)): 1 within 7.1e-8 at every sample (the ledger is integer
 --   micro-credits; each of the 1000 equal balances is rounded to the nearest
---   one, so at most 500 micro-credits in all).
+--   one, so at most 500 micro-credits in all); nan once trade starts.
 --   From day 365 (param.trade_from), each member wants one purchase a day
---   (Poisson, price Exp(mean 1), sells up to 5 credits a day, may owe 10).
+--   (Poisson, price Exp(mean 1), sells up to 5 credits a day, may owe 10:
+--   limit_factor 2 x capacity 5).
 --   Compare with and without demurrage:
 --     build/mycosim run scenarios/demurrage_basics.lua                      # lambda 0.001
 --     build/mycosim run scenarios/demurrage_basics.lua --set param.lambda=0 # no demurrage
@@ -21,17 +22,18 @@
 --         --vary param.lambda=0,0.001,0.01 --reps 3 --jobs 2                 # the three side by side
 --   What changes (final row, day 730; mean of seeds 1-3 from that sweep,
 --   sweep_stats.csv, 95% CI in brackets):
---     lambda   money_supply   velocity             gini                 trades
---     0        15000          0.045 [0.042, 0.048] 0.748 [0.739, 0.758] 312,300
---     0.001     8835          0.074 [0.071, 0.077] 0.731 [0.717, 0.744] 307,400
---     0.01       599          0.91  [0.77, 1.06]   0.597 [0.579, 0.616] 284,700
+--     lambda   money_supply   velocity             gini                 trades   failed
+--     0        14899          0.045 [0.041, 0.049] 0.743 [0.731, 0.755] 313,100  51,800
+--     0.001     8901          0.072 [0.070, 0.074] 0.738 [0.725, 0.751] 306,700  57,600
+--     0.01       616          0.85  [0.70, 1.01]   0.601 [0.580, 0.621] 285,700  79,100
 --   Demurrage shrinks the money supply (it drains to
 --   the commons, which here pays nothing back), so the same trade volume
 --   is carried by less money: velocity (volume per day / money supply)
---   rises. The Gini of spending power (balance + credit limit) falls with
---   lambda, because the largest balances lose the most (it still rises
---   through the trading year in every case: random trade is a random walk of
---   balances). Slightly fewer trades succeed: with money draining away more
+--   rises 19-fold with FEWER trades -- it measures money draining away. The Gini of spending power (balance + credit limit) falls with
+--   lambda (0.743 -> 0.601), because the largest balances lose the most.
+--   Day 730 is no steady state: the Gini is still rising at lambda 0 and
+--   0.001 (random trade is a random walk of balances) and at lambda 0.01
+--   velocity is still climbing as the money supply keeps falling. Slightly fewer trades succeed: with money draining away more
 --   members buy on credit and reach their limit.
 --   No propensity here (credit.propensity = 0): members do not spend faster
 --   because money decays; scenarios/demurrage_sweep.lua adds that.

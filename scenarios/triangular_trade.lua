@@ -1,9 +1,9 @@
 -- triangular_trade.lua -- three communities, each making what the next one needs:
 -- does clearing cancel the debts that go round the triangle?
 --
--- What it shows: bilateral mutual credit (credit.mode = "bilateral"): every
--- trade also records an IOU, buyer owes seller; every 7 days (clear_every)
--- the IOU graph is cleared (doc/models.md, "credit", and doc/solvers.md):
+-- What it shows: credit.mode = "bilateral": every trade also records a
+-- bilateral IOU, buyer owes seller; every 7 days (clear_every) the IOU
+-- graph is cleared multilaterally (doc/models.md, "credit", and doc/solvers.md):
 -- the largest total that cancels around cycles is written off, and the
 -- column `cleared` (credits, cumulative) grows by it. Balances, which are
 -- net positions, do not change.
@@ -24,18 +24,18 @@
 -- is linked to whom and who has capacity to sell. Since links carry orders
 -- both ways, much of the IOU graph is back-and-forth debt between two
 -- members (a 2-cycle: a maker and a household buying from each other),
--- which clearing cancels too. To see what the triangle itself adds, open it
+-- which clearing may cancel too (the model does not report which cycles
+-- carry what it cancels). To see what the triangle itself adds, open it
 -- (param.close = 0 drops C's exports to A: the debts then run A <- B <- C
 -- with no way back):
 --   build/mycosim run scenarios/triangular_trade.lua                     # the closed triangle
 --   build/mycosim sweep scenarios/triangular_trade.lua --vary param.close=1,0 --reps 3 --jobs 2
 -- Measured (that sweep, seeds 7-9, day 120, report.csv's cleared_per_trade =
--- cleared credits / trades, about the share of the volume cancelled since
--- the mean price is 1): closed 0.731-0.738 of the volume cancelled
--- (17,290 credits over 23,530 trades, mean of 3), open 0.699-0.709 (15,830
--- over 22,490). Most of what clearing cancels here is back-and-forth debt;
--- closing the triangle adds about 3 points, and lowers the final Gini of
--- spending power from 0.645 to 0.572 (no community is a net debtor).
+-- cleared credits per trade; a share of the volume only because the mean
+-- price is 1 credit): closed 0.731-0.734 (17,150 credits over 23,420
+-- trades, mean of 3), open 0.694-0.700 (15,550 over 22,320). Most of what
+-- is cleared is cleared either way; closing the triangle adds about 3.5
+-- points, and lowers the final Gini of spending power from 0.627 to 0.561.
 -- Look at: credit.csv (cleared growing in steps every 7 days; trades,
 -- failed_trades), report.csv (cleared_per_trade), network.csv (one
 -- component of 120 members either way).

@@ -478,8 +478,12 @@ static void plot_heat_panel(FILE *f, const plot_stats *st, uint32_t m)
     }
     fputs("EOD\nset title ", f);
     plot_str(f, st->metric[m]);
+    /* short cell labels: 4 digits, k or M above 10,000, 2 below 0.001, so six columns never overlap */
     fprintf(f, "\nplot $h%u using 1:2:3 with image notitle, \\\n"
-               "    $h%u using 1:2:(sprintf('%%.5g', $3)) with labels font ',9' notitle\n", m, m);
+               "    $h%u using 1:2:(abs($3) >= 1e6 ? sprintf('%%.3gM', $3 / 1e6) : "
+               "abs($3) >= 1e4 ? sprintf('%%.3gk', $3 / 1e3) : "
+               "$3 != 0 && abs($3) < 0.001 ? sprintf('%%.1e', $3) : sprintf('%%.4g', $3)) "
+               "with labels font ',9' notitle\n", m, m);
 }
 
 static sim_err plot_heat_write(FILE *f, const plot_stats *st)
