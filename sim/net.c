@@ -111,6 +111,11 @@ static int net_blocks(const sim_run *run, uint32_t a, uint32_t b)
     return run->cut_off != 0 && (net_is_cut_off(run, a) || net_is_cut_off(run, b));
 }
 
+int sim_link_open(const sim_run *run, uint32_t a, uint32_t b)
+{
+    return run->node[a].up && run->node[b].up && !net_crosses(run, a, b) && !net_blocks(run, a, b);
+}
+
 sim_standing sim_node_standing(const sim_run *run, uint32_t node)
 {
     SIM_ASSERT(node < run->n);

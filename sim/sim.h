@@ -143,6 +143,13 @@ uint32_t sim_neighbor(const sim_run *run, uint32_t node, uint32_t i);
 double sim_link_distance(const sim_run *run, uint32_t node, uint32_t i);
 /* Capacity of the i-th link of node as the explicit edge gives it; NaN when none does. */
 double sim_link_capacity(const sim_run *run, uint32_t node, uint32_t i);
+/*
+ * 1 if a message between a and b would get through right now as far as the
+ * network's state goes: both up, on the same side of any partition, neither
+ * suspended nor expelled (loss aside). For a model's network-wide phase
+ * that plans over the live graph (flow).
+ */
+int sim_link_open(const sim_run *run, uint32_t a, uint32_t b);
 /* The node's place name (topology kind "explicit"), or NULL. */
 const char *sim_node_name(const sim_run *run, uint32_t node);
 /* The node's coordinates into *x, *y and 1, or 0 when the topology has none. */

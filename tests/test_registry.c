@@ -8,12 +8,14 @@
 #include "sim.h"
 
 extern const sim_model credit_model;
+extern const sim_model flow_model;
 extern const sim_model gossip_model;
 extern const sim_model phold_model;
 extern const sim_model probe_model;
 
 const sim_model *const sim_models[] = {
     &credit_model,
+    &flow_model,
     &gossip_model,
     &phold_model,
     &probe_model,

@@ -1,3 +1,3 @@
--- expect: 10_no_model.lua: no model block (one of: credit, gossip
+-- expect: 10_no_model.lua: no model block (one of: credit, flow, gossip
 scenario { name = "bad", duration = 10 }
 topology { kind = "ring", n = 50 }

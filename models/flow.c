@@ -1,0 +1,735 @@
+/*
+ * flow.c -- resources flow to need: every period, for each resource, a
+ * min-cost flow over the live network from the places with a surplus to
+ * the places in deficit; the planned flows then travel the links, and each
+ * link's trust learns from what arrives.
+ *
+ * The problem of one resource at one period. Places are the nodes; a place
+ * is live when it is up and neither suspended nor expelled (the core's
+ * standing), and gives supply - demand (units; per-node keys, plus active
+ * shocks). Dead places give nothing and take nothing. Every link of the
+ * topology is two arcs, one per direction, open when sim_link_open says a
+ * message would get through (both ends up, one side of any partition,
+ * neither cut off), with capacity `capacity` units per period (an explicit
+ * edge's own capacity instead, when it gives one; plus the capacity shocks
+ * of its two ends; never below 0) and cost per unit
+ *
+ *     distance x friction + trust_weight x (1 - trust of that direction)
+ *
+ * A super node S closes the balance: every place v has an arc v -> S of
+ * cost 0 (surplus left unused) and an arc S -> v of cost `penalty` (demand
+ * left unmet), both uncapacitated, and S supplies the difference. So every
+ * problem is feasible, a partition splits the real flows into its
+ * components by itself (no open arc crosses it), and unmet demand is the
+ * flow on the S -> v arcs: the solver meets demand through the network
+ * wherever a path costs less than the penalty.
+ *
+ * Solving. Quantities are integers in thousandths of a unit and costs in
+ * thousandths (rounded; both clamped to 2^50 so that the solver's exact
+ * int64 arithmetic holds). The arc set never changes, only supplies,
+ * capacities and costs, so `simplex` (our network simplex, solvers/)
+ * re-solves warm from the previous period's basis, one workspace per
+ * resource; only the values that changed are passed to it.
+ *
+ * Delivery. Each directed link carrying flow ships its amount as one
+ * message (sim_send: latency, loss, partitions and down receivers apply).
+ * A shipment that has not arrived by the next period is lost: counted in
+ * `lost`, and the link's trust falls, trust <- trust - alpha x trust; one
+ * that arrives adds to `delivered` and raises it, trust <- trust + alpha x
+ * (1 - trust): trust stays in [0, 1] and starts at 1. A bad actor's
+ * shipments never leave (the core's bad-actor property). A multi-hop route
+ * is shipped hop by hop in the same period: each hop is planned by the
+ * solve, not forwarded from what arrived (the period must exceed a hop's
+ * latency). Shipments still on their way when the run ends are neither
+ * delivered nor lost.
+ *
+ * Shocks: shock{resource, supply, demand, capacity, duration} adds supply
+ * and demand (units per period) to a resource at the places hit (resource
+ * may be left out when there is only one), and capacity to every link of
+ * those places.
+ *
+ * Outputs (own tables): flow.csv, one row per period and resource:
+ * supply, demand (of live places), met, unmet, cost (the solver's
+ * objective: transport plus penalty x unmet), flows (directed links
+ * carrying flow), sources_per_deficit (mean number of surplus places
+ * upstream of each place in deficit in the period's flow graph); and
+ * flows.csv, one row per directed link carrying flow, by place name (or
+ * id), when the network has at most `flows_limit` places.
+ *
+ * Costs: per directed link 48 bytes plus 32 per resource; per place 16 per
+ * resource. A period is O(m) per resource plus the warm solve.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netsimplex.h"
+#include "sim.h"
+
+#define FLOW_QTY       1000.0                    /* solver units per unit */
+#define FLOW_COST      1000.0                    /* solver cost units per cost unit */
+#define FLOW_CLAMP     ((double)(INT64_C(1) << 50))
+#define FLOW_RES_MAX   16
+
+__extension__ typedef __int128 flow_wide;      /* sums of supplies: cannot wrap */
+
+enum { FLOW_SIMPLEX, FLOW_GLPK, FLOW_GREEDY, FLOW_GRADIENT };
+enum { FLOW_EV_SHIP };
+
+typedef struct flow_cfg {
+    sim_strlist resources;       /* resource names */
+    sim_pernode_map supply;      /* per resource: units offered per period */
+    sim_pernode_map demand;      /* per resource: units needed per period */
+    double capacity;             /* default link capacity, units per period */
+    double friction;             /* cost per unit of distance */
+    double trust_weight;         /* cost per unit of distrust (1 - trust) */
+    double alpha;                /* trust learning rate */
+    double penalty;              /* cost of a unit of unmet demand */
+    sim_time period;             /* ns between solves */
+    int solver;                  /* FLOW_SIMPLEX, ... */
+    int64_t flows_limit;         /* flows.csv when places <= this */
+} flow_cfg;
+
+/* One resource: its values per place, its solver and its shipments. */
+typedef struct flow_res {
+    const char *name;
+    double *supply, *demand;     /* per place, units (shocks included) */
+    ns *w;                       /* workspace, warm across periods */
+    int64_t *arc_cap, *arc_cost; /* per solver arc: what the workspace holds */
+    int64_t *node_supply;        /* per solver node: likewise */
+    int64_t *shipped, *arrived;  /* per directed link: thousandths this period */
+    double supply_live, demand_live, met, unmet, cost;
+    uint64_t flows;
+    double sources;              /* mean surplus places upstream of a deficit */
+} flow_res;
+
+typedef struct flow_state {
+    const flow_cfg *cfg;
+    uint32_t n, m, nres;         /* places, directed links, resources */
+    uint32_t *tail, *head;       /* per directed link (CSR order) */
+    uint32_t *first;             /* per place: its first directed link; first[n] = m */
+    double *dist, *cap;          /* per directed link: distance, base capacity */
+    double *trust;               /* per directed link, in [0, 1] */
+    double *cap_shock;           /* per place: capacity added by shocks */
+    uint32_t *rev;               /* per directed link: the link the other way */
+    uint32_t *stamp, *queue;     /* scratch for the upstream search */
+    uint32_t stamp_now;          /* the current search's stamp */
+    uint8_t tag;                 /* period count, in shipments */
+    int solved;                  /* a period has been solved */
+    sim_time solved_at;          /* when */
+    double delivered, lost;      /* units, cumulative */
+    double unmet_total, cost_total;
+    sim_table *table, *flows;
+    flow_res res[FLOW_RES_MAX];
+} flow_state;
+
+static const char *const flow_solvers[] = { "simplex", "glpk", "greedy", "gradient", NULL };
+
+static const sim_param flow_params[] = {
+    SIM_PARAM_STRLIST("resources", flow_cfg, resources, SIM_PF_REQUIRED,
+                      "names of the resources, e.g. {\"food\", \"water\"}"),
+    SIM_PARAM_PERNODE_MAP("supply", flow_cfg, supply, 0, 1e9, 0,
+                          "per resource, per place: units offered per period"),
+    SIM_PARAM_PERNODE_MAP("demand", flow_cfg, demand, 0, 1e9, 0,
+                          "per resource, per place: units needed per period"),
+    SIM_PARAM_NUM("capacity", flow_cfg, capacity, 1e9, 0, 1e9, 0,
+                  "units a link carries per period each way (an explicit edge's own capacity wins)"),
+    SIM_PARAM_NUM("friction", flow_cfg, friction, 1, 0, 1e6, 0, "cost per unit moved per unit of distance"),
+    SIM_PARAM_NUM("trust_weight", flow_cfg, trust_weight, 0, 0, 1e6, 0,
+                  "cost per unit moved per unit of distrust (1 - trust)"),
+    SIM_PARAM_NUM("alpha", flow_cfg, alpha, 0.1, 0, 1, 0, "trust learning rate per delivery"),
+    SIM_PARAM_NUM("penalty", flow_cfg, penalty, 1000, 0, 1e9, 0, "cost of a unit of unmet demand"),
+    SIM_PARAM_TIME("period", flow_cfg, period, 1.0, 0, 1e9, SIM_PF_MIN_OPEN, "seconds between solves"),
+    SIM_PARAM_ENUM("solver", flow_cfg, solver, FLOW_SIMPLEX, flow_solvers, 0,
+                   "simplex (optimal, warm); glpk, greedy, gradient: not in this version"),
+    SIM_PARAM_INT("flows_limit", flow_cfg, flows_limit, 10000, 0, 4294967295.0, 0,
+                  "write flows.csv when the network has at most this many places"),
+    SIM_PARAM_END
+};
+
+static const char *const flow_columns[] = {
+    "supply", "demand", "met", "unmet", "cost", "flows", "delivered", "lost", NULL
+};
+static const char *const flow_summary[] = {
+    "unmet_total", "cost_total", "delivered", "lost", NULL
+};
+static const char *const flow_long_columns[] = {
+    "resource", "supply", "demand", "met", "unmet", "cost", "flows", "sources_per_deficit", NULL
+};
+static const char *const flow_flows_columns[] = { "resource", "from", "to", "amount", NULL };
+
+/* The index of resource name in cfg, or -1. */
+static int flow_resource(const flow_cfg *cfg, const char *name)
+{
+    for (uint32_t i = 0; i < cfg->resources.count; i++) {
+        if (strcmp(cfg->resources.names[i], name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* The resources as "food, water" for messages. */
+static void flow_list(const flow_cfg *cfg, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < cfg->resources.count && k < len; i++) {
+        k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "", cfg->resources.names[i]);
+    }
+}
+
+static sim_err flow_check_map(const flow_cfg *cfg, const sim_pernode_map *map, const char *key,
+                              char *msg, size_t len)
+{
+    for (uint32_t i = 0; i < map->count; i++) {
+        if (flow_resource(cfg, map->names[i]) < 0) {
+            char list[256];
+            flow_list(cfg, list, sizeof list);
+            snprintf(msg, len, "flow.%s.%s: not a resource (resources: %s)", key, map->names[i], list);
+            return SIM_EINPUT;
+        }
+    }
+    return SIM_OK;
+}
+
+static sim_err flow_check(const void *cfgp, char *msg, size_t len)
+{
+    const flow_cfg *cfg = cfgp;
+    if (cfg->resources.count > FLOW_RES_MAX) {
+        snprintf(msg, len, "flow.resources: at most %d resources, got %u", FLOW_RES_MAX,
+                 cfg->resources.count);
+        return SIM_EINPUT;
+    }
+    if (cfg->solver != FLOW_SIMPLEX) {
+        snprintf(msg, len, "flow.solver: \"%s\" is not in this version; use \"simplex\"",
+                 flow_solvers[cfg->solver]);
+        return SIM_EINPUT;
+    }
+    SIM_TRY(flow_check_map(cfg, &cfg->supply, "supply", msg, len));
+    return flow_check_map(cfg, &cfg->demand, "demand", msg, len);
+}
+
+/* --- The problem of a period ------------------------------------------------- */
+
+/* A value scaled and rounded for the solver, within its exact range. */
+static int64_t flow_scaled(double v, double scale)
+{
+    double x = nearbyint(v * scale);
+    return !(x > -FLOW_CLAMP) ? -(int64_t)FLOW_CLAMP : x > FLOW_CLAMP ? (int64_t)FLOW_CLAMP : (int64_t)x;
+}
+
+static int flow_live(const sim_run *run, uint32_t v)
+{
+    return sim_is_up(run, v) && sim_node_standing(run, v) <= SIM_STANDING_LIMITED;
+}
+
+/* Solver arcs: directed links 0 .. m-1, then v -> S (m + v), then S -> v (m + n + v). */
+static int64_t flow_link_cap(const flow_state *f, const sim_run *run, uint32_t e)
+{
+    uint32_t a = f->tail[e], b = f->head[e];
+    if (!flow_live(run, a) || !flow_live(run, b) || !sim_link_open(run, a, b)) {
+        return 0;
+    }
+    double c = f->cap[e] + f->cap_shock[a] + f->cap_shock[b];
+    return c > 0 ? flow_scaled(c, FLOW_QTY) : 0;
+}
+
+static int64_t flow_link_cost(const flow_state *f, uint32_t e)
+{
+    const flow_cfg *cfg = f->cfg;
+    return flow_scaled(f->dist[e] * cfg->friction + cfg->trust_weight * (1.0 - f->trust[e]), FLOW_COST);
+}
+
+/* The first problem of resource r: every arc and supply loaded (cold). */
+static sim_err flow_load(flow_state *f, sim_run *run, flow_res *r)
+{
+    uint32_t n = f->n, m = f->m, S = n;
+    mcf_problem *p = mcf_problem_new(n + 1, m + 2 * n);
+    if (p == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the problem");
+    }
+    for (uint32_t e = 0; e < m; e++) {
+        p->tail[e] = f->tail[e];
+        p->head[e] = f->head[e];
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        p->tail[m + v] = v;
+        p->head[m + v] = S;
+        p->tail[m + n + v] = S;
+        p->head[m + n + v] = v;
+    }
+    for (uint32_t e = 0; e < m + 2 * n; e++) {
+        p->cap[e] = r->arc_cap[e];
+        p->cost[e] = r->arc_cost[e];
+    }
+    memcpy(p->supply, r->node_supply, (size_t)(n + 1) * sizeof *p->supply);
+    mcf_status st = ns_load(r->w, p);
+    mcf_problem_free(p);
+    return st == MCF_OPTIMAL ? SIM_OK
+                             : sim_fail(run, SIM_ESOLVER, "flow: %s: cannot load the problem: %s",
+                                        r->name, mcf_status_name(st));
+}
+
+/* Bring resource r's workspace to this period's values: only what changed, warm. */
+static sim_err flow_update(flow_state *f, sim_run *run, flow_res *r)
+{
+    uint32_t n = f->n, m = f->m;
+    flow_wide total = 0, spread = 0;
+    mcf_status st = MCF_OPTIMAL;
+    for (uint32_t v = 0; v < n; v++) {
+        int64_t b = flow_live(run, v) ? flow_scaled(r->supply[v] - r->demand[v], FLOW_QTY) : 0;
+        total += b;
+        spread += b < 0 ? -b : b;
+    }
+    if (spread > (flow_wide)MCF_TOTAL_MAX / 2) {
+        return sim_fail(run, SIM_EINPUT, "flow: %s: supplies and demands total %.3g units, more "
+                        "than the solver's exact range (%.3g)", r->name,
+                        (double)spread / FLOW_QTY, (double)MCF_TOTAL_MAX / 2 / FLOW_QTY);
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        int64_t b = flow_live(run, v) ? flow_scaled(r->supply[v] - r->demand[v], FLOW_QTY) : 0;
+        if (b != r->node_supply[v]) {
+            r->node_supply[v] = b;
+            st = f->solved ? ns_set_supply(r->w, v, b) : st;
+        }
+    }
+    if ((int64_t)-total != r->node_supply[n]) {
+        r->node_supply[n] = (int64_t)-total;
+        st = f->solved && st == MCF_OPTIMAL ? ns_set_supply(r->w, n, (int64_t)-total) : st;
+    }
+    for (uint32_t e = 0; e < m && st == MCF_OPTIMAL; e++) {
+        int64_t c = flow_link_cap(f, run, e), k = flow_link_cost(f, e);
+        if (c != r->arc_cap[e]) {
+            r->arc_cap[e] = c;
+            st = f->solved ? ns_set_capacity(r->w, e, c) : st;
+        }
+        if (k != r->arc_cost[e] && st == MCF_OPTIMAL) {
+            r->arc_cost[e] = k;
+            st = f->solved ? ns_set_cost(r->w, e, k) : st;
+        }
+    }
+    if (st != MCF_OPTIMAL) {
+        return sim_fail(run, SIM_ESOLVER, "flow: %s: values out of the solver's range: %s", r->name,
+                        mcf_status_name(st));
+    }
+    return f->solved ? SIM_OK : flow_load(f, run, r);
+}
+
+/* --- After the solve -------------------------------------------------------------- */
+
+/* Surplus places upstream of deficit d along links carrying flow (a BFS backwards). */
+static uint32_t flow_sources_of(flow_state *f, const flow_res *r, uint32_t d)
+{
+    uint32_t qh = 0, qt = 0, found = 0, stamp = ++f->stamp_now;
+    f->queue[qt++] = d;
+    f->stamp[d] = stamp;
+    while (qh < qt) {
+        uint32_t v = f->queue[qh++];
+        found += v != d && r->node_supply[v] > 0;
+        for (uint32_t e = f->first[v]; e < f->first[v + 1]; e++) {
+            uint32_t in = f->rev[e], w = f->head[e];      /* in: w -> v */
+            if (in != UINT32_MAX && ns_flow(r->w, in) > 0 && f->stamp[w] != stamp) {
+                f->stamp[w] = stamp;
+                f->queue[qt++] = w;
+            }
+        }
+    }
+    return found;
+}
+
+static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
+{
+    uint32_t n = f->n, m = f->m;
+    double supply = 0, demand = 0, unmet = 0, sources = 0;
+    uint32_t deficits = 0;
+    r->flows = 0;
+    for (uint32_t e = 0; e < m; e++) {
+        r->flows += ns_flow(r->w, e) > 0;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        if (!flow_live(run, v)) {
+            continue;
+        }
+        supply += r->supply[v];
+        demand += r->demand[v];
+        if (r->node_supply[v] < 0) {
+            unmet += (double)ns_flow(r->w, m + n + v) / FLOW_QTY;
+            sources += flow_sources_of(f, r, v);
+            deficits++;
+        }
+    }
+    double need = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        need += r->node_supply[v] < 0 ? (double)-r->node_supply[v] / FLOW_QTY : 0;
+    }
+    int64_t cost = 0;
+    r->cost = ns_total_cost(r->w, &cost) == MCF_OPTIMAL ? (double)cost / (FLOW_QTY * FLOW_COST)
+                                                        : ns_total_cost_approx(r->w) / (FLOW_QTY * FLOW_COST);
+    r->supply_live = supply;
+    r->demand_live = demand;
+    r->unmet = unmet;
+    r->met = need - unmet;
+    r->sources = deficits ? sources / deficits : 0;
+}
+
+/* Last period's shipments: what did not arrive is lost, and trust learns either way. */
+static void flow_settle_shipments(flow_state *f, flow_res *r)
+{
+    double alpha = f->cfg->alpha;
+    for (uint32_t e = 0; e < f->m; e++) {
+        if (r->shipped[e] == 0) {
+            continue;
+        }
+        if (r->arrived[e] == r->shipped[e]) {
+            f->trust[e] += alpha * (1.0 - f->trust[e]);
+        } else {
+            f->lost += (double)(r->shipped[e] - r->arrived[e]) / FLOW_QTY;
+            f->trust[e] -= alpha * f->trust[e];
+        }
+        r->shipped[e] = 0;
+        r->arrived[e] = 0;
+    }
+}
+
+/* Send this period's planned flows, one message per directed link carrying flow. */
+static void flow_ship(flow_state *f, sim_run *run, uint32_t ri, flow_res *r)
+{
+    for (uint32_t e = 0; e < f->m; e++) {
+        int64_t x = ns_flow(r->w, e);
+        if (x <= 0) {
+            continue;
+        }
+        r->shipped[e] = x;
+        if (!sim_is_bad(run, f->tail[e])) {
+            uint64_t data = (uint64_t)e | (uint64_t)ri << 32 | (uint64_t)f->tag << 40;
+            sim_send(run, f->tail[e], f->head[e], FLOW_EV_SHIP, data);
+        }
+    }
+}
+
+static const char *flow_place(const sim_run *run, uint32_t v, char *buf, size_t len)
+{
+    const char *name = sim_node_name(run, v);
+    if (name != NULL) {
+        return name;
+    }
+    snprintf(buf, len, "%u", v);
+    return buf;
+}
+
+static void flow_write_rows(flow_state *f, const sim_run *run, flow_res *r)
+{
+    sim_table_text(f->table, r->name);
+    sim_table_num(f->table, r->supply_live);
+    sim_table_num(f->table, r->demand_live);
+    sim_table_num(f->table, r->met);
+    sim_table_num(f->table, r->unmet);
+    sim_table_num(f->table, r->cost);
+    sim_table_num(f->table, (double)r->flows);
+    sim_table_num(f->table, r->sources);
+    sim_table_end_row(f->table);
+    for (uint32_t e = 0; f->flows != NULL && e < f->m; e++) {
+        int64_t x = ns_flow(r->w, e);
+        if (x > 0) {
+            char a[16], b[16];
+            sim_table_text(f->flows, r->name);
+            sim_table_text(f->flows, flow_place(run, f->tail[e], a, sizeof a));
+            sim_table_text(f->flows, flow_place(run, f->head[e], b, sizeof b));
+            sim_table_num(f->flows, (double)x / FLOW_QTY);
+            sim_table_end_row(f->flows);
+        }
+    }
+}
+
+static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
+{
+    flow_state *f = state;
+    if (when == SIM_PHASE_END && f->solved_at == sim_now(run)) {
+        return SIM_OK;           /* this instant's shipments are on their way as the run ends */
+    }
+    for (uint32_t i = 0; i < f->nres; i++) {
+        flow_settle_shipments(f, &f->res[i]);
+    }
+    if (when == SIM_PHASE_END) {
+        return SIM_OK;
+    }
+    f->solved_at = sim_now(run);
+    f->tag++;
+    for (uint32_t i = 0; i < f->nres; i++) {
+        flow_res *r = &f->res[i];
+        SIM_TRY(flow_update(f, run, r));
+        mcf_status st = ns_solve(r->w);
+        if (st != MCF_OPTIMAL) {
+            return sim_fail(run, SIM_ESOLVER, "flow: %s: the solver says %s", r->name,
+                            mcf_status_name(st));
+        }
+        flow_measure(f, run, r);
+        f->unmet_total += r->unmet;
+        f->cost_total += r->cost;
+        flow_ship(f, run, i, r);
+        flow_write_rows(f, run, r);
+    }
+    f->solved = 1;
+    return SIM_OK;
+}
+
+static void flow_event(void *state, sim_run *run, const sim_event *ev)
+{
+    flow_state *f = state;
+    (void)run;
+    uint32_t e = (uint32_t)ev->data, ri = (uint32_t)(ev->data >> 32) & 0xff;
+    uint8_t tag = (uint8_t)(ev->data >> 40);
+    if (ri < f->nres && e < f->m && tag == f->tag && f->res[ri].arrived[e] == 0) {
+        f->res[ri].arrived[e] = f->res[ri].shipped[e];
+        f->delivered += (double)f->res[ri].shipped[e] / FLOW_QTY;
+    }
+}
+
+/* --- Shocks ------------------------------------------------------------------------ */
+
+static sim_err flow_shock(void *state, sim_run *run, const sim_shock *sh, unsigned *used)
+{
+    flow_state *f = state;
+    *used = SIM_SHOCK_SUPPLY | SIM_SHOCK_DEMAND | SIM_SHOCK_CAPACITY | SIM_SHOCK_RESOURCE;
+    int ri = sh->resource != NULL ? flow_resource(f->cfg, sh->resource) : f->nres == 1 ? 0 : -1;
+    int values = (sh->given & (SIM_SHOCK_SUPPLY | SIM_SHOCK_DEMAND)) != 0;
+    if (sh->step == SIM_SHOCK_CHECK) {
+        char list[256];
+        flow_list(f->cfg, list, sizeof list);
+        if (sh->resource != NULL && ri < 0) {
+            return sim_fail(run, SIM_EINPUT, "resource '%s' is not one of flow's (%s)", sh->resource, list);
+        }
+        if (values && ri < 0) {
+            return sim_fail(run, SIM_EINPUT, "supply and demand need a resource (one of %s)", list);
+        }
+        return SIM_OK;
+    }
+    double sign = sh->step == SIM_SHOCK_END ? -1.0 : 1.0;
+    for (uint32_t i = 0; i < sh->count; i++) {
+        uint32_t v = sh->nodes[i];
+        if (values) {
+            f->res[ri].supply[v] += sign * sh->supply;
+            f->res[ri].demand[v] += sign * sh->demand;
+        }
+        f->cap_shock[v] += sign * sh->capacity;
+    }
+    return SIM_OK;
+}
+
+/* --- Samples and summary --------------------------------------------------------------- */
+
+static void flow_sample(const void *state, const sim_run *run, double *row)
+{
+    const flow_state *f = state;
+    (void)run;
+    memset(row, 0, 8 * sizeof *row);
+    for (uint32_t i = 0; i < f->nres; i++) {
+        const flow_res *r = &f->res[i];
+        row[0] += r->supply_live;
+        row[1] += r->demand_live;
+        row[2] += r->met;
+        row[3] += r->unmet;
+        row[4] += r->cost;
+        row[5] += (double)r->flows;
+    }
+    row[6] = f->delivered;
+    row[7] = f->lost;
+}
+
+static void flow_summarize(const void *state, const sim_run *run, double *out)
+{
+    const flow_state *f = state;
+    (void)run;
+    out[0] = f->unmet_total;
+    out[1] = f->cost_total;
+    out[2] = f->delivered;
+    out[3] = f->lost;
+}
+
+/* --- Life cycle ------------------------------------------------------------------------- */
+
+static void flow_destroy(void *state)
+{
+    flow_state *f = state;
+    if (f == NULL) {
+        return;
+    }
+    for (uint32_t i = 0; i < FLOW_RES_MAX; i++) {
+        flow_res *r = &f->res[i];
+        free(r->supply);
+        free(r->demand);
+        ns_free(r->w);
+        free(r->arc_cap);
+        free(r->arc_cost);
+        free(r->node_supply);
+        free(r->shipped);
+        free(r->arrived);
+    }
+    free(f->tail);
+    free(f->head);
+    free(f->first);
+    free(f->dist);
+    free(f->cap);
+    free(f->trust);
+    free(f->cap_shock);
+    free(f->rev);
+    free(f->stamp);
+    free(f->queue);
+    free(f);
+}
+
+/* rev[e]: the link the other way (UINT32_MAX if none); once, by scanning the other end's list. */
+static sim_err flow_reverse(flow_state *f, sim_run *run)
+{
+    f->rev = malloc((f->m ? (size_t)f->m : 1) * sizeof *f->rev);
+    if (f->rev == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory");
+    }
+    for (uint32_t e = 0; e < f->m; e++) {
+        uint32_t v = f->tail[e], w = f->head[e];
+        f->rev[e] = UINT32_MAX;
+        for (uint32_t k = f->first[w]; k < f->first[w + 1]; k++) {
+            if (f->head[k] == v) {
+                f->rev[e] = k;
+                break;
+            }
+        }
+    }
+    return SIM_OK;
+}
+
+/* The directed links in CSR order, with distance, capacity and trust 1. */
+static sim_err flow_links(flow_state *f, sim_run *run)
+{
+    uint64_t m = 0;
+    for (uint32_t v = 0; v < f->n; v++) {
+        m += sim_degree(run, v);
+    }
+    if (m >= UINT32_MAX - 2ull * f->n) {
+        return sim_fail(run, SIM_EINPUT, "flow: too many links (%llu) for the solver",
+                        (unsigned long long)m);
+    }
+    f->m = (uint32_t)m;
+    size_t mm = m ? (size_t)m : 1;
+    f->tail = malloc(mm * sizeof *f->tail);
+    f->head = malloc(mm * sizeof *f->head);
+    f->dist = malloc(mm * sizeof *f->dist);
+    f->cap = malloc(mm * sizeof *f->cap);
+    f->trust = malloc(mm * sizeof *f->trust);
+    f->first = malloc(((size_t)f->n + 1) * sizeof *f->first);
+    if (!f->tail || !f->head || !f->dist || !f->cap || !f->trust || !f->first) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for %llu links", (unsigned long long)m);
+    }
+    uint32_t e = 0;
+    for (uint32_t v = 0; v < f->n; v++) {
+        f->first[v] = e;
+        for (uint32_t i = 0; i < sim_degree(run, v); i++, e++) {
+            double c = sim_link_capacity(run, v, i);
+            f->tail[e] = v;
+            f->head[e] = sim_neighbor(run, v, i);
+            f->dist[e] = sim_link_distance(run, v, i);
+            f->cap[e] = isnan(c) ? f->cfg->capacity : c;
+            f->trust[e] = 1.0;
+        }
+    }
+    f->first[f->n] = e;
+    return flow_reverse(f, run);
+}
+
+static sim_err flow_init_res(flow_state *f, sim_run *run, uint32_t i)
+{
+    const flow_cfg *cfg = f->cfg;
+    flow_res *r = &f->res[i];
+    size_t n = f->n ? f->n : 1, arcs = (size_t)f->m + 2 * (size_t)f->n;
+    r->name = cfg->resources.names[i];
+    r->supply = calloc(n, sizeof *r->supply);
+    r->demand = calloc(n, sizeof *r->demand);
+    r->arc_cap = calloc(arcs, sizeof *r->arc_cap);
+    r->arc_cost = calloc(arcs, sizeof *r->arc_cost);
+    r->node_supply = calloc(n + 1, sizeof *r->node_supply);
+    r->shipped = calloc(f->m ? f->m : 1, sizeof *r->shipped);
+    r->arrived = calloc(f->m ? f->m : 1, sizeof *r->arrived);
+    r->w = ns_alloc(f->n + 1, (uint32_t)arcs);
+    if (!r->supply || !r->demand || !r->arc_cap || !r->arc_cost || !r->node_supply || !r->shipped
+        || !r->arrived || !r->w) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for resource %s", r->name);
+    }
+    for (uint32_t k = 0; k < cfg->supply.count; k++) {
+        if (strcmp(cfg->supply.names[k], r->name) == 0) {
+            SIM_TRY(sim_node_values(run, &cfg->supply.values[k], r->supply));
+        }
+    }
+    for (uint32_t k = 0; k < cfg->demand.count; k++) {
+        if (strcmp(cfg->demand.names[k], r->name) == 0) {
+            SIM_TRY(sim_node_values(run, &cfg->demand.values[k], r->demand));
+        }
+    }
+    int64_t inf = MCF_INF, pen = flow_scaled(cfg->penalty, FLOW_COST);
+    for (uint32_t v = 0; v < f->n; v++) {
+        r->arc_cap[f->m + v] = inf;
+        r->arc_cap[f->m + f->n + v] = inf;
+        r->arc_cost[f->m + f->n + v] = pen;
+    }
+    return SIM_OK;
+}
+
+static sim_err flow_init(sim_run *run, const void *cfgp, void **state)
+{
+    const flow_cfg *cfg = cfgp;
+    flow_state *f = calloc(1, sizeof *f);
+    if (f == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory");
+    }
+    *state = f;
+    f->cfg = cfg;
+    f->n = sim_nodes(run);
+    f->nres = cfg->resources.count;
+    SIM_TRY(flow_links(f, run));
+    f->cap_shock = calloc(f->n ? f->n : 1, sizeof *f->cap_shock);
+    f->stamp = calloc((size_t)f->n + 1, sizeof *f->stamp);
+    f->queue = malloc(((size_t)f->n + 1) * sizeof *f->queue);
+    if (f->cap_shock == NULL || f->stamp == NULL || f->queue == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory");
+    }
+    for (uint32_t i = 0; i < f->nres; i++) {
+        SIM_TRY(flow_init_res(f, run, i));
+    }
+    if ((f->table = sim_table_declare(run, "flow.csv", flow_long_columns)) == NULL) {
+        return SIM_EINTERNAL;
+    }
+    if ((uint64_t)f->n <= (uint64_t)cfg->flows_limit
+        && (f->flows = sim_table_declare(run, "flows.csv", flow_flows_columns)) == NULL) {
+        return SIM_EINTERNAL;
+    }
+    return sim_phase_every(run, cfg->period);
+}
+
+static uint64_t flow_estimate(const void *cfgp, uint64_t nodes, uint64_t *events)
+{
+    const flow_cfg *cfg = cfgp;
+    uint64_t res = cfg->resources.count ? cfg->resources.count : 1;
+    *events = sim_mul_sat(nodes, 8);
+    /* about 8 directed links a place: links 48 + 32 per resource, places 40 + 16 per resource */
+    uint64_t per = sim_add_sat(8 * (48 + 32 * res), 40 + 16 * res + 200 * res);
+    return sim_mul_sat(nodes, per);
+}
+
+const sim_model flow_model = {
+    .name = "flow",
+    .help = "resources flow to need: min-cost flow per period on the live network",
+    .params = flow_params,
+    .cfg_size = sizeof(flow_cfg),
+    .columns = flow_columns,
+    .summary = flow_summary,
+    .own_csv = 1,
+    .check = flow_check,
+    .init = flow_init,
+    .event = flow_event,
+    .phase = flow_phase,
+    .shock = flow_shock,
+    .sample = flow_sample,
+    .summarize = flow_summarize,
+    .destroy = flow_destroy,
+    .estimate = flow_estimate,
+};

@@ -1,0 +1,188 @@
+/*
+ * test_flow.c -- the flow model on hand-checkable networks, end to end:
+ * two suppliers at different distances and one place in deficit (the
+ * nearer one first), a capacity that forces a split, a partition that
+ * cuts the place off (all of its demand unmet), a supplier that goes down,
+ * a shock that raises demand for a while, trust that learns from lost
+ * shipments, and the bad inputs. Costs are computed by hand from the
+ * formulation in doc/models.md: transport = amount x distance x friction,
+ * plus penalty x unmet.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "scen.h"
+#include "test_util.h"
+
+#define FLOW_ROWS 64
+
+/* S1 --2-- D --3-- S2: supplies 10 and 10, demand 15, penalty 100. */
+static const char three[] =
+    "scenario { name = 'f', duration = %d, sample_every = 1 }\n"
+    "topology { kind = 'explicit', nodes = { {'S1', 0, 0}, {'S2', 5, 0}, {'D', 2, 0} },\n"
+    "           edges = { {'S1', 'D', 2%s}, {'S2', 'D', 3} } }\n"
+    "links { latency = { dist = 'constant', value = 0.01 }%s }\n"
+    "flow { resources = { 'food' }, supply = { food = { S1 = 10, S2 = 10 } },\n"
+    "       demand = { food = { D = 15 } }, penalty = 100%s }\n%s";
+
+typedef struct flow_run {
+    char dir[256];
+    double cost[FLOW_ROWS], unmet[FLOW_ROWS], met[FLOW_ROWS], demand[FLOW_ROWS];
+    int rows;
+    char *flows;             /* flows.csv */
+} flow_run;
+
+static int flow_go(flow_run *r, int duration, const char *edge, const char *links,
+                   const char *keys, const char *lines)
+{
+    char text[2048], path[600];
+    snprintf(text, sizeof text, three, duration, edge, links, keys, lines);
+    test_tmpdir(r->dir, sizeof r->dir);
+    int err = test_run_scenario(r->dir, text, 1);
+    snprintf(path, sizeof path, "%s/out/flow.csv", r->dir);
+    r->rows = test_csv_column(path, "cost", r->cost, FLOW_ROWS);
+    test_csv_column(path, "unmet", r->unmet, FLOW_ROWS);
+    test_csv_column(path, "met", r->met, FLOW_ROWS);
+    test_csv_column(path, "demand", r->demand, FLOW_ROWS);
+    snprintf(path, sizeof path, "%s/out/flows.csv", r->dir);
+    r->flows = test_slurp(path);
+    return err;
+}
+
+static void flow_done(flow_run *r)
+{
+    free(r->flows);
+    CU_ASSERT_EQUAL(test_rm_tree(r->dir), 0);
+}
+
+static void test_flow_nearest_supplier_first(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", "", ""), 0);
+    CU_ASSERT_EQUAL(r.rows, 3);
+    for (int i = 0; i < r.rows; i++) {
+        /* S1 gives all 10 at distance 2, S2 the other 5 at distance 3 */
+        CHECK_MSG(r.cost[i] == 35 && r.unmet[i] == 0 && r.met[i] == 15, "period %d: cost %g, unmet %g, "
+                  "met %g; want 35, 0, 15", i + 1, r.cost[i], r.unmet[i], r.met[i]);
+    }
+    CHECK_MSG(r.flows != NULL && strstr(r.flows, "1,food,S1,D,10\n1,food,S2,D,5\n") != NULL,
+              "flows.csv:\n%s", r.flows ? r.flows : "(none)");
+    flow_done(&r);
+}
+
+/* S1-D carries 4 a period: S1 4, S2 its whole 10, 1 unmet: 4 x 2 + 10 x 3 + 1 x 100. */
+static void test_flow_capacity_forces_a_split(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 2, ", 4", "", "", ""), 0);
+    CHECK_MSG(r.rows == 2 && r.cost[0] == 138 && r.unmet[0] == 1, "cost %g unmet %g, want 138 and 1",
+              r.cost[0], r.unmet[0]);
+    CHECK_MSG(r.flows != NULL && strstr(r.flows, "1,food,S1,D,4\n1,food,S2,D,10\n") != NULL,
+              "flows.csv:\n%s", r.flows ? r.flows : "(none)");
+    flow_done(&r);
+}
+
+/* D cut off from t = 1.5: periods 2 and 3 leave all 15 unmet (1,500 each). */
+static void test_flow_partition_leaves_demand_unmet(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", "", "at(1.5, partition { nodes = { 'D' } })\n"), 0);
+    CHECK_MSG(r.rows == 3 && r.cost[0] == 35 && r.unmet[1] == 15 && r.cost[1] == 1500
+              && r.unmet[2] == 15, "unmet %g %g %g, cost %g %g", r.unmet[0], r.unmet[1], r.unmet[2],
+              r.cost[0], r.cost[1]);
+    flow_done(&r);
+}
+
+/* S1 down from t = 1.5: S2 sends its 10, 5 unmet: 30 + 500. */
+static void test_flow_down_supplier_gives_nothing(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 2, "", "", "", "at(1.5, fail { nodes = { 'S1' } })\n"), 0);
+    CHECK_MSG(r.rows == 2 && r.cost[1] == 530 && r.unmet[1] == 5, "cost %g unmet %g, want 530 and 5",
+              r.cost[1], r.unmet[1]);
+    flow_done(&r);
+}
+
+/* Demand +5 at D for one period (t = 1.5 .. 2.5): period 2 needs 20 (10 x 2 + 10 x 3). */
+static void test_flow_shock_applies_and_restores(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", "",
+        "at(1.5, shock { nodes = { 'D' }, resource = 'food', demand = 5, duration = 1 })\n"), 0);
+    CHECK_MSG(r.rows == 3 && r.demand[1] == 20 && r.cost[1] == 50 && r.demand[2] == 15
+              && r.cost[2] == 35, "demand %g %g, cost %g %g", r.demand[1], r.demand[2], r.cost[1],
+              r.cost[2]);
+    flow_done(&r);
+}
+
+/*
+ * Every shipment lost (loss 1): the trust of both links in use halves each
+ * period (alpha 0.5), so with trust_weight 10 the cost of the same plan
+ * rises towards 35 + 15 x 10 x (1 - 0) = 185 and never past it (trust stays
+ * in [0, 1]): 35, 110, 147.5, 166.25, ... Lost shipments are counted when
+ * the next period settles them: 5 periods x 15.
+ */
+static void test_flow_trust_learns_from_losses(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 6, "", ", loss = 1", ", trust_weight = 10, alpha = 0.5", ""), 0);
+    CHECK_MSG(r.rows == 6 && r.cost[0] == 35 && r.cost[1] == 110 && r.cost[2] == 147.5,
+              "costs %g %g %g, want 35, 110, 147.5", r.cost[0], r.cost[1], r.cost[2]);
+    for (int i = 1; i < r.rows; i++) {
+        CHECK_MSG(r.cost[i] > r.cost[i - 1] && r.cost[i] < 35 + 15 * 10 + 1e-9, "period %d: cost %g "
+                  "after %g", i + 1, r.cost[i], r.cost[i - 1]);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/out/summary.csv", r.dir);
+    CHECK_MSG(test_csv_last(path, "lost") == 75 && test_csv_last(path, "delivered") == 0,
+              "lost %g (want 5 periods x 15 settled), delivered %g", test_csv_last(path, "lost"),
+              test_csv_last(path, "delivered"));
+    flow_done(&r);
+}
+
+static void test_flow_bad_input(void)
+{
+    static const struct { const char *keys, *lines, *want; } cases[] = {
+        { "", "at(1, shock { nodes = { 'D' }, resource = 'fod', demand = 1 })\n",
+          "shock: resource 'fod' is not one of flow's (food)" },
+        { ", capacity = -1", "", "flow.capacity: must be in [0, 1e+09], got -1" },
+        { ", solver = 'glpk'", "", "flow.solver: \"glpk\" is not in this version" },
+        { ", solver = 'magic'", "", "flow.solver: unknown value 'magic'" },
+        { ", supply = { water = 3 }", "", "flow.supply.water: not a resource (resources: food)" },
+        { ", demand = { food = 'lots' }", "", "flow.demand.food: per-node: expected a number" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[256], text[2048], msg[512] = "", out[600];
+        const char *keys = cases[i].keys;
+        /* keys that replace supply/demand go in place of the defaults by being given after them */
+        snprintf(text, sizeof text, three, 2, "", "", keys, cases[i].lines);
+        test_tmpdir(dir, sizeof dir);
+        scen *s = NULL;
+        sim_err err = scen_load(test_write(dir, "f.lua", text), NULL, 0, 1, &s, msg, sizeof msg);
+        if (err == SIM_OK) {
+            snprintf(out, sizeof out, "%s/out", dir);
+            run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1 };
+            err = run_scenario(s, &o, msg, sizeof msg);
+        }
+        scen_free(s);
+        CHECK_MSG(err == SIM_EINPUT && strstr(msg, cases[i].want) != NULL, "case %zu:\n      got:  %s\n"
+                  "      want: %s", i, msg, cases[i].want);
+        CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    }
+}
+
+static CU_TestInfo flow_tests[] = {
+    { "nearest supplier first", test_flow_nearest_supplier_first },
+    { "capacity forces a split", test_flow_capacity_forces_a_split },
+    { "partition leaves demand unmet", test_flow_partition_leaves_demand_unmet },
+    { "down supplier gives nothing", test_flow_down_supplier_gives_nothing },
+    { "shock applies and restores", test_flow_shock_applies_and_restores },
+    { "trust learns from losses", test_flow_trust_learns_from_losses },
+    { "bad input", test_flow_bad_input },
+    CU_TEST_INFO_NULL
+};
+
+CU_SuiteInfo suite_flow = { .pName = "flow", .pTests = flow_tests };
