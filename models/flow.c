@@ -63,6 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcf_glpk.h"
 #include "netsimplex.h"
 #include "sim.h"
 
@@ -98,6 +99,8 @@ typedef struct flow_res {
     int64_t *arc_cap, *arc_cost; /* per solver arc: what the workspace holds */
     int64_t *node_supply;        /* per solver node: likewise */
     int64_t *shipped, *arrived;  /* per directed link: thousandths this period */
+    int64_t *flow;               /* per solver arc: the period's flow, whichever solver made it */
+    int64_t spread;              /* sum of |supply - demand| of live places, thousandths */
     double supply_live, demand_live, met, unmet, cost;
     uint64_t flows;
     double sources;              /* mean surplus places upstream of a deficit */
@@ -141,7 +144,7 @@ static const sim_param flow_params[] = {
     SIM_PARAM_NUM("penalty", flow_cfg, penalty, 1000, 0, 1e9, 0, "cost of a unit of unmet demand"),
     SIM_PARAM_TIME("period", flow_cfg, period, 1.0, 0, 1e9, SIM_PF_MIN_OPEN, "seconds between solves"),
     SIM_PARAM_ENUM("solver", flow_cfg, solver, FLOW_SIMPLEX, flow_solvers, 0,
-                   "simplex (optimal, warm); glpk, greedy, gradient: not in this version"),
+                   "simplex (optimal, warm), glpk (the reference), greedy or gradient (local rules)"),
     SIM_PARAM_INT("flows_limit", flow_cfg, flows_limit, 10000, 0, 4294967295.0, 0,
                   "write flows.csv when the network has at most this many places"),
     SIM_PARAM_END
@@ -199,11 +202,6 @@ static sim_err flow_check(const void *cfgp, char *msg, size_t len)
     if (cfg->resources.count > FLOW_RES_MAX) {
         snprintf(msg, len, "flow.resources: at most %d resources, got %u", FLOW_RES_MAX,
                  cfg->resources.count);
-        return SIM_EINPUT;
-    }
-    if (cfg->solver != FLOW_SIMPLEX) {
-        snprintf(msg, len, "flow.solver: \"%s\" is not in this version; use \"simplex\"",
-                 flow_solvers[cfg->solver]);
         return SIM_EINPUT;
     }
     SIM_TRY(flow_check_map(cfg, &cfg->supply, "supply", msg, len));
@@ -271,10 +269,11 @@ static sim_err flow_load(flow_state *f, sim_run *run, flow_res *r)
                                         r->name, mcf_status_name(st));
 }
 
-/* Bring resource r's workspace to this period's values: only what changed, warm. */
+/* Bring resource r's values (and the simplex's workspace: only what changed, warm) to this period. */
 static sim_err flow_update(flow_state *f, sim_run *run, flow_res *r)
 {
     uint32_t n = f->n, m = f->m;
+    int warm = f->solved && f->cfg->solver == FLOW_SIMPLEX;
     flow_wide total = 0, spread = 0;
     mcf_status st = MCF_OPTIMAL;
     for (uint32_t v = 0; v < n; v++) {
@@ -291,29 +290,343 @@ static sim_err flow_update(flow_state *f, sim_run *run, flow_res *r)
         int64_t b = flow_live(run, v) ? flow_scaled(r->supply[v] - r->demand[v], FLOW_QTY) : 0;
         if (b != r->node_supply[v]) {
             r->node_supply[v] = b;
-            st = f->solved ? ns_set_supply(r->w, v, b) : st;
+            st = warm ? ns_set_supply(r->w, v, b) : st;
         }
     }
     if ((int64_t)-total != r->node_supply[n]) {
         r->node_supply[n] = (int64_t)-total;
-        st = f->solved && st == MCF_OPTIMAL ? ns_set_supply(r->w, n, (int64_t)-total) : st;
+        st = warm && st == MCF_OPTIMAL ? ns_set_supply(r->w, n, (int64_t)-total) : st;
     }
     for (uint32_t e = 0; e < m && st == MCF_OPTIMAL; e++) {
         int64_t c = flow_link_cap(f, run, e), k = flow_link_cost(f, e);
         if (c != r->arc_cap[e]) {
             r->arc_cap[e] = c;
-            st = f->solved ? ns_set_capacity(r->w, e, c) : st;
+            st = warm ? ns_set_capacity(r->w, e, c) : st;
         }
         if (k != r->arc_cost[e] && st == MCF_OPTIMAL) {
             r->arc_cost[e] = k;
-            st = f->solved ? ns_set_cost(r->w, e, k) : st;
+            st = warm ? ns_set_cost(r->w, e, k) : st;
         }
     }
     if (st != MCF_OPTIMAL) {
         return sim_fail(run, SIM_ESOLVER, "flow: %s: values out of the solver's range: %s", r->name,
                         mcf_status_name(st));
     }
-    return f->solved ? SIM_OK : flow_load(f, run, r);
+    r->spread = (int64_t)spread;
+    return f->cfg->solver != FLOW_SIMPLEX || f->solved ? SIM_OK : flow_load(f, run, r);
+}
+
+/* --- The four solvers -------------------------------------------------------------- */
+
+/* Close the balance: what is left at each place goes to S (unused) or comes from S (unmet). */
+static void flow_close(const flow_state *f, flow_res *r, const int64_t *left)
+{
+    for (uint32_t v = 0; v < f->n; v++) {
+        r->flow[f->m + v] = left[v] > 0 ? left[v] : 0;
+        r->flow[f->m + f->n + v] = left[v] < 0 ? -left[v] : 0;
+    }
+}
+
+static sim_err flow_simplex(flow_state *f, sim_run *run, flow_res *r)
+{
+    mcf_status st = ns_solve(r->w);
+    if (st != MCF_OPTIMAL) {
+        return sim_fail(run, SIM_ESOLVER, "flow: %s: the solver says %s", r->name, mcf_status_name(st));
+    }
+    for (uint32_t e = 0; e < f->m + 2 * f->n; e++) {
+        r->flow[e] = ns_flow(r->w, e);
+    }
+    return SIM_OK;
+}
+
+/*
+ * GLPK's out-of-kilter on the same problem. okalg takes int data, so every
+ * capacity is capped at the total |supply - demand|, which no flow can pass
+ * (it binds nothing); a problem still past INT_MAX is GLPK's range error.
+ */
+static sim_err flow_glpk(flow_state *f, sim_run *run, flow_res *r)
+{
+    uint32_t n = f->n, m = f->m, arcs = m + 2 * n;
+    mcf_problem *p = mcf_problem_new(n + 1, arcs);
+    if (p == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the problem");
+    }
+    for (uint32_t e = 0; e < arcs; e++) {
+        p->tail[e] = e < m ? f->tail[e] : e < m + n ? e - m : n;
+        p->head[e] = e < m ? f->head[e] : e < m + n ? n : e - m - n;
+        p->cap[e] = r->arc_cap[e] < r->spread ? r->arc_cap[e] : r->spread;   /* okalg: ints */
+        p->cost[e] = r->arc_cost[e];
+    }
+    memcpy(p->supply, r->node_supply, (size_t)(n + 1) * sizeof *p->supply);
+    int64_t cost;
+    mcf_status st = mcf_glpk_okalg_flows(p, &cost, r->flow);
+    mcf_problem_free(p);
+    return st == MCF_OPTIMAL ? SIM_OK
+                             : sim_fail(run, SIM_ESOLVER, "flow: %s: GLPK says %s", r->name,
+                                        mcf_status_name(st));
+}
+
+/* A binary heap of (key, node), lazy: stale entries are skipped when popped. */
+typedef struct flow_heap {
+    int64_t *key;
+    uint32_t *node;
+    size_t len;
+} flow_heap;
+
+static void flow_heap_push(flow_heap *h, int64_t key, uint32_t node)
+{
+    size_t i = h->len++;
+    while (i > 0 && h->key[(i - 1) / 2] > key) {
+        h->key[i] = h->key[(i - 1) / 2];
+        h->node[i] = h->node[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->key[i] = key;
+    h->node[i] = node;
+}
+
+static uint32_t flow_heap_pop(flow_heap *h, int64_t *key)
+{
+    uint32_t top = h->node[0];
+    *key = h->key[0];
+    int64_t k = h->key[--h->len];
+    uint32_t v = h->node[h->len];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->len) {
+            break;
+        }
+        c += c + 1 < h->len && h->key[c + 1] < h->key[c];
+        if (h->key[c] >= k) {
+            break;
+        }
+        h->key[i] = h->key[c];
+        h->node[i] = h->node[c];
+        i = c;
+    }
+    h->key[i] = k;
+    h->node[i] = v;
+    return top;
+}
+
+typedef struct flow_greedy_ws {
+    int64_t *left, *dist, *residual;
+    uint32_t *pred;
+    flow_heap heap;
+} flow_greedy_ws;
+
+/*
+ * The nearest place with surplus left, for deficit d: Dijkstra backwards
+ * from d over arcs with residual capacity, weights the arc costs. Returns it
+ * (pred[] leads to d) or UINT32_MAX; only sources nearer than the penalty.
+ */
+static uint32_t flow_nearest_source(const flow_state *f, const flow_res *r, flow_greedy_ws *g,
+                                    uint32_t d, int64_t penalty)
+{
+    for (uint32_t v = 0; v < f->n; v++) {
+        g->dist[v] = INT64_MAX;
+    }
+    g->heap.len = 0;
+    g->dist[d] = 0;
+    flow_heap_push(&g->heap, 0, d);
+    while (g->heap.len > 0) {
+        int64_t k;
+        uint32_t v = flow_heap_pop(&g->heap, &k);
+        if (k != g->dist[v]) {
+            continue;
+        }
+        if (k >= penalty) {
+            return UINT32_MAX;
+        }
+        if (v != d && g->left[v] > 0) {
+            return v;
+        }
+        for (uint32_t e = f->first[v]; e < f->first[v + 1]; e++) {
+            uint32_t in = f->rev[e], w = f->head[e];          /* in: w -> v */
+            if (in == UINT32_MAX || g->residual[in] <= 0) {
+                continue;
+            }
+            int64_t nd = k + r->arc_cost[in];
+            if (nd < g->dist[w]) {
+                g->dist[w] = nd;
+                g->pred[w] = in;
+                flow_heap_push(&g->heap, nd, w);
+            }
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* Move as much as the path from u to d allows. */
+static void flow_greedy_push(const flow_state *f, flow_res *r, flow_greedy_ws *g, uint32_t u, uint32_t d)
+{
+    int64_t x = g->left[u] < -g->left[d] ? g->left[u] : -g->left[d];
+    for (uint32_t v = u; v != d; v = f->head[g->pred[v]]) {
+        x = g->residual[g->pred[v]] < x ? g->residual[g->pred[v]] : x;
+    }
+    for (uint32_t v = u; v != d; v = f->head[g->pred[v]]) {
+        g->residual[g->pred[v]] -= x;
+        r->flow[g->pred[v]] += x;
+    }
+    g->left[u] -= x;
+    g->left[d] += x;
+}
+
+/*
+ * greedy: places in deficit, in id order, each take from their nearest
+ * surplus (by path cost, only if nearer than the penalty), then the next
+ * nearest, until met or nothing is reachable. No global view: it never
+ * reroutes what an earlier deficit took.
+ */
+static sim_err flow_greedy(flow_state *f, sim_run *run, flow_res *r)
+{
+    uint32_t n = f->n, m = f->m;
+    flow_greedy_ws g = { 0 };
+    g.left = malloc((size_t)n * sizeof *g.left + 1);
+    g.dist = malloc((size_t)n * sizeof *g.dist + 1);
+    g.pred = malloc((size_t)n * sizeof *g.pred + 1);
+    g.residual = malloc((size_t)m * sizeof *g.residual + 1);
+    g.heap.key = malloc(((size_t)m + n + 1) * sizeof *g.heap.key);
+    g.heap.node = malloc(((size_t)m + n + 1) * sizeof *g.heap.node);
+    sim_err err = SIM_OK;
+    if (!g.left || !g.dist || !g.pred || !g.residual || !g.heap.key || !g.heap.node) {
+        err = sim_fail(run, SIM_ENOMEM, "flow: out of memory for the greedy solver");
+    }
+    for (uint32_t e = 0; err == SIM_OK && e < m + 2 * n; e++) {
+        r->flow[e] = 0;
+        if (e < m) {
+            g.residual[e] = r->arc_cap[e];
+        }
+    }
+    for (uint32_t v = 0; err == SIM_OK && v < n; v++) {
+        g.left[v] = r->node_supply[v];
+    }
+    int64_t penalty = r->arc_cost[m + n];
+    for (uint32_t d = 0; err == SIM_OK && d < n; d++) {
+        while (g.left[d] < 0) {
+            uint32_t u = flow_nearest_source(f, r, &g, d, penalty);
+            if (u == UINT32_MAX) {
+                break;
+            }
+            flow_greedy_push(f, r, &g, u, d);
+        }
+    }
+    if (err == SIM_OK) {
+        flow_close(f, r, g.left);
+    }
+    free(g.left);
+    free(g.dist);
+    free(g.pred);
+    free(g.residual);
+    free(g.heap.key);
+    free(g.heap.node);
+    return err;
+}
+
+#define FLOW_GRADIENT_STEPS 1000
+
+/*
+ * gradient: the local rule. At each step every place a with excess e_a > 0
+ * (supply left) sends to each open neighbour b below it, e_b < e_a, an
+ * amount proportional to (e_a - e_b) / R_ab, R_ab = distance x friction +
+ * trust_weight x (1 - trust) (its cost per unit, at least 1e-3): shares of
+ * its excess, each at most (e_a - e_b) / 2 (never past equal levels) and the
+ * link's capacity left. Steps are synchronous (all amounts from the excesses
+ * at the start of the step). It stops when a step moves less than 0.1% of
+ * the period's total deficit, or after 1,000 steps. What is still missing
+ * is unmet; surplus left anywhere, relays included, is unused. Opposite
+ * flows on a link are netted.
+ */
+static sim_err flow_gradient(flow_state *f, sim_run *run, flow_res *r)
+{
+    uint32_t n = f->n, m = f->m;
+    int64_t *e_now = malloc((size_t)n * sizeof *e_now + 1), *e_next = malloc((size_t)n * sizeof *e_next + 1);
+    int64_t *residual = malloc((size_t)m * sizeof *residual + 1);
+    if (!e_now || !e_next || !residual) {
+        free(e_now);
+        free(e_next);
+        free(residual);
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the gradient solver");
+    }
+    int64_t deficit = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        e_now[v] = r->node_supply[v];
+        deficit += e_now[v] < 0 ? -e_now[v] : 0;
+    }
+    for (uint32_t e = 0; e < m + 2 * n; e++) {
+        r->flow[e] = 0;
+        if (e < m) {
+            residual[e] = r->arc_cap[e];
+        }
+    }
+    for (int step = 0; step < FLOW_GRADIENT_STEPS; step++) {
+        int64_t moved = 0;
+        memcpy(e_next, e_now, (size_t)n * sizeof *e_now);
+        for (uint32_t a = 0; a < n; a++) {
+            if (e_now[a] <= 0) {
+                continue;
+            }
+            double weight = 0;
+            for (uint32_t e = f->first[a]; e < f->first[a + 1]; e++) {
+                uint32_t b = f->head[e];
+                if (residual[e] > 0 && e_now[b] < e_now[a]) {
+                    weight += (double)(e_now[a] - e_now[b]) / fmax((double)r->arc_cost[e], 1.0);
+                }
+            }
+            for (uint32_t e = f->first[a]; weight > 0 && e < f->first[a + 1]; e++) {
+                uint32_t b = f->head[e];
+                if (residual[e] <= 0 || e_now[b] >= e_now[a]) {
+                    continue;
+                }
+                double w = (double)(e_now[a] - e_now[b]) / fmax((double)r->arc_cost[e], 1.0);
+                double x = fmin(fmin((double)e_now[a] * w / weight, (double)(e_now[a] - e_now[b]) / 2),
+                                (double)residual[e]);
+                int64_t xi = (int64_t)x;
+                if (xi <= 0) {
+                    continue;
+                }
+                residual[e] -= xi;
+                r->flow[e] += xi;
+                e_next[a] -= xi;
+                e_next[b] += xi;
+                moved += xi;
+            }
+        }
+        int64_t *t = e_now;
+        e_now = e_next;
+        e_next = t;
+        if ((double)moved < 1e-3 * (double)deficit || moved == 0) {
+            break;
+        }
+    }
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t k = f->rev[e];
+        if (k != UINT32_MAX && e < k && r->flow[e] > 0 && r->flow[k] > 0) {
+            int64_t c = r->flow[e] < r->flow[k] ? r->flow[e] : r->flow[k];
+            r->flow[e] -= c;
+            r->flow[k] -= c;
+        }
+    }
+    flow_close(f, r, e_now);
+    free(e_now);
+    free(e_next);
+    free(residual);
+    return SIM_OK;
+}
+
+static sim_err flow_solve(flow_state *f, sim_run *run, flow_res *r)
+{
+    switch (f->cfg->solver) {
+    case FLOW_GLPK:
+        return flow_glpk(f, run, r);
+    case FLOW_GREEDY:
+        return flow_greedy(f, run, r);
+    case FLOW_GRADIENT:
+        return flow_gradient(f, run, r);
+    default:
+        return flow_simplex(f, run, r);
+    }
 }
 
 /* --- After the solve -------------------------------------------------------------- */
@@ -329,7 +642,7 @@ static uint32_t flow_sources_of(flow_state *f, const flow_res *r, uint32_t d)
         found += v != d && r->node_supply[v] > 0;
         for (uint32_t e = f->first[v]; e < f->first[v + 1]; e++) {
             uint32_t in = f->rev[e], w = f->head[e];      /* in: w -> v */
-            if (in != UINT32_MAX && ns_flow(r->w, in) > 0 && f->stamp[w] != stamp) {
+            if (in != UINT32_MAX && r->flow[in] > 0 && f->stamp[w] != stamp) {
                 f->stamp[w] = stamp;
                 f->queue[qt++] = w;
             }
@@ -345,7 +658,7 @@ static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
     uint32_t deficits = 0;
     r->flows = 0;
     for (uint32_t e = 0; e < m; e++) {
-        r->flows += ns_flow(r->w, e) > 0;
+        r->flows += r->flow[e] > 0;
     }
     for (uint32_t v = 0; v < n; v++) {
         if (!flow_live(run, v)) {
@@ -354,7 +667,7 @@ static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
         supply += r->supply[v];
         demand += r->demand[v];
         if (r->node_supply[v] < 0) {
-            unmet += (double)ns_flow(r->w, m + n + v) / FLOW_QTY;
+            unmet += (double)r->flow[m + n + v] / FLOW_QTY;
             sources += flow_sources_of(f, r, v);
             deficits++;
         }
@@ -363,9 +676,11 @@ static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
     for (uint32_t v = 0; v < n; v++) {
         need += r->node_supply[v] < 0 ? (double)-r->node_supply[v] / FLOW_QTY : 0;
     }
-    int64_t cost = 0;
-    r->cost = ns_total_cost(r->w, &cost) == MCF_OPTIMAL ? (double)cost / (FLOW_QTY * FLOW_COST)
-                                                        : ns_total_cost_approx(r->w) / (FLOW_QTY * FLOW_COST);
+    flow_wide cost = 0;
+    for (uint32_t e = 0; e < m + 2 * n; e++) {
+        cost += (flow_wide)r->flow[e] * r->arc_cost[e];
+    }
+    r->cost = (double)cost / (FLOW_QTY * FLOW_COST);
     r->supply_live = supply;
     r->demand_live = demand;
     r->unmet = unmet;
@@ -396,7 +711,7 @@ static void flow_settle_shipments(flow_state *f, flow_res *r)
 static void flow_ship(flow_state *f, sim_run *run, uint32_t ri, flow_res *r)
 {
     for (uint32_t e = 0; e < f->m; e++) {
-        int64_t x = ns_flow(r->w, e);
+        int64_t x = r->flow[e];
         if (x <= 0) {
             continue;
         }
@@ -430,7 +745,7 @@ static void flow_write_rows(flow_state *f, const sim_run *run, flow_res *r)
     sim_table_num(f->table, r->sources);
     sim_table_end_row(f->table);
     for (uint32_t e = 0; f->flows != NULL && e < f->m; e++) {
-        int64_t x = ns_flow(r->w, e);
+        int64_t x = r->flow[e];
         if (x > 0) {
             char a[16], b[16];
             sim_table_text(f->flows, r->name);
@@ -459,11 +774,7 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
     for (uint32_t i = 0; i < f->nres; i++) {
         flow_res *r = &f->res[i];
         SIM_TRY(flow_update(f, run, r));
-        mcf_status st = ns_solve(r->w);
-        if (st != MCF_OPTIMAL) {
-            return sim_fail(run, SIM_ESOLVER, "flow: %s: the solver says %s", r->name,
-                            mcf_status_name(st));
-        }
+        SIM_TRY(flow_solve(f, run, r));
         flow_measure(f, run, r);
         f->unmet_total += r->unmet;
         f->cost_total += r->cost;
@@ -565,6 +876,7 @@ static void flow_destroy(void *state)
         free(r->node_supply);
         free(r->shipped);
         free(r->arrived);
+        free(r->flow);
     }
     free(f->tail);
     free(f->head);
@@ -650,9 +962,10 @@ static sim_err flow_init_res(flow_state *f, sim_run *run, uint32_t i)
     r->node_supply = calloc(n + 1, sizeof *r->node_supply);
     r->shipped = calloc(f->m ? f->m : 1, sizeof *r->shipped);
     r->arrived = calloc(f->m ? f->m : 1, sizeof *r->arrived);
-    r->w = ns_alloc(f->n + 1, (uint32_t)arcs);
+    r->flow = calloc(arcs, sizeof *r->flow);
+    r->w = cfg->solver == FLOW_SIMPLEX ? ns_alloc(f->n + 1, (uint32_t)arcs) : NULL;
     if (!r->supply || !r->demand || !r->arc_cap || !r->arc_cost || !r->node_supply || !r->shipped
-        || !r->arrived || !r->w) {
+        || !r->arrived || !r->flow || (cfg->solver == FLOW_SIMPLEX && !r->w)) {
         return sim_fail(run, SIM_ENOMEM, "flow: out of memory for resource %s", r->name);
     }
     for (uint32_t k = 0; k < cfg->supply.count; k++) {

@@ -32,6 +32,7 @@ typedef struct mcf_glpk_adata {
     double cap;         /* capacity, DBL_MAX for none (LP only) */
     double cost;        /* unit cost */
     double x;           /* flow found by okalg */
+    uint32_t index;     /* the arc's index in the mcf_problem */
 } mcf_glpk_adata;
 
 static void mcf_glpk_hook(void *info)
@@ -77,6 +78,7 @@ static glp_graph *mcf_glpk_graph(const mcf_problem *p)
         ad->cap = (p->cap[e] == MCF_INF) ? DBL_MAX : (double)p->cap[e];
         ad->cost = (double)p->cost[e];
         ad->x = 0.0;
+        ad->index = e;
     }
     return g;
 }
@@ -98,6 +100,25 @@ static int mcf_glpk_check(const mcf_problem *p)
 }
 
 mcf_status mcf_glpk_okalg(const mcf_problem *p, int64_t *cost)
+{
+    return mcf_glpk_okalg_flows(p, cost, NULL);
+}
+
+/* The flow okalg left on each arc, in p's arc order (the graph's arcs were added in that order). */
+static void mcf_glpk_read_flows(glp_graph *g, const mcf_problem *p, int64_t *flow)
+{
+    for (uint32_t e = 0; e < p->m; e++) {
+        flow[e] = 0;
+    }
+    for (int v = 1; v <= g->nv; v++) {
+        for (glp_arc *a = g->v[v]->out; a != NULL; a = a->t_next) {
+            const mcf_glpk_adata *ad = a->data;
+            flow[ad->index] = (int64_t)llround(ad->x);
+        }
+    }
+}
+
+mcf_status mcf_glpk_okalg_flows(const mcf_problem *p, int64_t *cost, int64_t *flow)
 {
     jmp_buf env;
     glp_graph *volatile g = NULL;
@@ -123,6 +144,9 @@ mcf_status mcf_glpk_okalg(const mcf_problem *p, int64_t *cost)
     mcf_status st;
     if (ret == 0) {
         st = mcf_glpk_round(sol, cost);
+        if (flow != NULL) {
+            mcf_glpk_read_flows(g, p, flow);
+        }
     } else if (ret == GLP_ENOPFS) {
         st = MCF_INFEASIBLE;
     } else if (ret == GLP_ERANGE) {

@@ -18,6 +18,9 @@
  * MCF_EINPUT if some cap is MCF_INF. */
 mcf_status mcf_glpk_okalg(const mcf_problem *p, int64_t *cost) MCF_MUST_CHECK;
 
+/* The same, and the optimal flow of every arc into flow[0 .. m-1] (may be NULL). */
+mcf_status mcf_glpk_okalg_flows(const mcf_problem *p, int64_t *cost, int64_t *flow) MCF_MUST_CHECK;
+
 /* Solve p as an LP with glp_mincost_lp and the primal simplex. MCF_OPTIMAL with
  * the cost in *cost (rounded; exact for integer data below 2^53),
  * MCF_INFEASIBLE, MCF_UNBOUNDED, MCF_ESOLVER; MCF_ERANGE as for okalg. */
