@@ -160,6 +160,7 @@ static const char *const flow_long_columns[] = {
     "resource", "supply", "demand", "met", "unmet", "cost", "flows", "sources_per_deficit", NULL
 };
 static const char *const flow_flows_columns[] = { "resource", "from", "to", "amount", NULL };
+static const char *const flow_plot[] = { "met", "unmet", "flows", NULL };
 
 /* The index of resource name in cfg, or -1. */
 static int flow_resource(const flow_cfg *cfg, const char *name)
@@ -1036,6 +1037,8 @@ const sim_model flow_model = {
     .columns = flow_columns,
     .summary = flow_summary,
     .own_csv = 1,
+    .long_key = "resource",
+    .long_plot = flow_plot,
     .check = flow_check,
     .init = flow_init,
     .event = flow_event,

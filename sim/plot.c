@@ -487,6 +487,113 @@ sim_err plot_model_script(FILE *f, const plot_run *r, const sim_model *model)
     return plot_series_script(f, r, model->name, p, n);
 }
 
+#define PLOT_LONG_KEYS 16     /* lines per panel of a long-format figure */
+
+/* The distinct values of column kc of dir/csv, in order of first appearance (at most PLOT_LONG_KEYS). */
+static uint32_t plot_long_keys(const char *dir, const char *csv, const char *key, int *kc,
+                               char keys[][64])
+{
+    plot_csv c;
+    uint32_t n = 0;
+    if (!plot_csv_open(&c, dir, csv)) {
+        return 0;
+    }
+    *kc = plot_csv_next(&c) ? plot_csv_find(&c, key) : -1;
+    while (*kc >= 0 && plot_csv_next(&c)) {
+        char v[64];
+        plot_reduce(plot_csv_get(&c, (uint32_t)*kc), v, sizeof v);
+        uint32_t i = 0;
+        while (i < n && strcmp(keys[i], v) != 0) {
+            i++;
+        }
+        if (i == n && n < PLOT_LONG_KEYS) {
+            snprintf(keys[n++], 64, "%s", v);
+        }
+    }
+    plot_csv_close(&c);
+    return n;
+}
+
+/*
+ * The rows of one key as a gnuplot datablock $k<index>: time, then the drawn
+ * columns (gnuplot breaks a line at every filtered row, so each key gets
+ * its own data). Values are numbers from our own CSV, written back with
+ * plot_num.
+ */
+static void plot_long_block(FILE *f, const char *dir, const char *csv, int kc, const char *key,
+                            uint32_t index, const int *col, const char *const *names)
+{
+    plot_csv c;
+    fprintf(f, "$k%u << EOD\n", index);
+    if (plot_csv_open(&c, dir, csv)) {
+        (void)plot_csv_next(&c);                       /* the header */
+        while (plot_csv_next(&c)) {
+            char v[64];
+            plot_reduce(plot_csv_get(&c, (uint32_t)kc), v, sizeof v);
+            if (strcmp(v, key) != 0) {
+                continue;
+            }
+            plot_num(f, strtod(plot_csv_get(&c, 0), NULL));
+            for (int i = 0; names[i] != NULL && i < PLOT_CSV_MAX; i++) {
+                if (col[i] >= 0) {
+                    fputc(' ', f);
+                    plot_num(f, strtod(plot_csv_get(&c, (uint32_t)col[i]), NULL));
+                }
+            }
+            fputc('\n', f);
+        }
+        plot_csv_close(&c);
+    }
+    fputs("EOD\n", f);
+}
+
+/* A model's long-format <name>.csv: a panel per long_plot column, a line per key value. */
+static sim_err plot_long_script(FILE *f, const plot_run *r, const sim_model *model)
+{
+    char csv[96], title[160], note[1024] = "", sources[160], keys[PLOT_LONG_KEYS][64];
+    int kc = -1, col[PLOT_CSV_MAX], np = 0;
+    plot_scan s;
+    plot_marks m;
+    snprintf(csv, sizeof csv, "%s.csv", model->name);
+    SIM_TRY(plot_scan_csv(r->dir, csv, &s));
+    uint32_t nkeys = plot_long_keys(r->dir, csv, model->long_key, &kc, keys);
+    for (int i = 0; model->long_plot[i] != NULL && i < PLOT_CSV_MAX; i++) {
+        col[i] = plot_scan_find(&s, model->long_plot[i]);
+        np += col[i] >= 0;
+    }
+    if (s.rows == 0 || nkeys == 0 || np == 0) {
+        return SIM_EINPUT;
+    }
+    plot_marks_read(r->dir, &m);
+    plot_note_text(&m, note, sizeof note);
+    snprintf(title, sizeof title, ", seed %lld: %s", r->seed, model->name);
+    snprintf(sources, sizeof sources, "%s and events.csv", csv);
+    plot_begin(f, model->name, sources, np, r->scenario, title);
+    fputs("set key top left\nset grid\nset xlabel 'time (s)'\n", f);
+    for (uint32_t k = 0; k < nkeys; k++) {
+        plot_long_block(f, r->dir, csv, kc, keys[k], k, col, model->long_plot);
+    }
+    plot_marks_write(f, &m);
+    plot_note(f, note);
+    for (int i = 0, first = 1, j = 0; model->long_plot[i] != NULL && i < PLOT_CSV_MAX; i++) {
+        if (col[i] < 0) {
+            continue;
+        }
+        j++;
+        plot_ylabel(f, model->long_plot[i]);
+        fputs("set yrange [*:*]\nplot ", f);
+        for (uint32_t k = 0; k < nkeys; k++) {
+            fprintf(f, "%s$k%u using 1:%d with linespoints linewidth 2 title ", k ? ", \\\n     " : "",
+                    k, j + 1);
+            plot_str(f, keys[k]);
+        }
+        fputc('\n', f);
+        plot_panel_done(f, note, &first);
+    }
+    plot_end(f);
+    return SIM_OK;
+}
+
 /* network.csv's columns (the core's own, see doc/scenarios.md): giant and components always. */
 static const plot_panel plot_network_panels[] = {
     { "giant", "giant component (fraction of nodes)", 1, "[0:1.05]" },
@@ -640,10 +747,20 @@ static sim_err plot_network_writer(FILE *f, const void *ctx)
     return plot_network_script(f, ctx);
 }
 
+static sim_err plot_long_writer(FILE *f, const void *ctx)
+{
+    const plot_model_ctx *c = ctx;
+    return plot_long_script(f, c->r, c->model);
+}
+
 int plot_model(const plot_run *r, const sim_model *model)
 {
     plot_model_ctx c = { .r = r, .model = model };
-    return r->no_plot ? 0 : plot_figure(r->dir, model->name, plot_model_writer, &c, r->quiet);
+    if (r->no_plot || (model->own_csv && model->long_key == NULL)) {
+        return 0;
+    }
+    return plot_figure(r->dir, model->name, model->own_csv ? plot_long_writer : plot_model_writer, &c,
+                       r->quiet);
 }
 
 int plot_network(const plot_run *r)

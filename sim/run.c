@@ -1071,7 +1071,7 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
     plot_run pr = { .dir = o->dir, .scenario = run->cfg->scenario.name, .seed = (long long)run->seed,
                     .quiet = opts->quiet, .no_plot = opts->no_plot };
     for (uint32_t m = 0; m < run->nmodels; m++) {
-        plotted[m] = run->models[m]->own_csv ? 0 : plot_model(&pr, run->models[m]);
+        plotted[m] = plot_model(&pr, run->models[m]);
     }
     plotted[run->nmodels] = plot_network(&pr);
     sim_err err = run_write_manifest(run, o, plotted);

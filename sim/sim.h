@@ -437,6 +437,13 @@ typedef struct sim_model {
      * serve sim.metric() and report() only.
      */
     int own_csv;
+    /*
+     * With own_csv, a long format the core can still draw: the key column
+     * (flow's "resource") and the columns drawn, one panel each with one
+     * line per key value (NULL-terminated). NULL: no figure.
+     */
+    const char *long_key;
+    const char *const *long_plot;
     /* Cross-key checks after parsing; message without file:line (the loader adds it). */
     sim_err (*check)(const void *cfg, char *msg, size_t msg_len);
     /* Allocate SoA state; cfg stays valid (and may change by set{}) for the run. */

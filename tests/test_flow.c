@@ -208,6 +208,38 @@ static void test_flow_solvers_against_the_optimum(void)
     }
 }
 
+/*
+ * The rules on the three places: greedy serves D from S1 (nearer) then S2,
+ * the optimum here (35); with a penalty of 1 a unit no source is worth its
+ * path, so the optimum and greedy leave all 15 unmet (cost 15). gradient
+ * on one link S (10) - D (needs 10), distance 1: one step moves
+ * min(10, (10 - (-10)) / 2) = 10: all met, cost 10.
+ */
+static void test_flow_local_rules_by_hand(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 1, "", "", ", solver = 'greedy'", ""), 0);
+    CHECK_MSG(r.rows == 1 && r.cost[0] == 35 && r.unmet[0] == 0, "greedy: cost %g unmet %g", r.cost[0],
+              r.unmet[0]);
+    flow_done(&r);
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 1, "", "", ", solver = 'greedy', penalty = 1", ""), 0);
+    CHECK_MSG(r.rows == 1 && r.cost[0] == 15 && r.unmet[0] == 15, "greedy, penalty 1: cost %g unmet %g",
+              r.cost[0], r.unmet[0]);
+    flow_done(&r);
+    char dir[256], path[600];
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir,
+        "scenario { name = 'g', duration = 1 }\n"
+        "topology { kind = 'explicit', nodes = { {'S', 0, 0}, {'D', 1, 0} }, edges = { {'S', 'D'} } }\n"
+        "flow { resources = { 'food' }, supply = { food = { S = 10 } }, demand = { food = { D = 10 } },\n"
+        "       solver = 'gradient' }\n", 1), 0);
+    snprintf(path, sizeof path, "%s/out/flow.csv", dir);
+    CHECK_MSG(test_csv_last(path, "met") == 10 && test_csv_last(path, "cost") == 10,
+              "gradient: met %g cost %g, want 10 and 10", test_csv_last(path, "met"),
+              test_csv_last(path, "cost"));
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
 static void test_flow_bad_input(void)
 {
     static const struct { const char *keys, *lines, *want; } cases[] = {
@@ -246,6 +278,7 @@ static CU_TestInfo flow_tests[] = {
     { "shock applies and restores", test_flow_shock_applies_and_restores },
     { "trust learns from losses", test_flow_trust_learns_from_losses },
     { "solvers against the optimum", test_flow_solvers_against_the_optimum },
+    { "local rules by hand", test_flow_local_rules_by_hand },
     { "bad input", test_flow_bad_input },
     CU_TEST_INFO_NULL
 };
