@@ -482,9 +482,14 @@ static void test_plot_script_has_labels(const char *dir, const char *name)
         CU_ASSERT_TRUE(test_has(t, "set ylabel 'connected components'"));
     }
     CHECK_MSG(m != NULL || strcmp(model, "network") == 0, "%s: no model %s", p, model);
-    for (int i = 0; m != NULL && m->columns[i] != NULL; i++) {
+    for (int i = 0; m != NULL && m->own_csv && m->long_plot != NULL && m->long_plot[i] != NULL; i++) {
+        char label[160];
+        snprintf(label, sizeof label, "set ylabel '%s'\n", m->long_plot[i]);   /* long format */
+        CHECK_MSG(t != NULL && strstr(t, label) != NULL, "%s: no panel for %s", p, m->long_plot[i]);
+    }
+    for (int i = 0; m != NULL && !m->own_csv && m->columns[i] != NULL; i++) {
         char label[160], note[160];
-        snprintf(label, sizeof label, "set ylabel '%s'\n", m->labels[i]);
+        snprintf(label, sizeof label, "set ylabel '%s'\n", m->labels != NULL ? m->labels[i] : m->columns[i]);
         snprintf(note, sizeof note, " %s = ", m->columns[i]);
         CHECK_MSG(t != NULL && (strstr(t, label) != NULL || strstr(t, note) != NULL),
                   "%s: neither a label nor a note for %s", p, m->columns[i]);
