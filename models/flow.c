@@ -54,7 +54,11 @@
  * carrying flow), sources_per_deficit (mean number of surplus places
  * upstream of each place in deficit in the period's flow graph); and
  * flows.csv, one row per directed link carrying flow, by place name (or
- * id), when the network has at most `flows_limit` places.
+ * id), when the network has at most `flows_limit` places. Summary: unmet and
+ * cost summed over periods, delivered and lost, and for the shocks that
+ * raised demand: how many, how many were 95% met (the resource's unmet
+ * demand back within 5% of what the shock added, above its level before)
+ * and the mean and longest time that took.
  *
  * Costs: per directed link 48 bytes plus 32 per resource; per place 16 per
  * resource. A period is O(m) per resource plus the warm solve.
@@ -106,6 +110,15 @@ typedef struct flow_res {
     double sources;              /* mean surplus places upstream of a deficit */
 } flow_res;
 
+/* A shock that raised demand: how long until 95% of what it added is met. */
+typedef struct flow_recovery {
+    sim_time start;              /* ns */
+    uint32_t res;                /* resource */
+    double added;                /* units of demand it added, summed over its places */
+    double baseline;             /* the resource's unmet demand before it */
+    sim_time t95;                /* ns from start, or -1 while not yet */
+} flow_recovery;
+
 typedef struct flow_state {
     const flow_cfg *cfg;
     uint32_t n, m, nres;         /* places, directed links, resources */
@@ -123,6 +136,8 @@ typedef struct flow_state {
     double delivered, lost;      /* units, cumulative */
     double unmet_total, cost_total;
     sim_table *table, *flows;
+    flow_recovery *rec;          /* demand shocks, in the order applied */
+    uint32_t nrec, caprec;
     flow_res res[FLOW_RES_MAX];
 } flow_state;
 
@@ -154,7 +169,8 @@ static const char *const flow_columns[] = {
     "supply", "demand", "met", "unmet", "cost", "flows", "delivered", "lost", NULL
 };
 static const char *const flow_summary[] = {
-    "unmet_total", "cost_total", "delivered", "lost", NULL
+    "unmet_total", "cost_total", "delivered", "lost", "shocks", "shocks_met95", "t95_mean", "t95_max",
+    NULL
 };
 static const char *const flow_long_columns[] = {
     "resource", "supply", "demand", "met", "unmet", "cost", "flows", "sources_per_deficit", NULL
@@ -207,6 +223,38 @@ static sim_err flow_check(const void *cfgp, char *msg, size_t len)
     }
     SIM_TRY(flow_check_map(cfg, &cfg->supply, "supply", msg, len));
     return flow_check_map(cfg, &cfg->demand, "demand", msg, len);
+}
+
+static sim_err flow_note_recovery(flow_state *f, sim_run *run, uint32_t ri, double added)
+{
+    if (f->nrec == f->caprec) {
+        uint32_t cap = f->caprec ? 2 * f->caprec : 8;
+        flow_recovery *r = realloc(f->rec, cap * sizeof *r);
+        if (r == NULL) {
+            return sim_fail(run, SIM_ENOMEM, "flow: out of memory for a shock");
+        }
+        f->rec = r;
+        f->caprec = cap;
+    }
+    f->rec[f->nrec++] = (flow_recovery){ .start = sim_now(run), .res = ri, .added = added,
+                                         .baseline = f->res[ri].unmet, .t95 = -1 };
+    return SIM_OK;
+}
+
+/*
+ * After a period: a demand shock is 95% met once the unmet demand of its
+ * resource is back within 5% of what the shock added, above what was unmet
+ * before it (at a period at or after the shock).
+ */
+static void flow_check_recoveries(flow_state *f, const sim_run *run)
+{
+    for (uint32_t i = 0; i < f->nrec; i++) {
+        flow_recovery *q = &f->rec[i];
+        if (q->t95 < 0 && sim_now(run) >= q->start
+            && f->res[q->res].unmet - q->baseline <= 0.05 * q->added + 1e-9) {
+            q->t95 = sim_now(run) - q->start;
+        }
+    }
 }
 
 /* --- The problem of a period ------------------------------------------------- */
@@ -782,6 +830,7 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
         flow_ship(f, run, i, r);
         flow_write_rows(f, run, r);
     }
+    flow_check_recoveries(f, run);
     f->solved = 1;
     return SIM_OK;
 }
@@ -816,6 +865,9 @@ static sim_err flow_shock(void *state, sim_run *run, const sim_shock *sh, unsign
             return sim_fail(run, SIM_EINPUT, "supply and demand need a resource (one of %s)", list);
         }
         return SIM_OK;
+    }
+    if (sh->step == SIM_SHOCK_APPLY && (sh->given & SIM_SHOCK_DEMAND) && sh->demand > 0 && sh->count > 0) {
+        SIM_TRY(flow_note_recovery(f, run, (uint32_t)ri, sh->demand * sh->count));
     }
     double sign = sh->step == SIM_SHOCK_END ? -1.0 : 1.0;
     for (uint32_t i = 0; i < sh->count; i++) {
@@ -857,6 +909,20 @@ static void flow_summarize(const void *state, const sim_run *run, double *out)
     out[1] = f->cost_total;
     out[2] = f->delivered;
     out[3] = f->lost;
+    double sum = 0, max = 0;
+    uint32_t met = 0;
+    for (uint32_t i = 0; i < f->nrec; i++) {
+        if (f->rec[i].t95 >= 0) {
+            double t = (double)f->rec[i].t95 / (double)SIM_NS_PER_S;
+            sum += t;
+            max = t > max ? t : max;
+            met++;
+        }
+    }
+    out[4] = f->nrec;
+    out[5] = met;
+    out[6] = met ? sum / met : NAN;
+    out[7] = met ? max : NAN;
 }
 
 /* --- Life cycle ------------------------------------------------------------------------- */
@@ -889,6 +955,7 @@ static void flow_destroy(void *state)
     free(f->rev);
     free(f->stamp);
     free(f->queue);
+    free(f->rec);
     free(f);
 }
 

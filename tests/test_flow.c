@@ -125,6 +125,31 @@ static void test_flow_shock_applies_and_restores(void)
  * in [0, 1]): 35, 110, 147.5, 166.25, ... Lost shipments are counted when
  * the next period settles them: 5 periods x 15.
  */
+/*
+ * Time to meet 95% of a shock's deficit: +5 at D is met at once (the next
+ * period, 0.5 s after the shock at 1.5); +30 cannot be (20 supplied in
+ * all) until it ends at 3.5, met at the period of 4: 2.5 s.
+ */
+static void test_flow_shock_recovery_time(void)
+{
+    flow_run r;
+    char path[600];
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 5, "", "", "",
+        "at(1.5, shock { nodes = { 'D' }, resource = 'food', demand = 5, duration = 1 })\n"), 0);
+    snprintf(path, sizeof path, "%s/out/summary.csv", r.dir);
+    CHECK_MSG(test_csv_last(path, "shocks") == 1 && test_csv_last(path, "shocks_met95") == 1
+              && test_csv_last(path, "t95_mean") == 0.5, "+5: shocks %g met %g t95 %g",
+              test_csv_last(path, "shocks"), test_csv_last(path, "shocks_met95"),
+              test_csv_last(path, "t95_mean"));
+    flow_done(&r);
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 5, "", "", "",
+        "at(1.5, shock { nodes = { 'D' }, resource = 'food', demand = 30, duration = 2 })\n"), 0);
+    snprintf(path, sizeof path, "%s/out/summary.csv", r.dir);
+    CHECK_MSG(test_csv_last(path, "t95_max") == 2.5 && test_csv_last(path, "shocks_met95") == 1,
+              "+30: t95 %g, want 2.5", test_csv_last(path, "t95_max"));
+    flow_done(&r);
+}
+
 static void test_flow_trust_learns_from_losses(void)
 {
     flow_run r;
@@ -276,6 +301,7 @@ static CU_TestInfo flow_tests[] = {
     { "partition leaves demand unmet", test_flow_partition_leaves_demand_unmet },
     { "down supplier gives nothing", test_flow_down_supplier_gives_nothing },
     { "shock applies and restores", test_flow_shock_applies_and_restores },
+    { "shock recovery time", test_flow_shock_recovery_time },
     { "trust learns from losses", test_flow_trust_learns_from_losses },
     { "solvers against the optimum", test_flow_solvers_against_the_optimum },
     { "local rules by hand", test_flow_local_rules_by_hand },
