@@ -14,7 +14,8 @@
 --           Dominican Republic water (+8000), Texas power (+500), Mexico a
 --           little of each; the other islands get by on their own;
 --   day 8   the Dominican Republic's links go down (a capacity shock of
---           -1e12 on its links) for 6 days: its water cannot leave;
+--           -1e12 on its links) for 6 days: its water cannot leave
+--           (param.cut_at; Cuba's food is param.cuba_food);
 --   day 14  the route is repaired;
 --   day 16  the emergency eases: the first shock ends and a smaller one
 --           (a quarter of the needs) runs until day 24; then Puerto Rico is
@@ -22,6 +23,10 @@
 --
 --   build/mycosim run scenarios/hurricane.lua
 --   build/mycosim run scenarios/hurricane.lua --set 'flow.solver="gradient"'   # the local rule
+--   build/mycosim run scenarios/hurricane.lua --set param.cut_at=4         # cut off earlier
+--   build/mycosim run scenarios/hurricane.lua --set param.cuba_food=1500   # half Cuba's food
+--
+-- A step-by-step tutorial on this scenario: doc/students.md.
 --
 -- Look at flow.csv (one row per day and resource: met, unmet, cost, flows,
 -- sources_per_deficit) and flows.csv (who sends what to whom each day, by
@@ -33,8 +38,15 @@
 -- air bridge (unmet 9000); on day 14 it is back to 9000; medical comes from
 -- Florida (200, direct) and Mexico (50, over four hops) at once, 750 a day
 -- missing; from day 16 the smaller needs are all met, and from day 24 there
--- are no flows. The summary's unmet_total is 118,700 unit-days.
+-- are no flows. The summary's unmet_total is 118,700 unit-days. With
+-- param.cut_at=4 it is the same 118,700 (each day is solved alone, and the
+-- 6 cut-off days still fall in the emergency); cut_at=12, 100,100;
+-- param.cuba_food=1500, 130,700; solver "gradient", 127,954.016.
 scenario { name = "hurricane", seed = 2017, duration = 30, sample_every = 1 }
+
+-- Two knobs for doc/students.md: the day the Dominican Republic is cut off
+-- (--set param.cut_at=4) and Cuba's spare food a day (--set param.cuba_food=1500).
+param { cut_at = 8, cuba_food = 3000 }
 
 topology { kind = "explicit",
   nodes = {
@@ -72,7 +84,7 @@ flow {
   resources = { "medical", "food", "water", "power" },
   supply = {
     medical = { Florida = 200, Mexico = 50 },
-    food    = { Cuba = 3000, Mexico = 800, Florida = 500 },
+    food    = { Cuba = param.cuba_food, Mexico = 800, Florida = 500 },
     water   = { ["Dominican Republic"] = 8000, Mexico = 1000 },
     power   = { Texas = 500, Mexico = 100 },
   },
@@ -90,4 +102,4 @@ at(16, shock { nodes = { "Puerto Rico" }, resource = "water", demand = 2500, dur
 at(16, shock { nodes = { "Puerto Rico" }, resource = "power", demand = 500, duration = 8 })
 
 -- The route from the Dominican Republic is cut, then repaired.
-at(8, shock { nodes = { "Dominican Republic" }, capacity = -1e12, duration = 6 })
+at(param.cut_at, shock { nodes = { "Dominican Republic" }, capacity = -1e12, duration = 6 })
