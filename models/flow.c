@@ -583,7 +583,8 @@ static sim_err flow_greedy(flow_state *f, sim_run *run, flow_res *r)
  * its excess, each at most (e_a - e_b) / 2 (never past equal levels) and the
  * link's capacity left. Steps are synchronous (all amounts from the excesses
  * at the start of the step). It stops when a step moves less than 0.1% of
- * the period's total deficit, or after 1,000 steps. What is still missing
+ * the period's total deficit, or after 1,000 steps; with no deficit at all
+ * it moves nothing. What is still missing
  * is unmet; surplus left anywhere, relays included, is unused. Opposite
  * flows on a link are netted.
  */
@@ -609,7 +610,7 @@ static sim_err flow_gradient(flow_state *f, sim_run *run, flow_res *r)
             residual[e] = r->arc_cap[e];
         }
     }
-    for (int step = 0; step < FLOW_GRADIENT_STEPS; step++) {
+    for (int step = 0; deficit > 0 && step < FLOW_GRADIENT_STEPS; step++) {   /* no need: no flow */
         int64_t moved = 0;
         memcpy(e_next, e_now, (size_t)n * sizeof *e_now);
         for (uint32_t a = 0; a < n; a++) {

@@ -437,7 +437,8 @@ static sim_err act_shock_end(sim_run *run, const sim_action *a, char *detail, si
     unsigned used;
     SIM_TRY(act_tell_shock(run, &sh, &used));
     *affected = a->nodes.count;
-    act_shock_detail(a, detail, len);
+    size_t n = act_shock_detail(a, detail, len);
+    act_nodes_detail(run, a, detail + n, len - n);   /* the places it hit, by name */
     return SIM_OK;
 }
 

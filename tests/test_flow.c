@@ -263,6 +263,11 @@ static void test_flow_local_rules_by_hand(void)
               "gradient: met %g cost %g, want 10 and 10", test_csv_last(path, "met"),
               test_csv_last(path, "cost"));
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    /* nobody in need: the local rule moves nothing (no diffusion of spare supply) */
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 2, "", "", ", solver = 'gradient', demand = {}", ""), 0);
+    CHECK_MSG(r.rows == 2 && r.cost[0] == 0 && r.cost[1] == 0, "gradient without need: cost %g %g",
+              r.cost[0], r.cost[1]);
+    flow_done(&r);
 }
 
 static void test_flow_bad_input(void)
