@@ -67,6 +67,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dimacs.h"
 #include "mcf_glpk.h"
 #include "netsimplex.h"
 #include "sim.h"
@@ -93,6 +94,7 @@ typedef struct flow_cfg {
     sim_time period;             /* ns between solves */
     int solver;                  /* FLOW_SIMPLEX, ... */
     int64_t flows_limit;         /* flows.csv when places <= this */
+    const char *dump;            /* prefix of the DIMACS dumps, or NULL */
 } flow_cfg;
 
 /* One resource: its values per place, its solver and its shipments. */
@@ -131,6 +133,7 @@ typedef struct flow_state {
     uint32_t *stamp, *queue;     /* scratch for the upstream search */
     uint32_t stamp_now;          /* the current search's stamp */
     uint8_t tag;                 /* period count, in shipments */
+    uint32_t periods;            /* periods solved so far */
     int solved;                  /* a period has been solved */
     sim_time solved_at;          /* when */
     double delivered, lost;      /* units, cumulative */
@@ -162,6 +165,8 @@ static const sim_param flow_params[] = {
                    "simplex (optimal, warm), glpk (the reference), greedy or gradient (local rules)"),
     SIM_PARAM_INT("flows_limit", flow_cfg, flows_limit, 10000, 0, 4294967295.0, 0,
                   "write flows.csv when the network has at most this many places"),
+    SIM_PARAM_STR("dump", flow_cfg, dump, NULL, 0,
+                  "write each period's problem as <dump>-<period>-<resource>.min (DIMACS) in the output folder"),
     SIM_PARAM_END
 };
 
@@ -219,6 +224,18 @@ static sim_err flow_check(const void *cfgp, char *msg, size_t len)
     if (cfg->resources.count > FLOW_RES_MAX) {
         snprintf(msg, len, "flow.resources: at most %d resources, got %u", FLOW_RES_MAX,
                  cfg->resources.count);
+        return SIM_EINPUT;
+    }
+    for (const char *c = cfg->dump; c != NULL && *c != '\0'; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+              || *c == '_' || *c == '-') || c - cfg->dump >= 40) {
+            snprintf(msg, len, "flow.dump: a file name prefix of letters, digits, '_' and '-' "
+                     "(at most 40; it is written in the output folder), got '%.40s'", cfg->dump);
+            return SIM_EINPUT;
+        }
+    }
+    if (cfg->dump != NULL && cfg->dump[0] == '\0') {
+        snprintf(msg, len, "flow.dump: an empty prefix");
         return SIM_EINPUT;
     }
     SIM_TRY(flow_check_map(cfg, &cfg->supply, "supply", msg, len));
@@ -393,26 +410,59 @@ static sim_err flow_simplex(flow_state *f, sim_run *run, flow_res *r)
  * capacity is capped at the total |supply - demand|, which no flow can pass
  * (it binds nothing); a problem still past INT_MAX is GLPK's range error.
  */
-static sim_err flow_glpk(flow_state *f, sim_run *run, flow_res *r)
+/* The period's problem of resource r as an mcf_problem; finite: caps at the total |supply| (okalg). */
+static mcf_problem *flow_problem(const flow_state *f, const flow_res *r, int finite)
 {
     uint32_t n = f->n, m = f->m, arcs = m + 2 * n;
     mcf_problem *p = mcf_problem_new(n + 1, arcs);
     if (p == NULL) {
-        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the problem");
+        return NULL;
     }
     for (uint32_t e = 0; e < arcs; e++) {
         p->tail[e] = e < m ? f->tail[e] : e < m + n ? e - m : n;
         p->head[e] = e < m ? f->head[e] : e < m + n ? n : e - m - n;
-        p->cap[e] = r->arc_cap[e] < r->spread ? r->arc_cap[e] : r->spread;   /* okalg: ints */
+        p->cap[e] = finite && r->arc_cap[e] > r->spread ? r->spread : r->arc_cap[e];
         p->cost[e] = r->arc_cost[e];
     }
     memcpy(p->supply, r->node_supply, (size_t)(n + 1) * sizeof *p->supply);
+    return p;
+}
+
+static sim_err flow_glpk(flow_state *f, sim_run *run, flow_res *r)
+{
+    mcf_problem *p = flow_problem(f, r, 1);
+    if (p == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the problem");
+    }
     int64_t cost;
     mcf_status st = mcf_glpk_okalg_flows(p, &cost, r->flow);
     mcf_problem_free(p);
     return st == MCF_OPTIMAL ? SIM_OK
                              : sim_fail(run, SIM_ESOLVER, "flow: %s: GLPK says %s", r->name,
                                         mcf_status_name(st));
+}
+
+/*
+ * dump: the period's problem of resource r as DIMACS, <dump>-<period>-<resource>.min
+ * in the output folder: solved by `mycosim solve`, its cost is the period's
+ * cost x 10^6 (quantities and costs are in thousandths).
+ */
+static sim_err flow_dump(flow_state *f, sim_run *run, const flow_res *r)
+{
+    char name[128], comment[256];
+    snprintf(name, sizeof name, "%s-%u-%s.min", f->cfg->dump, f->periods, r->name);
+    snprintf(comment, sizeof comment, "mycosim flow: period %u (t = %.9g s), resource %s; node %u is the "
+             "super node S; quantities and costs in thousandths", f->periods,
+             (double)sim_now(run) / (double)SIM_NS_PER_S, r->name, f->n + 1);
+    mcf_problem *p = flow_problem(f, r, 0);
+    FILE *out = p != NULL ? sim_file_create(run, name) : NULL;
+    mcf_status st = out != NULL ? dimacs_write(out, p, comment) : MCF_EIO;
+    mcf_problem_free(p);
+    if (p == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the dump");
+    }
+    return st == MCF_OPTIMAL ? SIM_OK : out == NULL ? SIM_EIO
+                                      : sim_fail(run, SIM_EIO, "flow: cannot write %s", name);
 }
 
 /* A binary heap of (key, node), lazy: stale entries are skipped when popped. */
@@ -821,9 +871,13 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
     }
     f->solved_at = sim_now(run);
     f->tag++;
+    f->periods++;
     for (uint32_t i = 0; i < f->nres; i++) {
         flow_res *r = &f->res[i];
         SIM_TRY(flow_update(f, run, r));
+        if (f->cfg->dump != NULL) {
+            SIM_TRY(flow_dump(f, run, r));
+        }
         SIM_TRY(flow_solve(f, run, r));
         flow_measure(f, run, r);
         f->unmet_total += r->unmet;

@@ -1005,6 +1005,11 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
     for (uint32_t i = 0; i < run->ntables && k < max; i++) {
         snprintf(names[k++], TRACE_NAME_MAX, "%s", run->tables[i].file);
     }
+    for (uint32_t i = 0; i < run->nfiles && k < max; i++) {
+        const char *slash = strrchr(run->files[i].path, '/');
+        const char *base = slash != NULL ? slash + 1 : run->files[i].path;   /* < 64 bytes: table_name_ok */
+        snprintf(names[k++], TRACE_NAME_MAX, "%.*s", TRACE_NAME_MAX - 1, base);
+    }
     return k;
 }
 
@@ -1021,15 +1026,21 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
-    char names[3 * 64 + 8 + 16][TRACE_NAME_MAX];
-    uint32_t k = run_written(run, plotted, names, sizeof names / sizeof names[0]);
+    uint32_t max = 3 * 64 + 8 + 16 + run->nfiles;
+    char (*names)[TRACE_NAME_MAX] = malloc((size_t)max * sizeof *names);
+    if (names == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    uint32_t k = run_written(run, plotted, names, max);
     int dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) {
+        free(names);
         return sim_fail(run, SIM_EIO, "cannot open %s: %s", o->dir, strerror(errno));
     }
     trace_manifest_unlink(dfd, names, k);
     sim_err err = trace_manifest_write(o->dir, dfd, "run", names, k, run->errmsg, sizeof run->errmsg);
     close(dfd);
+    free(names);
     return err;
 }
 

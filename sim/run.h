@@ -119,6 +119,9 @@ struct sim_run {
     uint8_t current;         /* model whose callback is running */
     struct sim_table *tables;     /* models' own tables (sim_table_declare), opened with the outputs */
     uint32_t ntables, captables;
+    const char *out_dir;          /* the output folder while the run writes it, else NULL */
+    trace_file *files;            /* models' own files (sim_file_create) */
+    uint32_t nfiles, capfiles;
     uint32_t *shock_sel;     /* the places the last shock with a duration hit (act.c), for its end */
     uint32_t shock_sel_count;
     struct {

@@ -19,6 +19,7 @@
 #define MYCOSIM_SIM_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -268,6 +269,15 @@ sim_table *sim_table_declare(sim_run *run, const char *file, const char *const *
 void sim_table_text(sim_table *t, const char *text);
 void sim_table_num(sim_table *t, double value);
 void sim_table_end_row(sim_table *t);
+
+/*
+ * A file of the model's own in the output folder, made during the run (a
+ * phase may write one per period: flow's DIMACS dumps). Written under a
+ * temporary name, renamed with the run's other outputs, listed in the
+ * manifest, removed when the run fails. name is a plain file name
+ * (letters, digits, '_', '-', '.'). NULL on failure (sim_fail says why).
+ */
+FILE *sim_file_create(sim_run *run, const char *name);
 
 /* --- Declarative parameters (filled by the loader; models never see Lua) --- */
 

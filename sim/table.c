@@ -8,7 +8,8 @@
  * and the model appends rows cell by cell: `time` first, from the run's
  * clock, then its cells, numbers in trace.h's reproducible format and text
  * quoted as RFC 4180 needs. A row with too few or too many cells is a bug
- * of the model (SIM_ASSERT), not of the input.
+ * of the model (SIM_ASSERT), not of the input. Files a model makes during
+ * the run (sim_file_create: flow's DIMACS dumps) follow the same life.
  */
 #include "run.h"
 
@@ -96,8 +97,40 @@ void sim_table_end_row(sim_table *t)
     t->cell = 0;
 }
 
+FILE *sim_file_create(sim_run *run, const char *name)
+{
+    if (!table_name_ok(name) || run->out_dir == NULL) {
+        sim_fail(run, SIM_EINTERNAL, "file '%s': not a plain file name, or no output folder yet", name);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < run->ntables; i++) {
+        if (strcmp(run->tables[i].file, name) == 0) {
+            sim_fail(run, SIM_EINTERNAL, "file '%s' is also a table", name);
+            return NULL;
+        }
+    }
+    if (run->nfiles == run->capfiles) {
+        uint32_t cap = run->capfiles ? 2 * run->capfiles : 16;
+        trace_file *f = realloc(run->files, cap * sizeof *f);
+        if (f == NULL) {
+            sim_fail(run, SIM_ENOMEM, "out of memory");
+            return NULL;
+        }
+        run->files = f;
+        run->capfiles = cap;
+    }
+    trace_file *t = &run->files[run->nfiles];
+    memset(t, 0, sizeof *t);
+    if (trace_open(t, run->out_dir, name, run->errmsg, sizeof run->errmsg) != SIM_OK) {
+        return NULL;
+    }
+    run->nfiles++;
+    return t->f;
+}
+
 sim_err table_open_all(sim_run *run, const char *dir)
 {
+    run->out_dir = dir;
     for (uint32_t i = 0; i < run->ntables; i++) {
         sim_table *t = &run->tables[i];
         SIM_TRY(trace_open(&t->out, dir, t->file, run->errmsg, sizeof run->errmsg));
@@ -115,6 +148,9 @@ sim_err table_commit_all(sim_run *run)
     for (uint32_t i = 0; i < run->ntables; i++) {
         SIM_TRY(trace_commit(&run->tables[i].out, run->errmsg, sizeof run->errmsg));
     }
+    for (uint32_t i = 0; i < run->nfiles; i++) {
+        SIM_TRY(trace_commit(&run->files[i], run->errmsg, sizeof run->errmsg));
+    }
     return SIM_OK;
 }
 
@@ -123,12 +159,19 @@ void table_discard_all(sim_run *run)
     for (uint32_t i = 0; i < run->ntables; i++) {
         trace_discard(&run->tables[i].out);
     }
+    for (uint32_t i = 0; i < run->nfiles; i++) {
+        trace_discard(&run->files[i]);
+    }
 }
 
 void table_free_all(sim_run *run)
 {
     table_discard_all(run);
     free(run->tables);
+    free(run->files);
     run->tables = NULL;
+    run->files = NULL;
     run->ntables = 0;
+    run->nfiles = 0;
+    run->out_dir = NULL;
 }

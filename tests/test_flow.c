@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dimacs.h"
 #include "run.h"
 #include "scen.h"
 #include "test_util.h"
@@ -270,6 +271,40 @@ static void test_flow_local_rules_by_hand(void)
     flow_done(&r);
 }
 
+/*
+ * A period's dumped instance (DIMACS, thousandths), solved as `mycosim
+ * solve` does, costs the period's cost x 10^6: with a shock, a failure and
+ * a partition, so that the periods differ.
+ */
+static void test_flow_dumped_instances_solve_to_the_reported_cost(void)
+{
+    flow_run r;
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 4, ", 4", "", ", dump = 'inst'",
+        "at(1.5, shock { nodes = { 'D' }, resource = 'food', demand = 3, duration = 1 })\n"
+        "at(2.5, fail { nodes = { 'S2' } })\n"
+        "at(3.5, partition { nodes = { 'S1' } })\n"), 0);
+    CU_ASSERT_EQUAL(r.rows, 4);
+    for (int k = 1; k <= r.rows && k <= 4; k++) {
+        char path[700], out[128] = "";
+        snprintf(path, sizeof path, "%s/out/inst-%d-food.min", r.dir, k);
+        FILE *o = tmpfile(), *e = tmpfile();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        int st = dimacs_solve_main(path, 0, o, e);
+        rewind(o);
+        if (fgets(out, sizeof out, o) == NULL) {
+            out[0] = '\0';
+        }
+        fclose(o);
+        fclose(e);
+        long long cost = -1;
+        CHECK_MSG(st == 0 && sscanf(out, "cost %lld", &cost) == 1
+                  && (double)cost == r.cost[k - 1] * 1e6, "period %d: solve says '%s' (status %d), "
+                  "flow.csv %g", k, out, st, r.cost[k - 1]);
+    }
+    flow_done(&r);
+}
+
 static void test_flow_bad_input(void)
 {
     static const struct { const char *keys, *lines, *want; } cases[] = {
@@ -279,6 +314,7 @@ static void test_flow_bad_input(void)
         { ", solver = 'magic'", "", "flow.solver: unknown value 'magic'" },
         { ", supply = { water = 3 }", "", "flow.supply.water: not a resource (resources: food)" },
         { ", demand = { food = 'lots' }", "", "flow.demand.food: per-node: expected a number" },
+        { ", dump = '../x'", "", "flow.dump: a file name prefix of letters" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char dir[256], text[2048], msg[512] = "", out[600];
@@ -310,6 +346,7 @@ static CU_TestInfo flow_tests[] = {
     { "trust learns from losses", test_flow_trust_learns_from_losses },
     { "solvers against the optimum", test_flow_solvers_against_the_optimum },
     { "local rules by hand", test_flow_local_rules_by_hand },
+    { "dumped instances solve to the reported cost", test_flow_dumped_instances_solve_to_the_reported_cost },
     { "bad input", test_flow_bad_input },
     CU_TEST_INFO_NULL
 };
