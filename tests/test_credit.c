@@ -224,7 +224,7 @@ static void test_credit_capacity_shock_applies_and_ends(void)
     snprintf(path, sizeof path, "%s/out/events.csv", r.dir);
     char *ev = test_slurp(path);
     CHECK_MSG(ev != NULL && strstr(ev, "3,shock,capacity=3 duration=5 nodes=B,1\n") != NULL
-              && strstr(ev, "8,shock-end,capacity=3 duration=5 ,1\n") != NULL, "events.csv:\n%s",
+              && strstr(ev, "8,shock-end,capacity=3 duration=5 nodes=B,1\n") != NULL, "events.csv:\n%s",
               ev ? ev : "(none)");
     free(ev);
     credit_done(&r);
