@@ -445,7 +445,9 @@ static sim_err flow_glpk(flow_state *f, sim_run *run, flow_res *r)
 /*
  * dump: the period's problem of resource r as DIMACS, <dump>-<period>-<resource>.min
  * in the output folder: solved by `mycosim solve`, its cost is the period's
- * cost x 10^6 (quantities and costs are in thousandths).
+ * cost x 10^6 (quantities and costs are in thousandths). Capacities are
+ * written finite (at most the total |supply|, which no flow can pass: the
+ * same optimum), since some readers (LEMON's) take no "inf".
  */
 static sim_err flow_dump(flow_state *f, sim_run *run, const flow_res *r)
 {
@@ -454,7 +456,7 @@ static sim_err flow_dump(flow_state *f, sim_run *run, const flow_res *r)
     snprintf(comment, sizeof comment, "mycosim flow: period %u (t = %.9g s), resource %s; node %u is the "
              "super node S; quantities and costs in thousandths", f->periods,
              (double)sim_now(run) / (double)SIM_NS_PER_S, r->name, f->n + 1);
-    mcf_problem *p = flow_problem(f, r, 0);
+    mcf_problem *p = flow_problem(f, r, 1);      /* finite caps: any DIMACS reader takes it */
     FILE *out = p != NULL ? sim_file_create(run, name) : NULL;
     mcf_status st = out != NULL ? dimacs_write(out, p, comment) : MCF_EIO;
     mcf_problem_free(p);
