@@ -7,6 +7,10 @@
 #   2. gossip push-pull, fanout 1, on Barabasi-Albert m = 3 with lognormal
 #      latency, until every node knows (a stop{} action): 100k, 1M, 10M nodes;
 #   2b. credit: 100k members trading for 365 days (quick: 30 days), trades/s;
+#   2c. flow: 100k places, 2 resources: a warm re-solve (run-phase difference
+#       of 6 and 3 periods, / 6) against a cold solve of a dumped period by
+#       our simplex (scripts/bench/ns_bench.c) and by LEMON (lemon_ns.cpp,
+#       when liblemon-dev is installed; make bench-mcf installs it);
 #   3. the queue comparison: radix buckets (default) vs 4-ary heap vs binary
 #      heap vs calendar queue, on the PHOLD and gossip event mixes at 1k and
 #      1M nodes;
@@ -32,7 +36,7 @@ build build-bench-heap4 "-DEVQ_HEAP_ARITY=4"
 build build-bench-heap2 "-DEVQ_HEAP_ARITY=2"
 build build-bench-cal "-DEVQ_CALENDAR"
 
-cp scripts/bench/phold.lua scripts/bench/gossip.lua scripts/bench/credit.lua "$tmp/"
+cp scripts/bench/phold.lua scripts/bench/gossip.lua scripts/bench/credit.lua scripts/bench/flow.lua "$tmp/"
 
 # one BIN SCENARIO N DURATION [more --set]: prints "run_s events events_per_s rss_mib topo_s"
 one() {
@@ -112,6 +116,24 @@ done | sort -k3 -g | sed -n 2p | while read -r r e s m _ tr; do
     awk -v d="$cdays" -v r="$r" -v e="$e" -v s="$s" -v m="$m" -v tr="$tr" 'BEGIN {
         printf "| 100000 | %d | %d | %.1f | %.2fM | %.2fM | %.0f |\n", d, tr, r, tr/r/1e6, s/1e6, m }'
 done
+echo
+echo "### Flow: 100,000 places, 2 resources, geometric graph (scripts/bench/flow.lua), one run each"
+echo
+echo "| warm re-solve s | ours cold s | LEMON cold s | warm / LEMON cold | peak RSS MiB |"
+echo "|---:|---:|---:|---:|---:|"
+r3=$(one build-bench "$tmp/flow.lua" 100000 3 | awk '{print $1}')
+l6=$(one build-bench "$tmp/flow.lua" 100000 6 --set 'flow.dump="i"')
+r6=$(echo "$l6" | awk '{print $1}'); fm=$(echo "$l6" | awk '{print $4}')
+cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isolvers solvers/*.c scripts/bench/ns_bench.c -lglpk -lm -o "$tmp/ns_bench"
+ours=$("$tmp/ns_bench" "$tmp/out/i-3-food.min" ns | awk '{for (i = 1; i < NF; i++) if ($i == "solve_s") print $(i + 1)}')
+lemon=nan
+if [ -f /usr/include/lemon/network_simplex.h ] && g++ -O2 scripts/bench/lemon_ns.cpp -o "$tmp/lemon_ns" 2>/dev/null; then
+    lemon=$({ "$tmp/lemon_ns" "$tmp/out/i-3-food.min" ns || true; } |
+            awk '/status optimal/ {for (i = 1; i < NF; i++) if ($i == "solve_s") print $(i + 1)}')
+    lemon=${lemon:-nan}
+fi
+awk -v a="$r3" -v b="$r6" -v o="$ours" -v l="$lemon" -v m="$fm" 'BEGIN {
+    w = (b - a) / 6; printf "| %.2f | %.2f | %s | %s | %.0f |\n", w, o, l, (l == "nan") ? "-" : sprintf("%.3f", w / l), m }'
 echo
 echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"
 echo
