@@ -756,7 +756,7 @@ static uint32_t flow_sources_of(flow_state *f, const flow_res *r, uint32_t d)
 static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
 {
     uint32_t n = f->n, m = f->m;
-    double supply = 0, demand = 0, unmet = 0, sources = 0;
+    double supply = 0, demand = 0, unmet = 0, sources = 0, need = 0;
     uint32_t deficits = 0;
     r->flows = 0;
     for (uint32_t e = 0; e < m; e++) {
@@ -769,14 +769,11 @@ static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
         supply += r->supply[v];
         demand += r->demand[v];
         if (r->node_supply[v] < 0) {
+            need += (double)-r->node_supply[v] / FLOW_QTY;
             unmet += (double)r->flow[m + n + v] / FLOW_QTY;
             sources += flow_sources_of(f, r, v);
             deficits++;
         }
-    }
-    double need = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        need += r->node_supply[v] < 0 ? (double)-r->node_supply[v] / FLOW_QTY : 0;
     }
     flow_wide cost = 0;
     for (uint32_t e = 0; e < m + 2 * n; e++) {

@@ -263,17 +263,26 @@ static void act_nodes_detail(const sim_run *run, const sim_action *a, char *deta
     snprintf(detail, len, "nodes=%u", a->nodes.count);
 }
 
-/* The nodes a selector picks, into cand[0 .. *k - 1] (cand holds n ids). */
-static sim_err act_select(sim_run *run, const sim_action *a, uint32_t *cand, uint32_t *k)
+/* The nodes a selector picks, into a new array *out[0 .. *k - 1] (the caller frees it). */
+static sim_err act_select(sim_run *run, const sim_action *a, uint32_t **out, uint32_t *k)
 {
+    uint32_t *cand = malloc(sizeof(uint32_t) * (run->n ? run->n : 1));
+    if (cand == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
+    }
     uint32_t n = act_candidates(run, a, cand);
+    sim_err err = SIM_OK;
     *k = act_howmany(a, n);
     if (a->target == TARGET_DEGREE) {
-        return act_degree_pick(run, cand, n, *k);
-    }
-    if (*k < n) {
+        err = act_degree_pick(run, cand, n, *k);
+    } else if (*k < n) {
         act_shuffle_pick(run, cand, n, *k);
     }
+    if (err != SIM_OK) {
+        free(cand);
+        return err;
+    }
+    *out = cand;
     return SIM_OK;
 }
 
@@ -295,29 +304,22 @@ static void act_selector_detail(const sim_run *run, const sim_action *a, char *d
 static sim_err act_failover(sim_run *run, const sim_action *a, char *detail, size_t len,
                             uint64_t *affected)
 {
-    uint32_t *cand = malloc(sizeof(uint32_t) * (run->n ? run->n : 1));
-    if (cand == NULL) {
-        return sim_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
+    uint32_t *cand, k;
+    SIM_TRY(act_select(run, a, &cand, &k));
+    if (a->kind == ACT_ISOLATE || a->kind == ACT_RELEASE) {
+        act_stand(run, cand, k, a->kind == ACT_ISOLATE ? (sim_standing)a->level : SIM_STANDING_OK);
+    } else {
+        act_flip(run, cand, k, a->kind == ACT_RECOVER);
     }
-    uint32_t k = 0;
-    sim_err err = act_select(run, a, cand, &k);
-    if (err == SIM_OK) {
-        if (a->kind == ACT_ISOLATE || a->kind == ACT_RELEASE) {
-            act_stand(run, cand, k, a->kind == ACT_ISOLATE ? (sim_standing)a->level
-                                                            : SIM_STANDING_OK);
-        } else {
-            act_flip(run, cand, k, a->kind == ACT_RECOVER);
-        }
-        *affected = k;
-        size_t used = 0;
-        if (a->kind == ACT_ISOLATE) {
-            used = (size_t)snprintf(detail, len, "level=%s ", act_standing_name(a->level));
-            used = used < len ? used : len - 1;
-        }
-        act_selector_detail(run, a, detail + used, len - used);
+    *affected = k;
+    size_t used = 0;
+    if (a->kind == ACT_ISOLATE) {
+        used = (size_t)snprintf(detail, len, "level=%s ", act_standing_name(a->level));
+        used = used < len ? used : len - 1;
     }
+    act_selector_detail(run, a, detail + used, len - used);
     free(cand);
-    return err;
+    return SIM_OK;
 }
 
 /* --- Shocks ---------------------------------------------------------------------- */
@@ -398,19 +400,13 @@ static size_t act_shock_detail(const sim_action *a, char *detail, size_t len)
 static sim_err act_shock(sim_run *run, const sim_action *a, char *detail, size_t len,
                          uint64_t *affected)
 {
-    uint32_t *cand = malloc(sizeof(uint32_t) * (run->n ? run->n : 1));
-    if (cand == NULL) {
-        return sim_fail(run, SIM_ENOMEM, "out of memory selecting nodes");
-    }
-    uint32_t k = 0;
+    uint32_t *cand, k;
     unsigned used;
-    sim_err err = act_select(run, a, cand, &k);
-    if (err == SIM_OK) {
-        sim_shock sh = act_shock_of(a, SIM_SHOCK_APPLY);
-        sh.nodes = cand;
-        sh.count = k;
-        err = act_tell_shock(run, &sh, &used);
-    }
+    SIM_TRY(act_select(run, a, &cand, &k));
+    sim_shock sh = act_shock_of(a, SIM_SHOCK_APPLY);
+    sh.nodes = cand;
+    sh.count = k;
+    sim_err err = act_tell_shock(run, &sh, &used);
     if (err != SIM_OK) {
         free(cand);
         return err;
