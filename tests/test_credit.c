@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run.h"
+#include "scen.h"
 #include "test_util.h"
 
 #define MAX_ROWS 2048
@@ -449,6 +451,31 @@ static void test_credit_controller_brings_money_back_after_a_shock(void)
     credit_done(&r);
 }
 
+/*
+ * A key of the control group set from the command line (--set
+ * credit.control.gain=0.2): the law then doubles its step, lambda_k =
+ * 0.001 e^(0.1 k) with M = 300 and target 200.
+ */
+static void test_credit_nested_key_can_be_set(void)
+{
+    char text[1024], dir[256], msg[512], out[300];
+    credit_hold(text, sizeof text, "lambda = 0.001, allowance = 100, "
+                "control = { target = 200, gain = 0.1, min = 0.0001, max = 0.005, every = 1 }", "");
+    test_tmpdir(dir, sizeof dir);
+    const char *sets[] = { "credit.control.gain=0.2" };
+    scen *sc = NULL;
+    CU_ASSERT_EQUAL_FATAL(scen_load(test_write(dir, "n.lua", text), sets, 1, 1, &sc, msg, sizeof msg), SIM_OK);
+    snprintf(out, sizeof out, "%s/out", dir);
+    run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1 };
+    CU_ASSERT_EQUAL(run_scenario(sc, &o, msg, sizeof msg), SIM_OK);
+    scen_free(sc);
+    credit_run r;
+    snprintf(r.csv, sizeof r.csv, "%s/credit.csv", out);
+    double got = credit_at(&r, "lambda", 5), want = 0.001 * exp(0.5);
+    CHECK_MSG(fabs(got - want) < 1e-12, "day 5: lambda %.15g, want %.15g (gain 0.2 from --set)", got, want);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
 /* --- Conservation ----------------------------------------------------------------------------- */
 
 /* Every disturbance at once; conservation_error must be 0 at every row. */
@@ -556,6 +583,7 @@ static CU_TestInfo credit_tests[] = {
     { "gini of known distributions", test_credit_gini_of_known_distributions },
     { "velocity is volume per day over money", test_credit_velocity_is_volume_per_day_over_money },
     { "controller follows its law", test_credit_controller_follows_its_law },
+    { "nested key can be set", test_credit_nested_key_can_be_set },
     { "controller brings money back after a shock", test_credit_controller_brings_money_back_after_a_shock },
     { "conserves under every disturbance", test_credit_conserves_under_every_disturbance },
     { "same seed same trace", test_credit_same_seed_same_trace },
