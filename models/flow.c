@@ -31,17 +31,23 @@
  * re-solves warm from the previous period's basis, one workspace per
  * resource; only the values that changed are passed to it.
  *
- * Delivery. Each directed link carrying flow ships its amount as one
- * message (sim_send: latency, loss, partitions and down receivers apply).
- * A shipment that has not arrived by the next period is lost: counted in
- * `lost`, and the link's trust falls, trust <- trust - alpha x trust; one
- * that arrives adds to `delivered` and raises it, trust <- trust + alpha x
- * (1 - trust): trust stays in [0, 1] and starts at 1. A bad actor's
- * shipments never leave (the core's bad-actor property). A multi-hop route
- * is shipped hop by hop in the same period: each hop is planned by the
- * solve, not forwarded from what arrived (the period must exceed a hop's
- * latency). Shipments still on their way when the run ends are neither
- * delivered nor lost.
+ * Delivery. The period's flow of each resource is decomposed into routes
+ * (a standard flow decomposition: from each place that sends more than it
+ * receives, follow links still carrying flow to a place that receives
+ * more than it sends; cycles on the way are cancelled, they move
+ * nothing). A route travels hop by hop as messages (sim_send: latency,
+ * loss, partitions and down or cut-off receivers apply), each place
+ * forwarding it on arrival, so it arrives after the sum of its hops'
+ * latencies and a link or place failing on the way loses it. A bad
+ * actor never forwards. A route that has not reached its end when the
+ * next period starts is lost (a period is also the delivery deadline),
+ * counted in `lost` and charged to the link it was on; `delivered`
+ * counts what reached the end of its route (with the local rule that
+ * includes surplus pushed into places that needed none). Trust learns
+ * once a period per link and resource that shipped: something lost on it,
+ * trust <- trust - alpha x trust; else, trust <- trust + alpha x
+ * (1 - trust). So trust stays in [0, 1]; it starts at 1. Routes of the
+ * last period still on their way when the run ends are neither.
  *
  * Shocks: shock{resource, supply, demand, capacity, duration} adds supply
  * and demand (units per period) to a resource at the places hit (resource
@@ -60,8 +66,9 @@
  * demand back within 5% of what the shock added, above its level before)
  * and the mean and longest time that took.
  *
- * Costs: per directed link 48 bytes plus 32 per resource; per place 16 per
- * resource. A period is O(m) per resource plus the warm solve.
+ * Costs: per directed link 44 bytes plus 25 per resource; per place 40
+ * bytes plus 56 per resource; per route 24 bytes plus 4 per hop. A period
+ * is O(m) per resource plus the warm solve plus the routes' hops.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -81,6 +88,7 @@ __extension__ typedef __int128 flow_wide;      /* sums of supplies: cannot wrap 
 
 enum { FLOW_SIMPLEX, FLOW_GLPK, FLOW_GREEDY, FLOW_GRADIENT };
 enum { FLOW_EV_SHIP };
+enum { FLOW_CROSSED = 1, FLOW_LOST = 2 };
 
 typedef struct flow_cfg {
     sim_strlist resources;       /* resource names */
@@ -104,13 +112,21 @@ typedef struct flow_res {
     ns *w;                       /* workspace, warm across periods */
     int64_t *arc_cap, *arc_cost; /* per solver arc: what the workspace holds */
     int64_t *node_supply;        /* per solver node: likewise */
-    int64_t *shipped, *arrived;  /* per directed link: thousandths this period */
+    uint8_t *fate;               /* per directed link: FLOW_CROSSED / FLOW_LOST this period */
     int64_t *flow;               /* per solver arc: the period's flow, whichever solver made it */
     int64_t spread;              /* sum of |supply - demand| of live places, thousandths */
     double supply_live, demand_live, met, unmet, cost;
     uint64_t flows;
     double sources;              /* mean surplus places upstream of a deficit */
 } flow_res;
+
+/* A route of the period's flow: from a place with surplus to one in deficit. */
+typedef struct flow_path {
+    int64_t amount;              /* thousandths */
+    uint32_t first, len;         /* its links: hop[first .. first + len) */
+    uint32_t at;                 /* hops completed */
+    uint32_t res;                /* resource */
+} flow_path;
 
 /* A shock that raised demand: how long until 95% of what it added is met. */
 typedef struct flow_recovery {
@@ -132,10 +148,15 @@ typedef struct flow_state {
     uint32_t *rev;               /* per directed link: the link the other way */
     uint32_t *stamp, *queue;     /* scratch for the upstream search */
     uint32_t stamp_now;          /* the current search's stamp */
+    int64_t *rem, *net;          /* path decomposition: flow left per link, balance left per place */
+    uint32_t *next, *pos, *walk; /* per place: next link to try, place's index on the walk; the walk */
+    flow_path *path;             /* this period's routes, every resource */
+    uint32_t npath, cappath;
+    uint32_t *hop;               /* their links */
+    uint64_t nhop, caphop;
     uint8_t tag;                 /* period count, in shipments */
     uint32_t periods;            /* periods solved so far */
     int solved;                  /* a period has been solved */
-    sim_time solved_at;          /* when */
     double delivered, lost;      /* units, cumulative */
     double unmet_total, cost_total;
     sim_table *table, *flows;
@@ -787,39 +808,210 @@ static void flow_measure(flow_state *f, const sim_run *run, flow_res *r)
     r->sources = deficits ? sources / deficits : 0;
 }
 
-/* Last period's shipments: what did not arrive is lost, and trust learns either way. */
-static void flow_settle_shipments(flow_state *f, flow_res *r)
+/* --- Delivery along routes --------------------------------------------------------- */
+
+static sim_err flow_grow(sim_run *run, void **p, size_t size, uint64_t need, uint64_t *cap)
 {
-    double alpha = f->cfg->alpha;
-    for (uint32_t e = 0; e < f->m; e++) {
-        if (r->shipped[e] == 0) {
-            continue;
-        }
-        if (r->arrived[e] == r->shipped[e]) {
-            f->trust[e] += alpha * (1.0 - f->trust[e]);
-        } else {
-            f->lost += (double)(r->shipped[e] - r->arrived[e]) / FLOW_QTY;
-            f->trust[e] -= alpha * f->trust[e];
-        }
-        r->shipped[e] = 0;
-        r->arrived[e] = 0;
+    if (need <= *cap) {
+        return SIM_OK;
+    }
+    uint64_t c = *cap ? *cap : 64;
+    while (c < need) {
+        c *= 2;
+    }
+    void *q = c <= SIZE_MAX / size ? realloc(*p, (size_t)c * size) : NULL;
+    if (q == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for %llu routes",
+                        (unsigned long long)need);
+    }
+    *p = q;
+    *cap = c;
+    return SIM_OK;
+}
+
+/* Record the walk walk[0 .. len) as a route carrying amt of resource ri. */
+static sim_err flow_add_path(flow_state *f, sim_run *run, uint32_t ri, uint32_t len, int64_t amt)
+{
+    uint64_t cap = f->cappath;
+    SIM_TRY(flow_grow(run, (void **)&f->path, sizeof *f->path, (uint64_t)f->npath + 1, &cap));
+    f->cappath = (uint32_t)(cap < UINT32_MAX ? cap : UINT32_MAX);
+    SIM_TRY(flow_grow(run, (void **)&f->hop, sizeof *f->hop, f->nhop + len, &f->caphop));
+    if (f->npath == UINT32_MAX || f->nhop + len > UINT32_MAX) {
+        return sim_fail(run, SIM_EINPUT, "flow: more than 2^32 routes in one period");
+    }
+    f->path[f->npath++] = (flow_path){ .amount = amt, .first = (uint32_t)f->nhop, .len = len, .res = ri };
+    memcpy(f->hop + f->nhop, f->walk, len * sizeof *f->hop);
+    f->nhop += len;
+    return SIM_OK;
+}
+
+/* The next link out of u still carrying flow, or UINT32_MAX. */
+static uint32_t flow_next_link(flow_state *f, uint32_t u)
+{
+    while (f->next[u] < f->first[u + 1] && f->rem[f->next[u]] <= 0) {
+        f->next[u]++;
+    }
+    return f->next[u] < f->first[u + 1] ? f->next[u] : UINT32_MAX;
+}
+
+/* Take c off every link of the walk from position k on, plus link e; unmark the places after k. */
+static void flow_cancel_cycle(flow_state *f, uint32_t k, uint32_t len, uint32_t e)
+{
+    int64_t c = f->rem[e];
+    for (uint32_t i = k; i < len; i++) {
+        c = f->rem[f->walk[i]] < c ? f->rem[f->walk[i]] : c;
+    }
+    f->rem[e] -= c;
+    for (uint32_t i = k; i < len; i++) {
+        f->rem[f->walk[i]] -= c;
+        f->pos[f->head[f->walk[i]]] = UINT32_MAX;
     }
 }
 
-/* Send this period's planned flows, one message per directed link carrying flow. */
-static void flow_ship(flow_state *f, sim_run *run, uint32_t ri, flow_res *r)
+/*
+ * Walk from s along links still carrying flow to a place that takes more
+ * than it gives; cycles met on the way are cancelled (they move nothing).
+ * Returns the walk's length, 0 when none (a flow that does not balance).
+ */
+static uint32_t flow_walk(flow_state *f, uint32_t s)
 {
-    for (uint32_t e = 0; e < f->m; e++) {
-        int64_t x = r->flow[e];
-        if (x <= 0) {
+    uint32_t len = 0, u = s;
+    f->pos[s] = 0;
+    while (f->net[u] >= 0) {
+        uint32_t e = flow_next_link(f, u);
+        if (e == UINT32_MAX) {
+            len = 0;
+            break;
+        }
+        uint32_t w = f->head[e];
+        if (f->pos[w] != UINT32_MAX) {
+            flow_cancel_cycle(f, f->pos[w], len, e);
+            len = f->pos[w];
+            u = w;
             continue;
         }
-        r->shipped[e] = x;
-        if (!sim_is_bad(run, f->tail[e])) {
-            uint64_t data = (uint64_t)e | (uint64_t)ri << 32 | (uint64_t)f->tag << 40;
-            sim_send(run, f->tail[e], f->head[e], FLOW_EV_SHIP, data);
+        f->walk[len++] = e;
+        f->pos[w] = len;
+        u = w;
+    }
+    f->pos[s] = UINT32_MAX;
+    for (uint32_t i = 0; i < len; i++) {
+        f->pos[f->head[f->walk[i]]] = UINT32_MAX;
+    }
+    return len;
+}
+
+/*
+ * The period's flow of resource ri as routes (a flow decomposition): each
+ * takes what its bottleneck, its source's surplus and its sink's need
+ * allow. In place order, links in CSR order: deterministic.
+ */
+static sim_err flow_decompose(flow_state *f, sim_run *run, uint32_t ri)
+{
+    const flow_res *r = &f->res[ri];
+    memset(f->net, 0, (size_t)f->n * sizeof *f->net);
+    for (uint32_t e = 0; e < f->m; e++) {
+        f->rem[e] = r->flow[e];
+        f->net[f->tail[e]] += r->flow[e];
+        f->net[f->head[e]] -= r->flow[e];
+    }
+    for (uint32_t v = 0; v < f->n; v++) {
+        f->next[v] = f->first[v];
+    }
+    for (uint32_t s = 0; s < f->n; s++) {
+        while (f->net[s] > 0) {
+            uint32_t len = flow_walk(f, s);
+            if (len == 0) {
+                return sim_fail(run, SIM_EINTERNAL, "flow: the %s flow does not balance at place %u",
+                                r->name, s);
+            }
+            uint32_t t = f->head[f->walk[len - 1]];
+            int64_t amt = f->net[s] < -f->net[t] ? f->net[s] : -f->net[t];
+            for (uint32_t i = 0; i < len; i++) {
+                amt = f->rem[f->walk[i]] < amt ? f->rem[f->walk[i]] : amt;
+            }
+            for (uint32_t i = 0; i < len; i++) {
+                f->rem[f->walk[i]] -= amt;
+            }
+            f->net[s] -= amt;
+            f->net[t] += amt;
+            SIM_TRY(flow_add_path(f, run, ri, len, amt));
         }
     }
+    return SIM_OK;
+}
+
+/* Send route p's next hop from the place it has reached; a bad actor never sends. */
+static void flow_send_hop(flow_state *f, sim_run *run, uint32_t p)
+{
+    uint32_t e = f->hop[f->path[p].first + f->path[p].at];
+    if (!sim_is_bad(run, f->tail[e])) {
+        sim_send(run, f->tail[e], f->head[e], FLOW_EV_SHIP, (uint64_t)p | (uint64_t)f->tag << 32);
+    }
+}
+
+/* A hop arrived: on to the next, or delivered at the end of the route. */
+static void flow_event(void *state, sim_run *run, const sim_event *ev)
+{
+    flow_state *f = state;
+    uint32_t p = (uint32_t)ev->data;
+    uint8_t tag = (uint8_t)(ev->data >> 32);
+    if (tag != f->tag || p >= f->npath) {
+        return;                  /* a late hop of an earlier period: already counted lost */
+    }
+    flow_path *q = &f->path[p];
+    uint32_t e = f->hop[q->first + q->at];
+    if (f->head[e] != ev->dst) {
+        return;
+    }
+    f->res[q->res].fate[e] |= FLOW_CROSSED;
+    if (++q->at == q->len) {
+        f->delivered += (double)q->amount / FLOW_QTY;
+    } else {
+        flow_send_hop(f, run, p);
+    }
+}
+
+/*
+ * Last period's routes: one that has not reached its end is lost at the
+ * hop it was on. Then trust learns, once per link and resource that
+ * shipped: down if something was lost on it, else up.
+ */
+static void flow_settle_shipments(flow_state *f)
+{
+    double alpha = f->cfg->alpha;
+    for (uint32_t p = 0; p < f->npath; p++) {
+        flow_path *q = &f->path[p];
+        if (q->at < q->len) {
+            f->lost += (double)q->amount / FLOW_QTY;
+            f->res[q->res].fate[f->hop[q->first + q->at]] = FLOW_LOST;
+        }
+    }
+    f->npath = 0;
+    f->nhop = 0;
+    for (uint32_t i = 0; i < f->nres; i++) {
+        uint8_t *fate = f->res[i].fate;
+        for (uint32_t e = 0; e < f->m; e++) {
+            if (fate[e] & FLOW_LOST) {
+                f->trust[e] -= alpha * f->trust[e];
+            } else if (fate[e] & FLOW_CROSSED) {
+                f->trust[e] += alpha * (1.0 - f->trust[e]);
+            }
+            fate[e] = 0;
+        }
+    }
+}
+
+/* Send this period's routes of every resource, first hops now. */
+static sim_err flow_ship(flow_state *f, sim_run *run)
+{
+    for (uint32_t i = 0; i < f->nres; i++) {
+        SIM_TRY(flow_decompose(f, run, i));
+    }
+    for (uint32_t p = 0; p < f->npath; p++) {
+        flow_send_hop(f, run, p);
+    }
+    return SIM_OK;
 }
 
 static const char *flow_place(const sim_run *run, uint32_t v, char *buf, size_t len)
@@ -859,16 +1051,10 @@ static void flow_write_rows(flow_state *f, const sim_run *run, flow_res *r)
 static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
 {
     flow_state *f = state;
-    if (when == SIM_PHASE_END && f->solved_at == sim_now(run)) {
-        return SIM_OK;           /* this instant's shipments are on their way as the run ends */
-    }
-    for (uint32_t i = 0; i < f->nres; i++) {
-        flow_settle_shipments(f, &f->res[i]);
-    }
     if (when == SIM_PHASE_END) {
-        return SIM_OK;
+        return SIM_OK;           /* the last period's routes: arrivals counted, the rest still on their way */
     }
-    f->solved_at = sim_now(run);
+    flow_settle_shipments(f);
     f->tag++;
     f->periods++;
     for (uint32_t i = 0; i < f->nres; i++) {
@@ -881,24 +1067,12 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
         flow_measure(f, run, r);
         f->unmet_total += r->unmet;
         f->cost_total += r->cost;
-        flow_ship(f, run, i, r);
         flow_write_rows(f, run, r);
     }
+    SIM_TRY(flow_ship(f, run));
     flow_check_recoveries(f, run);
     f->solved = 1;
     return SIM_OK;
-}
-
-static void flow_event(void *state, sim_run *run, const sim_event *ev)
-{
-    flow_state *f = state;
-    (void)run;
-    uint32_t e = (uint32_t)ev->data, ri = (uint32_t)(ev->data >> 32) & 0xff;
-    uint8_t tag = (uint8_t)(ev->data >> 40);
-    if (ri < f->nres && e < f->m && tag == f->tag && f->res[ri].arrived[e] == 0) {
-        f->res[ri].arrived[e] = f->res[ri].shipped[e];
-        f->delivered += (double)f->res[ri].shipped[e] / FLOW_QTY;
-    }
 }
 
 /* --- Shocks ------------------------------------------------------------------------ */
@@ -995,8 +1169,7 @@ static void flow_destroy(void *state)
         free(r->arc_cap);
         free(r->arc_cost);
         free(r->node_supply);
-        free(r->shipped);
-        free(r->arrived);
+        free(r->fate);
         free(r->flow);
     }
     free(f->tail);
@@ -1010,6 +1183,13 @@ static void flow_destroy(void *state)
     free(f->stamp);
     free(f->queue);
     free(f->rec);
+    free(f->rem);
+    free(f->net);
+    free(f->next);
+    free(f->pos);
+    free(f->walk);
+    free(f->path);
+    free(f->hop);
     free(f);
 }
 
@@ -1082,12 +1262,11 @@ static sim_err flow_init_res(flow_state *f, sim_run *run, uint32_t i)
     r->arc_cap = calloc(arcs, sizeof *r->arc_cap);
     r->arc_cost = calloc(arcs, sizeof *r->arc_cost);
     r->node_supply = calloc(n + 1, sizeof *r->node_supply);
-    r->shipped = calloc(f->m ? f->m : 1, sizeof *r->shipped);
-    r->arrived = calloc(f->m ? f->m : 1, sizeof *r->arrived);
+    r->fate = calloc(f->m ? f->m : 1, sizeof *r->fate);
     r->flow = calloc(arcs, sizeof *r->flow);
     r->w = cfg->solver == FLOW_SIMPLEX ? ns_alloc(f->n + 1, (uint32_t)arcs) : NULL;
-    if (!r->supply || !r->demand || !r->arc_cap || !r->arc_cost || !r->node_supply || !r->shipped
-        || !r->arrived || !r->flow || (cfg->solver == FLOW_SIMPLEX && !r->w)) {
+    if (!r->supply || !r->demand || !r->arc_cap || !r->arc_cost || !r->node_supply || !r->fate
+        || !r->flow || (cfg->solver == FLOW_SIMPLEX && !r->w)) {
         return sim_fail(run, SIM_ENOMEM, "flow: out of memory for resource %s", r->name);
     }
     for (uint32_t k = 0; k < cfg->supply.count; k++) {
@@ -1124,9 +1303,16 @@ static sim_err flow_init(sim_run *run, const void *cfgp, void **state)
     f->cap_shock = calloc(f->n ? f->n : 1, sizeof *f->cap_shock);
     f->stamp = calloc((size_t)f->n + 1, sizeof *f->stamp);
     f->queue = malloc(((size_t)f->n + 1) * sizeof *f->queue);
-    if (f->cap_shock == NULL || f->stamp == NULL || f->queue == NULL) {
+    f->rem = malloc((f->m ? (size_t)f->m : 1) * sizeof *f->rem);
+    f->net = malloc(((size_t)f->n + 1) * sizeof *f->net);
+    f->next = malloc(((size_t)f->n + 1) * sizeof *f->next);
+    f->pos = malloc(((size_t)f->n + 1) * sizeof *f->pos);
+    f->walk = malloc(((size_t)f->n + 1) * sizeof *f->walk);
+    if (f->cap_shock == NULL || f->stamp == NULL || f->queue == NULL || f->rem == NULL || f->net == NULL
+        || f->next == NULL || f->pos == NULL || f->walk == NULL) {
         return sim_fail(run, SIM_ENOMEM, "flow: out of memory");
     }
+    memset(f->pos, 0xff, ((size_t)f->n + 1) * sizeof *f->pos);
     for (uint32_t i = 0; i < f->nres; i++) {
         SIM_TRY(flow_init_res(f, run, i));
     }

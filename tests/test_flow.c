@@ -170,6 +170,71 @@ static void test_flow_trust_learns_from_losses(void)
 }
 
 /*
+ * A -1- B -1- C, A supplies 10, C needs 10: the plan is one route of two
+ * hops, delivered after the sum of their latencies, and counted once.
+ */
+static const char chain[] =
+    "scenario { name = 'c', duration = 3, sample_every = 1 }\n"
+    "topology { kind = 'explicit', nodes = { {'A', 0, 0}, {'B', 1, 0}, {'C', 2, 0} },\n"
+    "           edges = { {'A', 'B', 1}, {'B', 'C', 1} } }\n"
+    "links { latency = { dist = 'constant', value = %g } }\n"
+    "flow { resources = { 'food' }, supply = { food = { A = 10 } }, demand = { food = { C = 10 } },\n"
+    "       penalty = 100, trust_weight = 10, alpha = 0.5 }\n%s";
+
+static void flow_chain(const char *dir, double latency, const char *lines, double *cost, double *delivered,
+                       double *lost)
+{
+    char text[2048], path[600];
+    snprintf(text, sizeof text, chain, latency, lines);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir, text, 1), 0);
+    snprintf(path, sizeof path, "%s/out/flow.csv", dir);
+    CU_ASSERT_EQUAL(test_csv_column(path, "cost", cost, 3), 3);
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    *delivered = test_csv_last(path, "delivered");
+    *lost = test_csv_last(path, "lost");
+}
+
+/*
+ * Hops of 0.4 s: periods 1 and 2 arrive at 1.8 and 2.8 (delivered 20, once
+ * per route, not per hop); period 3's is still on its way at the end.
+ * Hops of 0.6 s: a route takes 1.2 s, longer than the period, so each is
+ * lost when the next period settles it -- on its second hop, whose trust
+ * alone halves: cost 20, then 10 x 1 + 10 x (1 + 10 x 0.5) = 70.
+ */
+static void test_flow_routes_take_their_latency(void)
+{
+    char dir[256];
+    double cost[3] = { 0 }, delivered, lost;
+    test_tmpdir(dir, sizeof dir);
+    flow_chain(dir, 0.4, "", cost, &delivered, &lost);
+    CHECK_MSG(delivered == 20 && lost == 0 && cost[2] == 20, "0.4 s hops: delivered %g lost %g cost %g",
+              delivered, lost, cost[2]);
+    flow_chain(dir, 0.6, "", cost, &delivered, &lost);
+    CHECK_MSG(delivered == 0 && lost == 20 && cost[1] == 70, "0.6 s hops: delivered %g lost %g, cost %g "
+              "(want 0, 20, 70)", delivered, lost, cost[1]);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
+/*
+ * B down from 1.2 to 1.9: period 1's route reaches B at 1.4 and is lost
+ * there, on A -> B, whose trust halves while B -> C's does not move
+ * (period 2: 10 x (1 + 10 x 0.5) + 10 x 1 = 70); period 2's is delivered
+ * at 2.8, and both links learn (trust of A -> B 0.75: 35 + 10 = 45).
+ */
+static void test_flow_failure_mid_route_loses_it(void)
+{
+    char dir[256];
+    double cost[3] = { 0 }, delivered, lost;
+    test_tmpdir(dir, sizeof dir);
+    flow_chain(dir, 0.4, "at(1.2, fail { nodes = { 'B' } })\nat(1.9, recover { nodes = { 'B' } })\n",
+               cost, &delivered, &lost);
+    CHECK_MSG(cost[0] == 20 && cost[1] == 70 && cost[2] == 45 && delivered == 10 && lost == 10,
+              "costs %g %g %g (want 20 70 45), delivered %g lost %g (want 10 10)", cost[0], cost[1],
+              cost[2], delivered, lost);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
+/*
  * Random geometric networks (150 places, 2 resources, supplies and demands
  * drawn per place, a capacity that binds, a failure and a shock to vary the
  * periods): every period, GLPK's optimum equals the network simplex's
@@ -188,7 +253,8 @@ static const char random_net[] =
     "at(2.5, fail { fraction = 0.1 })\n"
     "at(3.5, shock { fraction = 0.2, resource = 'food', demand = 4, duration = 2 })\n";
 
-static int flow_random(const char *solver, long long seed, double *cost, double *met, double *need)
+static int flow_random(const char *solver, long long seed, double *cost, double *met, double *need,
+                       double *delivered)
 {
     char dir[256], text[2048], path[600];
     snprintf(text, sizeof text, random_net, solver);
@@ -202,6 +268,9 @@ static int flow_random(const char *solver, long long seed, double *cost, double 
     for (int i = 0; i < rows; i++) {
         need[i] = met[i] + unmet[i];
     }
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    *delivered = test_csv_last(path, "delivered");
+    CU_ASSERT_EQUAL(test_csv_last(path, "lost"), 0);
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
     return rows;
 }
@@ -212,8 +281,18 @@ static void test_flow_solvers_against_the_optimum(void)
         double c[4][FLOW_ROWS], met[4][FLOW_ROWS], need[4][FLOW_ROWS];
         static const char *const solvers[] = { "simplex", "glpk", "greedy", "gradient" };
         int rows[4];
+        double delivered[4];
         for (int k = 0; k < 4; k++) {
-            rows[k] = flow_random(solvers[k], seed, c[k], met[k], need[k]);
+            rows[k] = flow_random(solvers[k], seed, c[k], met[k], need[k], &delivered[k]);
+            double planned = 0;         /* periods 1-5: the last one's routes are on their way at the end */
+            for (int i = 0; i < 10 && i < rows[k]; i++) {
+                planned += met[k][i];
+            }
+            /* the local rule also pushes surplus into places that needed none: delivered, not met */
+            double tol = 1e-6 * (planned + 1), over = delivered[k] - planned;
+            CHECK_MSG(over > -tol && (k == 3 || over < tol),
+                      "seed %lld %s: delivered %.6f, met by the plans %.6f", seed, solvers[k],
+                      delivered[k], planned);
         }
         CHECK_MSG(rows[0] == 12 && rows[1] == 12 && rows[2] == 12 && rows[3] == 12,
                   "seed %lld: rows %d %d %d %d, want 6 periods x 2 resources", seed, rows[0], rows[1],
@@ -344,6 +423,8 @@ static CU_TestInfo flow_tests[] = {
     { "shock applies and restores", test_flow_shock_applies_and_restores },
     { "shock recovery time", test_flow_shock_recovery_time },
     { "trust learns from losses", test_flow_trust_learns_from_losses },
+    { "routes take their latency", test_flow_routes_take_their_latency },
+    { "failure mid-route loses it", test_flow_failure_mid_route_loses_it },
     { "solvers against the optimum", test_flow_solvers_against_the_optimum },
     { "local rules by hand", test_flow_local_rules_by_hand },
     { "dumped instances solve to the reported cost", test_flow_dumped_instances_solve_to_the_reported_cost },
