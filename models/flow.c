@@ -103,6 +103,7 @@ typedef struct flow_cfg {
     int solver;                  /* FLOW_SIMPLEX, ... */
     int64_t flows_limit;         /* flows.csv when places <= this */
     const char *dump;            /* prefix of the DIMACS dumps, or NULL */
+    sim_time map_at;             /* the map's period: first at or after this; 0: the busiest */
 } flow_cfg;
 
 /* One resource: its values per place, its solver and its shipments. */
@@ -159,7 +160,10 @@ typedef struct flow_state {
     int solved;                  /* a period has been solved */
     double delivered, lost;      /* units, cumulative */
     double unmet_total, cost_total;
-    sim_table *table, *flows;
+    sim_table *table, *flows, *map;
+    int64_t *map_flow, *map_need; /* per resource: the mapped period's flow per link, balance per place */
+    flow_wide map_moved;         /* what that period moved, thousandths */
+    sim_time map_time;           /* when; -1 before the first */
     flow_recovery *rec;          /* demand shocks, in the order applied */
     uint32_t nrec, caprec;
     flow_res res[FLOW_RES_MAX];
@@ -188,6 +192,8 @@ static const sim_param flow_params[] = {
                   "write flows.csv when the network has at most this many places"),
     SIM_PARAM_STR("dump", flow_cfg, dump, NULL, 0,
                   "write each period's problem as <dump>-<period>-<resource>.min (DIMACS) in the output folder"),
+    SIM_PARAM_TIME("map_at", flow_cfg, map_at, 0, 0, 1e9, 0,
+                   "flow_map.png shows the first period at or after this time; 0: the period that moved the most"),
     SIM_PARAM_END
 };
 
@@ -1048,11 +1054,104 @@ static void flow_write_rows(flow_state *f, const sim_run *run, flow_res *r)
     }
 }
 
+/* --- The map ---------------------------------------------------------------------- */
+
+/* Keep this period for the map: the first at or after map_at, or (map_at 0) the one that moved most. */
+static void flow_map_keep(flow_state *f, const sim_run *run)
+{
+    flow_wide moved = 0;
+    for (uint32_t i = 0; i < f->nres; i++) {
+        for (uint32_t e = 0; e < f->m; e++) {
+            moved += f->res[i].flow[e];
+        }
+    }
+    int take = f->cfg->map_at > 0 ? f->map_time < 0 && sim_now(run) >= f->cfg->map_at
+                                  : f->map_time < 0 || moved > f->map_moved;
+    if (f->map == NULL || !take) {
+        return;
+    }
+    for (uint32_t i = 0; i < f->nres; i++) {
+        memcpy(f->map_flow + (size_t)i * f->m, f->res[i].flow, (size_t)f->m * sizeof *f->map_flow);
+        memcpy(f->map_need + (size_t)i * f->n, f->res[i].node_supply, (size_t)f->n * sizeof *f->map_need);
+    }
+    f->map_moved = moved;
+    f->map_time = sim_now(run);
+}
+
+static void flow_map_row(sim_table *t, const char *panel, const char *kind, const double *xy, double value,
+                         const char *label)
+{
+    sim_table_text(t, panel);
+    sim_table_text(t, kind);
+    for (int i = 0; i < 4; i++) {
+        sim_table_num(t, xy[i]);
+    }
+    sim_table_num(t, value);
+    sim_table_text(t, label);
+    sim_table_end_row(t);
+}
+
+/* The link e as x, y, dx, dy. */
+static void flow_map_link(const sim_run *run, const flow_state *f, uint32_t e, double *xy)
+{
+    double hx = 0, hy = 0;
+    (void)sim_node_xy(run, f->tail[e], &xy[0], &xy[1]);
+    (void)sim_node_xy(run, f->head[e], &hx, &hy);
+    xy[2] = hx - xy[0];
+    xy[3] = hy - xy[1];
+}
+
+/* Resource i's panel of the map: links, places, deficits (red) and the period's flows (arrows). */
+static void flow_map_panel(flow_state *f, const sim_run *run, uint32_t i)
+{
+    const char *panel = f->res[i].name;
+    const int64_t *flow = f->map_flow + (size_t)i * f->m, *need = f->map_need + (size_t)i * f->n;
+    double xy[4] = { 0 };
+    for (uint32_t e = 0; e < f->m; e++) {
+        if (f->rev[e] == UINT32_MAX || f->tail[e] < f->head[e]) {
+            flow_map_link(run, f, e, xy);
+            flow_map_row(f->map, panel, "edge", xy, 0, "");
+        }
+    }
+    for (uint32_t v = 0; v < f->n; v++) {
+        const char *name = sim_node_name(run, v);
+        (void)sim_node_xy(run, v, &xy[0], &xy[1]);
+        xy[2] = xy[3] = 0;
+        flow_map_row(f->map, panel, "node", xy, 0, name != NULL ? name : "");
+        if (need[v] < 0) {
+            flow_map_row(f->map, panel, "alert", xy, (double)-need[v] / FLOW_QTY, "");
+        }
+    }
+    for (uint32_t e = 0; e < f->m; e++) {
+        if (flow[e] > 0) {
+            flow_map_link(run, f, e, xy);
+            flow_map_row(f->map, panel, "arrow", xy, (double)flow[e] / FLOW_QTY, "");
+        }
+    }
+}
+
+/* At the end: the kept period as flow_map.csv, which the core draws as flow_map.png. */
+static void flow_map_write(flow_state *f, const sim_run *run)
+{
+    if (f->map == NULL || f->map_time < 0) {
+        return;
+    }
+    char note[128];
+    double zero[4] = { 0 };
+    snprintf(note, sizeof note, "the period at t = %.6g s (%s)", sim_time_to_s(f->map_time),
+             f->cfg->map_at > 0 ? "map_at" : "the one that moved the most");
+    flow_map_row(f->map, "", "note", zero, 0, note);
+    for (uint32_t i = 0; i < f->nres; i++) {
+        flow_map_panel(f, run, i);
+    }
+}
+
 static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
 {
     flow_state *f = state;
     if (when == SIM_PHASE_END) {
-        return SIM_OK;           /* the last period's routes: arrivals counted, the rest still on their way */
+        flow_map_write(f, run);  /* the last period's routes: arrivals counted, the rest still on their way */
+        return SIM_OK;
     }
     flow_settle_shipments(f);
     f->tag++;
@@ -1070,6 +1169,7 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
         flow_write_rows(f, run, r);
     }
     SIM_TRY(flow_ship(f, run));
+    flow_map_keep(f, run);
     flow_check_recoveries(f, run);
     f->solved = 1;
     return SIM_OK;
@@ -1190,6 +1290,8 @@ static void flow_destroy(void *state)
     free(f->walk);
     free(f->path);
     free(f->hop);
+    free(f->map_flow);
+    free(f->map_need);
     free(f);
 }
 
@@ -1288,6 +1390,25 @@ static sim_err flow_init_res(flow_state *f, sim_run *run, uint32_t i)
     return SIM_OK;
 }
 
+/* The map: on graphs with coordinates of at most flows_limit places. */
+static sim_err flow_init_map(flow_state *f, sim_run *run)
+{
+    double x, y;
+    f->map_time = -1;
+    if (f->n == 0 || (uint64_t)f->n > (uint64_t)f->cfg->flows_limit || !sim_node_xy(run, 0, &x, &y)) {
+        return sim_phase_every(run, f->cfg->period);
+    }
+    f->map_flow = malloc((size_t)f->nres * (f->m ? f->m : 1) * sizeof *f->map_flow);
+    f->map_need = malloc((size_t)f->nres * f->n * sizeof *f->map_need);
+    if (f->map_flow == NULL || f->map_need == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "flow: out of memory for the map");
+    }
+    if ((f->map = sim_table_declare(run, "flow_map.csv", sim_map_columns)) == NULL) {
+        return SIM_EINTERNAL;
+    }
+    return sim_phase_every(run, f->cfg->period);
+}
+
 static sim_err flow_init(sim_run *run, const void *cfgp, void **state)
 {
     const flow_cfg *cfg = cfgp;
@@ -1323,7 +1444,7 @@ static sim_err flow_init(sim_run *run, const void *cfgp, void **state)
         && (f->flows = sim_table_declare(run, "flows.csv", flow_flows_columns)) == NULL) {
         return SIM_EINTERNAL;
     }
-    return sim_phase_every(run, cfg->period);
+    return flow_init_map(f, run);
 }
 
 static uint64_t flow_estimate(const void *cfgp, uint64_t nodes, uint64_t *events)
@@ -1346,6 +1467,7 @@ const sim_model flow_model = {
     .own_csv = 1,
     .long_key = "resource",
     .long_plot = flow_plot,
+    .map = "flow_map",
     .check = flow_check,
     .init = flow_init,
     .event = flow_event,

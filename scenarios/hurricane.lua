@@ -30,7 +30,8 @@
 --
 -- Look at flow.csv (one row per day and resource: met, unmet, cost, flows,
 -- sources_per_deficit) and flows.csv (who sends what to whom each day, by
--- place name), and events.csv for the shocks. What this run shows (seed
+-- place name), flow_map.png (the busiest day on the map; --set flow.map_at=9
+-- for a day of the cut), and events.csv for the shocks. What this run shows (seed
 -- 2017; the model is deterministic here): on day 3 water to Puerto Rico
 -- comes from the Dominican Republic (8000) and Mexico (1000, by Cuba and
 -- Haiti): met 9000 of 10000, 2 sources; from day 8 to 13 the Dominican

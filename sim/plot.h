@@ -42,6 +42,13 @@ typedef void (*plot_wrote)(void *ctx, const char *name);
 int plot_model(const plot_run *r, const sim_model *model);
 /* The same for dir/network.csv: network.gp and network.png. */
 int plot_network(const plot_run *r);
+/*
+ * dir/<name>.gp and dir/<name>.png from dir/<name>.csv, a table in the map
+ * format (sim_map_columns): a panel per value of `panel`, places and links
+ * in grey, arrows widening with the amount, red discs growing with it
+ * (plot_map.c). Never fails the run, as plot_model. Returns PLOT_* bits.
+ */
+int plot_map(const plot_run *r, const char *name);
 
 /*
  * The figures of a finished sweep in dir, from sweep_stats.csv, settings.csv
@@ -60,6 +67,8 @@ int plot_sweep(const char *dir, int quiet, plot_wrote wrote, void *ctx);
 
 /* The script of plot_model; SIM_EIO if the CSV cannot be read, SIM_EINPUT if it has no row. */
 sim_err plot_model_script(FILE *f, const plot_run *r, const sim_model *model) SIM_MUST_CHECK;
+/* The script of plot_map; SIM_EIO without the table, SIM_EINPUT without a row to draw. */
+sim_err plot_map_script(FILE *f, const plot_run *r, const char *name) SIM_MUST_CHECK;
 /* The script of plot_network; errors as plot_model_script. */
 sim_err plot_network_script(FILE *f, const plot_run *r) SIM_MUST_CHECK;
 /*

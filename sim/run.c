@@ -981,7 +981,8 @@ static uint32_t run_plot_names(const char *name, int plotted, char names[][TRACE
 
 /*
  * The names of the files this run wrote; plotted[m] are the PLOT_* bits of
- * model m's figure, plotted[nmodels] those of network.png. Returns the count.
+ * model m's figure, plotted[nmodels] those of network.png, plotted[nmodels
+ * + 1 + m] those of model m's map. Returns the count.
  */
 static uint32_t run_written(const sim_run *run, const int *plotted, char names[][TRACE_NAME_MAX], uint32_t max)
 {
@@ -996,11 +997,14 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
     if (k + 2 <= max) {
         k = run_plot_names("network", plotted[run->nmodels], names, k);
     }
-    for (uint32_t m = 0; m < run->nmodels && k + 3 <= max; m++) {
+    for (uint32_t m = 0; m < run->nmodels && k + 5 <= max; m++) {
         if (!run->models[m]->own_csv) {
             snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
         }
         k = run_plot_names(run->models[m]->name, plotted[m], names, k);
+        if (run->models[m]->map != NULL) {
+            k = run_plot_names(run->models[m]->map, plotted[run->nmodels + 1 + m], names, k);
+        }
     }
     for (uint32_t i = 0; i < run->ntables && k < max; i++) {
         snprintf(names[k++], TRACE_NAME_MAX, "%s", run->tables[i].file);
@@ -1026,7 +1030,7 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
 
 static sim_err run_write_manifest(sim_run *run, const run_out *o, const int *plotted)
 {
-    uint32_t max = 3 * 64 + 8 + 16 + run->nfiles;
+    uint32_t max = 5 * 64 + 8 + 16 + run->nfiles;
     char (*names)[TRACE_NAME_MAX] = malloc((size_t)max * sizeof *names);
     if (names == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory");
@@ -1075,7 +1079,7 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
 {
     SIM_TRY(run_commit(run, o));
     SIM_TRY(run_write_summary(run, o, wall, status));
-    int *plotted = calloc(run->nmodels + 1, sizeof *plotted);
+    int *plotted = calloc(2 * (size_t)run->nmodels + 1, sizeof *plotted);
     if (plotted == NULL) {
         return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
@@ -1083,6 +1087,9 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
                     .quiet = opts->quiet, .no_plot = opts->no_plot };
     for (uint32_t m = 0; m < run->nmodels; m++) {
         plotted[m] = plot_model(&pr, run->models[m]);
+        if (run->models[m]->map != NULL) {
+            plotted[run->nmodels + 1 + m] = plot_map(&pr, run->models[m]->map);
+        }
     }
     plotted[run->nmodels] = plot_network(&pr);
     sim_err err = run_write_manifest(run, o, plotted);

@@ -271,6 +271,16 @@ void sim_table_num(sim_table *t, double value);
 void sim_table_end_row(sim_table *t);
 
 /*
+ * The map format, the columns of a table the core draws as a map (the
+ * model's `map`): `panel` (one panel per value), `kind`, then by kind:
+ * "edge" x, y, dx, dy (a grey segment); "node" x, y, label (a place);
+ * "alert" x, y, value (a red disc, larger with the value); "arrow" x, y,
+ * dx, dy, value (wider with the value); "note" label (added to the title).
+ * Unused cells are 0 or "".
+ */
+extern const char *const sim_map_columns[];
+
+/*
  * A file of the model's own in the output folder, made during the run (a
  * phase may write one per period: flow's DIMACS dumps). Written under a
  * temporary name, renamed with the run's other outputs, listed in the
@@ -454,6 +464,12 @@ typedef struct sim_model {
      */
     const char *long_key;
     const char *const *long_plot;
+    /*
+     * Optional: the name of a table the model writes (sim_table_declare of
+     * "<map>.csv") in the map format (sim_map_columns), which the core
+     * draws as <map>.png: flow's "flow_map". NULL: no map.
+     */
+    const char *map;
     /* Cross-key checks after parsing; message without file:line (the loader adds it). */
     sim_err (*check)(const void *cfg, char *msg, size_t msg_len);
     /* Allocate SoA state; cfg stays valid (and may change by set{}) for the run. */

@@ -18,6 +18,8 @@
 
 #define TABLE_MAX 16    /* tables per run */
 
+const char *const sim_map_columns[] = { "panel", "kind", "x", "y", "dx", "dy", "value", "label", NULL };
+
 /* A plain file name: letters, digits, '_', '-', '.', not starting with '.'. */
 static int table_name_ok(const char *file)
 {

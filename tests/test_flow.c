@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dimacs.h"
 #include "run.h"
@@ -19,6 +20,16 @@
 #include "test_util.h"
 
 #define FLOW_ROWS 64
+
+/* Occurrences of needle in text. */
+static int flow_count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++) {
+        n++;
+    }
+    return n;
+}
 
 /* S1 --2-- D --3-- S2: supplies 10 and 10, demand 15, penalty 100. */
 static const char three[] =
@@ -220,6 +231,7 @@ static void test_flow_routes_take_their_latency(void)
  * there, on A -> B, whose trust halves while B -> C's does not move
  * (period 2: 10 x (1 + 10 x 0.5) + 10 x 1 = 70); period 2's is delivered
  * at 2.8, and both links learn (trust of A -> B 0.75: 35 + 10 = 45).
+ * A bad relay B loses every route at B.
  */
 static void test_flow_failure_mid_route_loses_it(void)
 {
@@ -231,6 +243,9 @@ static void test_flow_failure_mid_route_loses_it(void)
     CHECK_MSG(cost[0] == 20 && cost[1] == 70 && cost[2] == 45 && delivered == 10 && lost == 10,
               "costs %g %g %g (want 20 70 45), delivered %g lost %g (want 10 10)", cost[0], cost[1],
               cost[2], delivered, lost);
+    /* B a bad actor (the core's property, set here by the test-only probe): it never forwards */
+    flow_chain(dir, 0.4, "probe { bad = { 'B' } }\n", cost, &delivered, &lost);
+    CHECK_MSG(delivered == 0 && lost == 20, "bad relay: delivered %g lost %g (want 0 20)", delivered, lost);
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
@@ -384,6 +399,47 @@ static void test_flow_dumped_instances_solve_to_the_reported_cost(void)
     flow_done(&r);
 }
 
+/*
+ * flow_map.csv holds the period that moved the most: with +5 at D for
+ * period 2, that one (20 units: S1 10 over 2, S2 10 over 3, D short of 20);
+ * map_at = 3 picks period 3 (15: S2 sends 5). Places and links once per
+ * resource; no map without coordinates.
+ */
+static void test_flow_map_shows_the_busiest_period(void)
+{
+    flow_run r;
+    const char *shock = "at(1.5, shock { nodes = { 'D' }, resource = 'food', demand = 5, duration = 1 })\n";
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", "", shock), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/out/flow_map.csv", r.dir);
+    char *map = test_slurp(path);
+    CHECK_MSG(map != NULL && strstr(map, "the period at t = 2 s (the one that moved the most)") != NULL
+              && strstr(map, "3,food,arrow,0,0,2,0,10,\n") != NULL
+              && strstr(map, "3,food,arrow,5,0,-3,0,10,\n") != NULL
+              && strstr(map, "3,food,alert,2,0,0,0,20,\n") != NULL
+              && strstr(map, "3,food,node,5,0,0,0,0,S2\n") != NULL, "flow_map.csv:\n%s", map ? map : "");
+    CHECK_MSG(map != NULL && flow_count(map, ",edge,") == 2 && flow_count(map, ",node,") == 3,
+              "flow_map.csv: want 2 links and 3 places:\n%s", map ? map : "");
+    free(map);
+    flow_done(&r);
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", ", map_at = 3", shock), 0);
+    snprintf(path, sizeof path, "%s/out/flow_map.csv", r.dir);
+    map = test_slurp(path);
+    CHECK_MSG(map != NULL && strstr(map, "t = 3 s (map_at)") != NULL
+              && strstr(map, "3,food,arrow,5,0,-3,0,5,\n") != NULL, "map_at = 3:\n%s", map ? map : "");
+    free(map);
+    flow_done(&r);
+    char dir[256];
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir,
+        "scenario { name = 'g', duration = 1 }\n"
+        "topology { kind = 'ring', n = 4 }\n"
+        "flow { resources = { 'food' }, supply = { food = 1 } }\n", 1), 0);
+    snprintf(path, sizeof path, "%s/out/flow_map.csv", dir);
+    CU_ASSERT_EQUAL(access(path, F_OK), -1);
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+}
+
 static void test_flow_bad_input(void)
 {
     static const struct { const char *keys, *lines, *want; } cases[] = {
@@ -428,6 +484,7 @@ static CU_TestInfo flow_tests[] = {
     { "solvers against the optimum", test_flow_solvers_against_the_optimum },
     { "local rules by hand", test_flow_local_rules_by_hand },
     { "dumped instances solve to the reported cost", test_flow_dumped_instances_solve_to_the_reported_cost },
+    { "map shows the busiest period", test_flow_map_shows_the_busiest_period },
     { "bad input", test_flow_bad_input },
     CU_TEST_INFO_NULL
 };

@@ -458,6 +458,62 @@ static void test_plot_sweep_draws_what_it_can(void)
 
 /* --- Every scenario, end to end ------------------------------------------------------------- */
 
+/*
+ * A map table: two panels; arrows of 1, 5, 6 and 10 (a quarter of the
+ * largest and less: the thinnest width; 5, exactly half, the second; over
+ * three quarters: the widest), a
+ * deficit, a hostile place name, a note for the title.
+ */
+static const char map_csv[] =
+    "time,panel,kind,x,y,dx,dy,value,label\n"
+    "9,,note,0,0,0,0,0,day 9 'busy'\n"
+    "9,food,edge,0,0,1,1,0,\n"
+    "9,food,node,0,0,0,0,0,\"Puerto 'Rico\"\"; rm\"\n"
+    "9,food,node,1,1,0,0,0,Cuba\n"
+    "9,food,alert,1,1,0,0,40,\n"
+    "9,food,arrow,0,0,1,1,1,\n"
+    "9,food,arrow,0,0,1,1,6,\n"
+    "9,food,arrow,0,0,2,2,5,\n"
+    "9,food,arrow,1,1,-1,-1,10,\n"
+    "9,water,edge,0,0,1,1,0,\n"
+    "9,water,node,0,0,0,0,0,A\n"
+    "9,ice,bogus,0,0,1,1,0,\n";
+
+static sim_err test_plot_map_writer(FILE *f, const void *r)
+{
+    return plot_map_script(f, r, "m_map");
+}
+
+static void test_plot_map_panels_arrows_and_reduced_labels(void)
+{
+    char d[256];
+    sim_err err = SIM_EINTERNAL;
+    test_tmpdir(d, sizeof d);
+    test_write(d, "m_map.csv", map_csv);
+    plot_run r = { .dir = d, .scenario = "s", .seed = 5 };
+    char *t = test_plot_text(test_plot_map_writer, &r, &err);
+    CU_ASSERT_EQUAL(err, SIM_OK);
+    CU_ASSERT_TRUE(test_has(t, "set multiplot layout 1,2 title 's' . ', seed 5: m_map, day 9 _busy_'"));
+    CU_ASSERT_TRUE(test_has(t, "set title 'food'\n") && test_has(t, "set title 'water'\n"));
+    CU_ASSERT_EQUAL(test_count(t, "set title"), 2);            /* the bogus kind makes no panel */
+    CU_ASSERT_TRUE(test_has(t, "$a0_0 << EOD\n0 0 1 1\nEOD\n"));
+    CU_ASSERT_TRUE(test_has(t, "$a0_1 << EOD\n0 0 2 2\nEOD\n"));
+    CU_ASSERT_TRUE(test_has(t, "$a0_2 << EOD\n0 0 1 1\nEOD\n"));
+    CU_ASSERT_TRUE(test_has(t, "$a0_3 << EOD\n1 1 -1 -1\nEOD\n"));
+    CU_ASSERT_TRUE(test_has(t, "$r0 << EOD\n1 1 4\nEOD\n"));  /* the largest deficit: size 1 + 3 */
+    CU_ASSERT_TRUE(test_has(t, "0 0 \"Puerto _Rico__ rm\"\n"));
+    CU_ASSERT_TRUE(test_has(t, "$r0 using 1:2:3 with points pointtype 7 pointsize variable"));
+    CU_ASSERT_TRUE(test_has(t, "$n0 using 1:2:3 with labels"));
+    CU_ASSERT_FALSE(strstr(t, "$r1 using") != NULL);           /* water has no deficit, no arrow */
+    CU_ASSERT_FALSE(strstr(t, "$a1_0 using") != NULL);
+    free(t);
+    test_write(d, "m_map.csv", "time,panel,kind,x,y,dx,dy,value,label\n");
+    t = test_plot_text(test_plot_map_writer, &r, &err);
+    CU_ASSERT_EQUAL(err, SIM_EINPUT);
+    free(t);
+    test_rm_tree(d);
+}
+
 /* Join the two lines of wrapped labels ('a' . "\n" . 'b' becomes 'a b'), in place. */
 static void test_plot_unwrap(char *t)
 {
@@ -476,6 +532,14 @@ static void test_plot_script_has_labels(const char *dir, const char *name)
     snprintf(model, sizeof model, "%.*s", (int)(strlen(name) - 3), name);
     char *t = test_slurp(p);
     test_plot_unwrap(t);
+    for (const sim_model *const *mm = sim_models; *mm != NULL; mm++) {
+        if ((*mm)->map != NULL && strcmp((*mm)->map, model) == 0) {
+            CHECK_MSG(test_has(t, "set size ratio -1") && test_has(t, "$e0 << EOD")
+                      && test_has(t, "with vectors nohead"), "%s: not a map", p);
+            free(t);
+            return;
+        }
+    }
     const sim_model *m = test_plot_model(model);
     if (strcmp(model, "network") == 0) {
         CU_ASSERT_TRUE(test_has(t, "set ylabel 'giant component (fraction of nodes)'"));
@@ -579,6 +643,7 @@ static CU_TestInfo plot_tests[] = {
     { "sweep hostile values are reduced", test_plot_sweep_hostile_values_are_reduced },
     { "means have bands and legends", test_plot_means_have_bands_and_legends },
     { "sweep draws what it can", test_plot_sweep_draws_what_it_can },
+    { "map: panels, arrows and reduced labels", test_plot_map_panels_arrows_and_reduced_labels },
     { "every scenario gets its figures", test_plot_every_scenario_gets_its_figures },
     CU_TEST_INFO_NULL
 };
