@@ -64,7 +64,8 @@
  * cost summed over periods, delivered and lost, and for the shocks that
  * raised demand: how many, how many were 95% met (the resource's unmet
  * demand back within 5% of what the shock added, above its level before)
- * and the mean and longest time that took.
+ * and the mean and longest time that took; solve_s, the wall seconds spent
+ * in the solver (the one figure that differs between two runs).
  *
  * Costs: per directed link 44 bytes plus 25 per resource; per place 40
  * bytes plus 56 per resource; per route 24 bytes plus 4 per hop. A period
@@ -73,6 +74,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dimacs.h"
 #include "mcf_glpk.h"
@@ -160,6 +162,7 @@ typedef struct flow_state {
     int solved;                  /* a period has been solved */
     double delivered, lost;      /* units, cumulative */
     double unmet_total, cost_total;
+    double solve_s;              /* wall seconds in the solvers (summary only: never in a trace) */
     sim_table *table, *flows, *map;
     int64_t *map_flow, *map_need; /* per resource: the mapped period's flow per link, balance per place */
     flow_wide map_moved;         /* what that period moved, thousandths */
@@ -202,7 +205,7 @@ static const char *const flow_columns[] = {
 };
 static const char *const flow_summary[] = {
     "unmet_total", "cost_total", "delivered", "lost", "shocks", "shocks_met95", "t95_mean", "t95_max",
-    NULL
+    "solve_s", NULL
 };
 static const char *const flow_long_columns[] = {
     "resource", "supply", "demand", "met", "unmet", "cost", "flows", "sources_per_deficit", NULL
@@ -758,6 +761,14 @@ static sim_err flow_solve(flow_state *f, sim_run *run, flow_res *r)
     }
 }
 
+/* Wall-clock seconds, for solve_s alone: no simulated quantity depends on it. */
+static double flow_wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* --- After the solve -------------------------------------------------------------- */
 
 /* Surplus places upstream of deficit d along links carrying flow (a BFS backwards). */
@@ -1162,7 +1173,9 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
         if (f->cfg->dump != NULL) {
             SIM_TRY(flow_dump(f, run, r));
         }
+        double t0 = flow_wall_s();
         SIM_TRY(flow_solve(f, run, r));
+        f->solve_s += flow_wall_s() - t0;
         flow_measure(f, run, r);
         f->unmet_total += r->unmet;
         f->cost_total += r->cost;
@@ -1251,6 +1264,7 @@ static void flow_summarize(const void *state, const sim_run *run, double *out)
     out[5] = met;
     out[6] = met ? sum / met : NAN;
     out[7] = met ? max : NAN;
+    out[8] = f->solve_s;
 }
 
 /* --- Life cycle ------------------------------------------------------------------------- */

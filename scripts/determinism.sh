@@ -1,7 +1,8 @@
 #!/bin/sh
 # determinism.sh -- same scenario and seed: byte-identical traces; another seed: different ones.
 # Runs scenarios/quickstart.lua three times (seeds 1, 1, 2) into a temporary folder, then
-# each credit scenario twice with its own seed (ledger, controller, clearing, report columns).
+# each credit scenario twice with its own seed (ledger, controller, clearing, report columns),
+# then two flow scenarios twice (solves, routes, trust, the map's data).
 set -eu
 bin=${MYCOSIM_BIN:-build/mycosim}
 tmp=$(mktemp -d)
@@ -24,4 +25,13 @@ for s in demurrage_basics controller triangular_trade demurrage_sweep; do
         cmp "$tmp/$s-a/$f" "$tmp/$s-b/$f" || { echo "determinism: $s: $f differs between two runs"; exit 1; }
     done
 done
-echo "determinism: ok (seed 1 twice identical, seed 2 different; credit scenarios twice identical)"
+for s in hurricane gradient_vs_optimum; do
+    for run in a b; do
+        "$bin" run "scenarios/$s.lua" --out "$tmp/$s-$run" --quiet --no-plot
+    done
+    for f in flow.csv flows.csv flow_map.csv events.csv network.csv; do
+        [ -e "$tmp/$s-a/$f" ] || continue
+        cmp "$tmp/$s-a/$f" "$tmp/$s-b/$f" || { echo "determinism: $s: $f differs between two runs"; exit 1; }
+    done
+done
+echo "determinism: ok (seed 1 twice identical, seed 2 different; credit and flow scenarios twice identical)"

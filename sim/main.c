@@ -236,6 +236,10 @@ static void cli_print_stats(double load_s, const run_stats *st)
     fprintf(stderr, "setup    %8.3f   (topology, node arrays, model init)   %8.1f\n", st->setup_s,
             st->rss_setup_kib / 1024.0);
     fprintf(stderr, "run      %8.3f %11llu %13.0f\n", st->wall_s, (unsigned long long)st->events, eps);
+    if (st->phases > 0) {
+        fprintf(stderr, " phases  %8.3f   (%llu network-wide phases of the models, within run)\n", st->phase_s,
+                (unsigned long long)st->phases);
+    }
     fprintf(stderr, "output   %8.3f                            %8.1f\n", st->output_s,
             st->rss_peak_kib / 1024.0);
     fprintf(stderr, "memory   %.1f MiB held by the run after setup (nodes, topology, queue, models)\n",

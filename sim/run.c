@@ -828,7 +828,11 @@ static sim_err run_phases(sim_run *run, sim_phase when)
             run->next_phase[m] = p > SIM_TIME_MAX - run->now ? SIM_TIME_MAX : run->now + p;
         }
         run->current = (uint8_t)m;
-        SIM_TRY(mod->phase(run->state[m], run, when));
+        double t0 = run_wall_s();
+        sim_err err = mod->phase(run->state[m], run, when);
+        run->phase_s += run_wall_s() - t0;
+        run->phase_calls++;
+        SIM_TRY(err);
     }
     return SIM_OK;
 }
@@ -1167,6 +1171,8 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         st.held = run->nheld;
         st.pending = run->q.len + run->nheld;
         st.wall_s = wall;
+        st.phase_s = run->phase_s;
+        st.phases = run->phase_calls;
         st.output_s = run_wall_s() - t0;
         st.rss_peak_kib = run_peak_rss_kib();
         *opts->stats = st;

@@ -42,6 +42,8 @@ typedef struct run_stats {
     double setup_s;          /* wall time of the whole setup (topology, arrays, model init) */
     double wall_s;           /* wall time of the run phase */
     double output_s;         /* wall time to write summary, run.lua and plots */
+    double phase_s;          /* wall time in models' network-wide phases (part of wall_s) */
+    uint64_t phases;         /* phase calls */
     long rss_setup_kib;      /* peak resident memory after setup, KiB */
     long rss_peak_kib;       /* peak resident memory at the end, KiB */
     size_t bytes;            /* run_bytes() after setup */
@@ -131,6 +133,8 @@ struct sim_run {
     uint32_t nhints;
     double *row;             /* scratch for one CSV row or summary */
     uint32_t row_len;
+    double phase_s;          /* wall time in phases so far (--stats only, never a trace) */
+    uint64_t phase_calls;    /* phases run */
 };
 
 /* Set by the SIGINT/SIGTERM handler: the loop stops and outputs are flushed. */
