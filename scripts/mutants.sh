@@ -29,7 +29,7 @@ MB=${MUTANTS_B:-build-mutants}
 TREE=$MB/tree
 ONLY=${MUTANTS_ONLY:-}
 # Quickest suites first: a killed mutant is found sooner.
-SUITES=${MUTANTS_SUITES:-rng evq mcf topo net phase pernode scen credit flow phold cli plot sweep tune run gossip}
+SUITES=${MUTANTS_SUITES:-rng evq mcf topo net phase pernode scen credit flow immune phold cli plot sweep tune run gossip}
 # Every suite the runner registers must be in that list: a suite left out
 # would let its mutants survive unseen (it happened with phase and pernode).
 registered=$(sed -n 's/^ *&suite_\([a-z_]*\),$/\1/p' tests/run_tests.c)

@@ -375,9 +375,22 @@ uint32_t field_place(lua_State *L, const char *ctx, const char *name)
  * ({"Cuba", 17}): names are resolved now, against the explicit topology
  * read before this line; the list becomes a sorted set of ids.
  */
-static void field_read_nodes(lua_State *L, int idx, const char *ctx, const char *key, sim_nodeset *out)
+static void field_read_nodes(lua_State *L, int idx, const char *ctx, const char *key, int fraction,
+                             sim_nodeset *out)
 {
     scen *s = sandbox_scen(L);
+    out->fraction = 0;
+    if (lua_type(L, idx) == LUA_TNUMBER && fraction) {
+        double f = lua_tonumber(L, idx);
+        if (!(f >= 0 && f <= 1)) {
+            sandbox_raise(L, "%s.%s: a share of the nodes must be in [0, 1], got %s (or give a list)", ctx,
+                          key, luaL_tolstring(L, idx, NULL));
+        }
+        out->count = 0;
+        out->ids = NULL;
+        out->fraction = f;
+        return;
+    }
     if (lua_type(L, idx) == LUA_TNUMBER) {
         int64_t c = field_integer(L, idx, ctx, key);
         if (c < 1 || c > 4294967294LL) {
@@ -749,8 +762,9 @@ static void field_default(scen *s, const sim_param *p, const char *ctx, void *cf
         *(sim_time *)(void *)f = sim_time_from_s(p->def);
         break;
     case SIM_PT_NODES:
-        ((sim_nodeset *)(void *)f)->count = (uint32_t)p->def;
+        ((sim_nodeset *)(void *)f)->count = (p->flags & SIM_PF_FRACTION) ? 0 : (uint32_t)p->def;
         ((sim_nodeset *)(void *)f)->ids = NULL;
+        ((sim_nodeset *)(void *)f)->fraction = (p->flags & SIM_PF_FRACTION) ? p->def : 0;
         break;
     case SIM_PT_DIST:
         *(sim_dist *)(void *)f = (sim_dist){ .kind = SIM_DIST_CONSTANT, .a = p->def, .b = 0 };
@@ -824,7 +838,7 @@ void field_read_value(lua_State *L, int idx, const char *ctx, const sim_param *p
         break;
     }
     case SIM_PT_NODES:
-        field_read_nodes(L, idx, ctx, p->key, (sim_nodeset *)(void *)f);
+        field_read_nodes(L, idx, ctx, p->key, (p->flags & SIM_PF_FRACTION) != 0, (sim_nodeset *)(void *)f);
         break;
     case SIM_PT_DIST:
         field_read_dist(L, idx, ctx, p->key, (sim_dist *)(void *)f);

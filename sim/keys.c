@@ -82,7 +82,8 @@ static void keys_range(FILE *f, const sim_param *p)
 /* One row; a key of a group is written group.key. */
 static void keys_row(FILE *f, const char *group, const sim_param *p)
 {
-    fprintf(f, "| `%s%s%s` | %s | ", group ? group : "", group ? "." : "", p->key, keys_type(p->type));
+    fprintf(f, "| `%s%s%s` | %s | ", group ? group : "", group ? "." : "", p->key,
+            (p->flags & SIM_PF_FRACTION) ? "share in [0, 1] or list of node ids" : keys_type(p->type));
     keys_default(f, p);
     fputs(" | ", f);
     keys_range(f, p);

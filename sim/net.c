@@ -34,8 +34,11 @@
 
 #include <gsl/gsl_randist.h>
 
+#define NET_SALT_THROTTLE 0xfffffu   /* the core's own private stream: limited senders' throttle */
+
 sim_err net_init(sim_run *run)
 {
+    run->limited_share = 1.0;
     run->partitioned = 0;
     run->held = NULL;
     run->nheld = run->capheld = 0;
@@ -157,6 +160,26 @@ void sim_set_bad(sim_run *run, uint32_t node, int bad)
     run->mark[node] = (uint8_t)(bad ? run->mark[node] | RUN_BAD : run->mark[node] & ~RUN_BAD);
 }
 
+void sim_set_limited_share(sim_run *run, double share)
+{
+    SIM_ASSERT(share >= 0 && share <= 1);
+    run->limited_share = share;
+}
+
+double sim_unit_private(const sim_run *run, uint32_t node, uint32_t salt, uint64_t ctr)
+{
+    SIM_ASSERT(salt < (1u << 20));
+    uint64_t stream = RNG_STREAM_PRIVATE | (uint64_t)salt << 32 | node;
+    return rng_unit(rng_at(rng_key(run->seed, stream), ctr));
+}
+
+/* A limited sender's message is throttled (sim_set_limited_share): 1 if this one stays. */
+static int net_throttled(const sim_run *run, uint32_t src, uint32_t seq)
+{
+    return run->limited_share < 1.0 && sim_node_standing(run, src) == SIM_STANDING_LIMITED
+           && sim_unit_private(run, src, NET_SALT_THROTTLE, seq) >= run->limited_share;
+}
+
 /* Keep a message until heal; ev->time holds the delay still to travel. */
 static void net_hold(sim_run *run, const sim_event *ev)
 {
@@ -189,7 +212,7 @@ static void net_transmit(sim_run *run, uint32_t src, uint32_t dst, sim_time dela
         .model = run->current, .kind = kind, .flags = 0, .epoch = 0, .data = data
     };
     run->sent++;
-    if (net_blocks(run, src, dst)) {
+    if (net_blocks(run, src, dst) || net_throttled(run, src, ev.seq)) {
         run->blocked++;
         return;
     }

@@ -70,8 +70,12 @@ static void resolved_put_string(FILE *f, const char *str)
     fputc('"', f);
 }
 
-static void resolved_put_nodes(FILE *f, const sim_nodeset *ns)
+static void resolved_put_nodes(FILE *f, const sim_nodeset *ns, int fraction)
 {
+    if (ns->ids == NULL && fraction) {
+        fprintf(f, "%.17g", ns->fraction);
+        return;
+    }
     if (ns->ids == NULL) {
         fprintf(f, "%u", ns->count);
         return;
@@ -84,11 +88,11 @@ static void resolved_put_nodes(FILE *f, const sim_nodeset *ns)
 }
 
 /* A node list with the explicit topology's place names where it has them, else ids. */
-static void resolved_put_places(FILE *f, const scen *s, const sim_nodeset *ns)
+static void resolved_put_places(FILE *f, const scen *s, const sim_nodeset *ns, int fraction)
 {
     const topo_cfg *t = &s->cfg.topology;
     if (ns->ids == NULL || s->places == NULL) {
-        resolved_put_nodes(f, ns);
+        resolved_put_nodes(f, ns, fraction);
         return;
     }
     fputc('{', f);
@@ -349,7 +353,7 @@ static void resolved_put_value(FILE *f, const scen *s, const sim_param *p, const
         break;
     }
     case SIM_PT_NODES:
-        resolved_put_places(f, s, (const sim_nodeset *)(const void *)v);
+        resolved_put_places(f, s, (const sim_nodeset *)(const void *)v, (p->flags & SIM_PF_FRACTION) != 0);
         break;
     case SIM_PT_DIST:
         resolved_put_dist(f, (const sim_dist *)(const void *)v);
@@ -399,7 +403,8 @@ static void resolved_put_keys(FILE *f, const scen *s, const sim_param *params, c
         if (p->type == SIM_PT_STR && *(const char *const *)(const void *)v == NULL) {
             continue;
         }
-        if (p->type == SIM_PT_NODES && ((const sim_nodeset *)(const void *)v)->count == 0) {
+        if (p->type == SIM_PT_NODES && !(p->flags & SIM_PF_FRACTION)
+            && ((const sim_nodeset *)(const void *)v)->count == 0) {
             continue;   /* only a default of 0 gives none; a scenario cannot write it */
         }
         if (p->type == SIM_PT_STRLIST && ((const sim_strlist *)(const void *)v)->count == 0) {
@@ -459,7 +464,7 @@ void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
         }
         if (a->nodes.ids != NULL) {
             fputs(" nodes = ", f);
-            resolved_put_places(f, s, &a->nodes);
+            resolved_put_places(f, s, &a->nodes, 0);
             sep = ", ";
         } else {
             fprintf(f, " target = \"%s\"", timeline_targets[a->target]);
@@ -481,7 +486,7 @@ void resolved_write_action(const scen *s, const sim_action *a, FILE *f)
     } else if (a->kind == ACT_PARTITION) {
         if (a->by == PART_NODES) {
             fputs(" nodes = ", f);
-            resolved_put_places(f, s, &a->nodes);
+            resolved_put_places(f, s, &a->nodes, 0);
         } else {
             fprintf(f, " by = \"%s\", groups = %d", timeline_bys[a->by], a->groups);
         }

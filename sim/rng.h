@@ -23,6 +23,7 @@
 #define RNG_STREAM_LUA   (RNG_STREAM_RUN + 1)  /* math.random in scenarios */
 #define RNG_STREAM_TOPO  (RNG_STREAM_RUN + 2)  /* seed handed to igraph */
 #define RNG_STREAM_KEYS  (RNG_STREAM_RUN + 16) /* + 32-bit hash of block.key: per-node laws */
+#define RNG_STREAM_PRIVATE ((uint64_t)1 << 62)  /* | salt << 32 | node: sim_unit_private */
 
 /* The key of stream id under seed. */
 uint64_t rng_key(uint64_t seed, uint64_t stream);

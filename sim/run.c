@@ -130,6 +130,16 @@ static void run_prefetch(void *ctx, const sim_event *ev, int close)
     }
 }
 
+int sim_topology_complete(const sim_run *run)
+{
+    return run->g.complete != 0;
+}
+
+uint32_t sim_model_count(const sim_run *run)
+{
+    return run->nmodels;
+}
+
 uint32_t sim_degree(const sim_run *run, uint32_t node)
 {
     return topo_degree(&run->g, node);
@@ -609,6 +619,14 @@ static sim_err run_setup(sim_run *run, int force, double *topo_s)
         return sim_fail(run, SIM_ENOMEM, "out of memory");
     }
     for (uint32_t m = 0; m < cfg->nmodels; m++) {
+        if (run->models[m]->observe != NULL) {
+            if (run->nobservers == SIM_OBSERVERS_MAX) {
+                return sim_fail(run, SIM_EINPUT, "more than %d observing models", SIM_OBSERVERS_MAX);
+            }
+            run->observers[run->nobservers++] = (uint8_t)m;
+        }
+    }
+    for (uint32_t m = 0; m < cfg->nmodels; m++) {
         run->current = (uint8_t)m;
         run->next_phase[m] = SIM_TIME_MAX;
         err = run->models[m]->init(run, cfg->models[m].cfg, &run->state[m]);
@@ -696,6 +714,18 @@ static void run_teardown(sim_run *run)
 
 /* --- The loop ------------------------------------------------------------------ */
 
+/* The observing models see another model's message (sim_model.observe). */
+static void run_observe(sim_run *run, const sim_event *ev)
+{
+    for (uint32_t i = 0; i < run->nobservers; i++) {
+        uint8_t o = run->observers[i];
+        if (o != ev->model) {
+            run->current = o;
+            run->models[o]->observe(run->state[o], run, ev);
+        }
+    }
+}
+
 static void run_dispatch(sim_run *run, const sim_event *ev)
 {
     run->now = ev->time;
@@ -703,6 +733,9 @@ static void run_dispatch(sim_run *run, const sim_event *ev)
         return;
     }
     run->events++;
+    if (run->nobservers > 0 && !(ev->flags & SIM_EV_TIMER)) {
+        run_observe(run, ev);
+    }
     run->current = ev->model;
     run->models[ev->model]->event(run->state[ev->model], run, ev);
 }

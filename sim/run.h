@@ -88,6 +88,7 @@ struct sim_run {
     run_node *node;          /* the core's per-node record */
     uint8_t *mark;           /* per node: standing (RUN_STANDING bits) and RUN_BAD */
     uint32_t cut_off;        /* nodes suspended or expelled; 0: the message path checks nothing */
+    double limited_share;    /* share of a limited node's messages that leave (sim_set_limited_share) */
     uint32_t standing_count[4];  /* nodes per standing (index 0 unused, kept 0) */
     gsl_rng *rng;            /* adapter rebound by sim_rng() */
     uint64_t run_key;        /* key of the run-level stream (actions) */
@@ -119,6 +120,8 @@ struct sim_run {
     sim_time *phase_period;  /* per model: period of its phases, 0 for none (sim_phase_every) */
     sim_time *next_phase;    /* per model: instant of its next periodic phase */
     uint8_t current;         /* model whose callback is running */
+    uint8_t observers[SIM_OBSERVERS_MAX];  /* models with an observe callback */
+    uint32_t nobservers;
     struct sim_table *tables;     /* models' own tables (sim_table_declare), opened with the outputs */
     uint32_t ntables, captables;
     const char *out_dir;          /* the output folder while the run writes it, else NULL */

@@ -106,6 +106,7 @@ sim_time sim_end(const sim_run *run);                /* scenario.duration, ns */
 sim_time sim_sample_every(const sim_run *run);       /* scenario.sample_every, ns */
 uint32_t sim_nodes(const sim_run *run);              /* total nodes, alive or not */
 uint32_t sim_alive_count(const sim_run *run);        /* nodes up right now */
+uint32_t sim_model_count(const sim_run *run);        /* model blocks in the scenario */
 int sim_is_up(const sim_run *run, uint32_t node);    /* 1 if the node is up */
 
 /* The node's own random stream as a gsl_rng, valid until the next sim_rng call. */
@@ -155,6 +156,8 @@ int sim_link_open(const sim_run *run, uint32_t a, uint32_t b);
 const char *sim_node_name(const sim_run *run, uint32_t node);
 /* The node's coordinates into *x, *y and 1, or 0 when the topology has none. */
 int sim_node_xy(const sim_run *run, uint32_t node, double *x, double *y);
+/* 1 on topology "complete": no edges stored, every node a neighbour of every other. */
+int sim_topology_complete(const sim_run *run);
 /* A uniformly random neighbour drawn from the node's stream; SIM_NONE if isolated. */
 uint32_t sim_random_peer(sim_run *run, uint32_t node);
 
@@ -204,6 +207,24 @@ void sim_standing_counts(const sim_run *run, uint32_t counts[4]);
  */
 int sim_is_bad(const sim_run *run, uint32_t node);
 void sim_set_bad(sim_run *run, uint32_t node, int bad);
+
+/*
+ * What limited standing means for messages: a limited node's messages
+ * leave with probability share and are otherwise blocked (counted in
+ * `blocked`), drawn from a stream keyed by the message's sender and send
+ * counter (no model's draws move). Default 1: limited nodes send freely
+ * (credit reads limited standing itself). The immune model sets its
+ * limit_factor here.
+ */
+void sim_set_limited_share(sim_run *run, double share);
+
+/*
+ * Draw ctr of stream `salt` private to node: a uniform double in [0, 1), a
+ * pure function of (seed, node, salt, ctr). A model that must not move the
+ * node's shared stream (sim_rng) -- because it only watches the others --
+ * keeps its own counters and draws here. salt < 2^20.
+ */
+double sim_unit_private(const sim_run *run, uint32_t node, uint32_t salt, uint64_t ctr);
 
 /* --- Network-wide phases ------------------------------------------------------- */
 
@@ -310,7 +331,8 @@ typedef enum sim_param_type {
 enum {
     SIM_PF_MIN_OPEN = 1,  /* value must be > min, not >= min */
     SIM_PF_LIVE = 2,      /* may be changed mid-run by set{} */
-    SIM_PF_REQUIRED = 4   /* no default: the scenario must give it */
+    SIM_PF_REQUIRED = 4,  /* no default: the scenario must give it */
+    SIM_PF_FRACTION = 8   /* SIM_PT_NODES: a number is a share of the nodes in [0, 1], not a count */
 };
 
 typedef struct sim_param {
@@ -327,8 +349,9 @@ typedef struct sim_param {
 } sim_param;
 
 typedef struct sim_nodeset {
-    uint32_t count;                  /* number of nodes */
+    uint32_t count;                  /* number of nodes (0 with a fraction) */
     const uint32_t *ids;             /* explicit ids, or NULL: count random nodes */
+    double fraction;                 /* SIM_PF_FRACTION and ids NULL: this share of the nodes */
 } sim_nodeset;
 
 typedef struct sim_intlist {
@@ -437,6 +460,8 @@ typedef struct sim_pernode_map {
  * models/models.c. Callbacks take `void *state` and convert it on their first
  * line; no function-pointer casts. Optional callbacks may be NULL.
  */
+#define SIM_OBSERVERS_MAX 4      /* models with an observe callback, per run */
+
 typedef struct sim_model {
     const char *name;                 /* scenario block name, e.g. "gossip" */
     const char *help;                 /* one line for --help and doc */
@@ -478,6 +503,14 @@ typedef struct sim_model {
     void (*event)(void *state, sim_run *run, const sim_event *ev);
     /* A node went down (up = 0) or came back (up = 1); called after the change. */
     void (*node_change)(void *state, sim_run *run, uint32_t node, int up);
+    /*
+     * Optional: a message of another model was admitted at ev->dst (up,
+     * not blocked, not cut off), just before that model handles it: the
+     * outputs the immune model watches, without reading their payload's
+     * meaning. Allocates nothing; may send. At most SIM_OBSERVERS_MAX
+     * observing models per run.
+     */
+    void (*observe)(void *state, sim_run *run, const sim_event *ev);
     /*
      * A network-wide phase (sim_phase_every): `when` says periodic or the
      * end. Runs with the node events of its instant still pending. May be NULL.

@@ -20,7 +20,8 @@
 #include "test_util.h"
 
 extern CU_SuiteInfo suite_rng, suite_evq, suite_topo, suite_net, suite_scen, suite_run, suite_gossip, suite_phold, suite_phase, suite_pernode, suite_mcf,
-    suite_cli, suite_plot, suite_sweep, suite_credit, suite_tune, suite_flow;
+    suite_cli, suite_plot, suite_sweep, suite_credit, suite_tune, suite_flow,
+    suite_immune;
 
 static CU_SuiteInfo *const all_suites[] = {
     &suite_rng,
@@ -40,6 +41,7 @@ static CU_SuiteInfo *const all_suites[] = {
     &suite_credit,
     &suite_tune,
     &suite_flow,
+    &suite_immune,
     NULL
 };
 

@@ -482,19 +482,12 @@ static void test_flow_bad_input(void)
         { ", dump = '../x'", "", "flow.dump: a file name prefix of letters" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char dir[256], text[2048], msg[512] = "", out[600];
+        char dir[256], text[2048], msg[512] = "";
         const char *keys = cases[i].keys;
         /* keys that replace supply/demand go in place of the defaults by being given after them */
         snprintf(text, sizeof text, three, 2, "", "", keys, cases[i].lines);
         test_tmpdir(dir, sizeof dir);
-        scen *s = NULL;
-        sim_err err = scen_load(test_write(dir, "f.lua", text), NULL, 0, 1, &s, msg, sizeof msg);
-        if (err == SIM_OK) {
-            snprintf(out, sizeof out, "%s/out", dir);
-            run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1 };
-            err = run_scenario(s, &o, msg, sizeof msg);
-        }
-        scen_free(s);
+        int err = test_load_and_run(dir, "f.lua", text, msg, sizeof msg);
         CHECK_MSG(err == SIM_EINPUT && strstr(msg, cases[i].want) != NULL, "case %zu:\n      got:  %s\n"
                   "      want: %s", i, msg, cases[i].want);
         CU_ASSERT_EQUAL(test_rm_tree(dir), 0);

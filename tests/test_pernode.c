@@ -44,20 +44,11 @@ static double test_pernode_sum(int n, const char *weight, long long seed, char *
 /* The error line of loading and running text (empty if it ran). */
 static int test_pernode_error(const char *weight, char *msg, size_t len)
 {
-    char dir[256], text[2048], out[512];
+    char dir[256], text[2048];
     int k = snprintf(text, sizeof text, head, 10);
     snprintf(text + k, sizeof text - (size_t)k, "probe { weight = %s }\n", weight);
     test_tmpdir(dir, sizeof dir);
-    scen *s = NULL;
-    msg[0] = '\0';
-    sim_err err = scen_load(test_write(dir, "w.lua", text), NULL, 0, 1, &s, msg, len);
-    if (err == SIM_OK) {
-        snprintf(out, sizeof out, "%s/out", dir);
-        run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1 };
-        err = run_scenario(s, &o, msg, len);
-        scen_free(s);
-    }
-    return (int)err;
+    return test_load_and_run(dir, "w.lua", text, msg, len);
 }
 
 static void test_pernode_number_gives_every_node_the_value(void)

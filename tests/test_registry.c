@@ -10,6 +10,7 @@
 extern const sim_model credit_model;
 extern const sim_model flow_model;
 extern const sim_model gossip_model;
+extern const sim_model immune_model;
 extern const sim_model phold_model;
 extern const sim_model probe_model;
 
@@ -17,6 +18,7 @@ const sim_model *const sim_models[] = {
     &credit_model,
     &flow_model,
     &gossip_model,
+    &immune_model,
     &phold_model,
     &probe_model,
     NULL

@@ -139,6 +139,21 @@ int test_run_scenario(const char *dir, const char *text, long long seed)
     return (int)err;
 }
 
+int test_load_and_run(const char *dir, const char *file, const char *text, char *msg, size_t len)
+{
+    char out[1024];
+    scen *s = NULL;
+    msg[0] = '\0';
+    sim_err err = scen_load(test_write(dir, file, text), NULL, 0, 1, &s, msg, len);
+    if (err == SIM_OK) {
+        snprintf(out, sizeof out, "%s/out", dir);
+        run_opts o = { .out_dir = out, .quiet = 1, .no_plot = 1 };
+        err = run_scenario(s, &o, msg, len);
+    }
+    scen_free(s);
+    return (int)err;
+}
+
 int test_gnuplot_installed(void)
 {
     const char *path = getenv("PATH");

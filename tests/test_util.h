@@ -44,6 +44,13 @@ int test_csv_column(const char *path, const char *col, double *out, int max);
 /* Load and run scenario text quietly into dir/out; 0 on success, else the sim_err. */
 int test_run_scenario(const char *dir, const char *text, long long seed);
 
+/*
+ * Write text to dir/file, load it (seed 1) and run it quietly into dir/out,
+ * for bad-input tests: 0 on success, else the sim_err, its one-line
+ * message in msg (loader or run, whichever refused).
+ */
+int test_load_and_run(const char *dir, const char *file, const char *text, char *msg, size_t len);
+
 /* 1 if an executable gnuplot is on PATH (then figures are drawn, else only their scripts). */
 int test_gnuplot_installed(void);
 

@@ -1,0 +1,410 @@
+/*
+ * test_immune.c -- the immune model end to end: perfect and blind
+ * sentinels, the confirmation rate of healthy suspects against the
+ * binomial tail, the sanction ladder and redemption on a hand-made
+ * timeline (gossip's synchronous rounds as the outputs, so every instant
+ * is known), audits that overturn and demote, a suspended node's gossip
+ * and credit stopped through the core, same seed same traces, bad input.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "run.h"
+#include "scen.h"
+#include "test_util.h"
+
+#define IM_ROWS 256
+
+typedef struct im_run {
+    char dir[256];
+    double t[IM_ROWS], bad_isolated[IM_ROWS], good_isolated[IM_ROWS], confirmed[IM_ROWS], panels[IM_ROWS];
+    double overturned[IM_ROWS], demoted[IM_ROWS], flags[IM_ROWS];
+    int rows;
+    char summary[600];
+} im_run;
+
+static int im_go(im_run *r, const char *text, long long seed)
+{
+    char path[600];
+    test_tmpdir(r->dir, sizeof r->dir);
+    int err = test_run_scenario(r->dir, text, seed);
+    snprintf(path, sizeof path, "%s/out/immune.csv", r->dir);
+    r->rows = test_csv_column(path, "time", r->t, IM_ROWS);
+    test_csv_column(path, "bad_isolated", r->bad_isolated, IM_ROWS);
+    test_csv_column(path, "good_isolated", r->good_isolated, IM_ROWS);
+    test_csv_column(path, "confirmed", r->confirmed, IM_ROWS);
+    test_csv_column(path, "panels", r->panels, IM_ROWS);
+    test_csv_column(path, "overturned", r->overturned, IM_ROWS);
+    test_csv_column(path, "demoted", r->demoted, IM_ROWS);
+    test_csv_column(path, "flags", r->flags, IM_ROWS);
+    snprintf(r->summary, sizeof r->summary, "%s/out/summary.csv", r->dir);
+    return err;
+}
+
+static double im_sum(const im_run *r, const char *col)
+{
+    return test_csv_last(r->summary, col);
+}
+
+/* The row at time t (samples are exact multiples of sample_every), or -1. */
+static int im_row(const im_run *r, double t)
+{
+    for (int i = 0; i < r->rows; i++) {
+        if (fabs(r->t[i] - t) < 1e-9) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void im_done(im_run *r)
+{
+    CU_ASSERT_EQUAL(test_rm_tree(r->dir), 0);
+}
+
+/*
+ * A ring of 200 with 10 bad actors apart (so that every bad output is
+ * delivered to a good node: two bad neighbours, once suspended, would
+ * silence a bad node between them) whose every output is bad, every good
+ * node a sentinel inspecting everything it sees: with detect 1 and
+ * false_alarm 0 each bad actor is confirmed three times and suspended
+ * (for longer than the run), no good node ever; with detect 0 nobody is
+ * even flagged.
+ */
+static const char ring[] =
+    "scenario { name = 'r', duration = 60, sample_every = 10 }\n"
+    "topology { kind = 'ring', n = 200 }\n"
+    "links { latency = { dist = 'constant', value = 0.01 } }\n"
+    "immune { bad = { 0, 20, 40, 60, 80, 100, 120, 140, 160, 180 }, bad_rate = 1, sentinels = 1,\n"
+    "         sample_rate = 1, detect = %g, false_alarm = 0,\n"
+    "         panel = 1, quorum = 1, window = 2, activity = 2, limit_factor = 1,\n"
+    "         suspend_time = 1e6, redeem_time = 1e6 }\n";
+
+static void test_immune_perfect_and_blind_sentinels(void)
+{
+    char text[1024];
+    im_run r;
+    snprintf(text, sizeof text, ring, 1.0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 3), 0);
+    CHECK_MSG(im_sum(&r, "detection_rate") == 1 && im_sum(&r, "false_isolation_rate") == 0
+              && r.bad_isolated[r.rows - 1] == 10 && r.good_isolated[r.rows - 1] == 0,
+              "detect 1: detection %g, false isolation %g, bad isolated %g of 10, good %g",
+              im_sum(&r, "detection_rate"), im_sum(&r, "false_isolation_rate"), r.bad_isolated[r.rows - 1],
+              r.good_isolated[r.rows - 1]);
+    CHECK_MSG(im_sum(&r, "mean_time_to_isolation") > 0 && im_sum(&r, "damage_total") > 0,
+              "time to isolation %g, damage %g", im_sum(&r, "mean_time_to_isolation"),
+              im_sum(&r, "damage_total"));
+    im_done(&r);
+    snprintf(text, sizeof text, ring, 0.0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 3), 0);
+    CHECK_MSG(im_sum(&r, "detection_rate") == 0 && r.flags[r.rows - 1] == 0 && r.good_isolated[r.rows - 1] == 0,
+              "detect 0: detection %g, flags %g", im_sum(&r, "detection_rate"), r.flags[r.rows - 1]);
+    im_done(&r);
+}
+
+/*
+ * Healthy suspects only (no bad actor), flagged at random (false_alarm f),
+ * every one of them sending ten outputs a second so a member always has
+ * one to examine in its 5 s window; sanctions undone within a millisecond
+ * so suspects keep sending. Each panel then confirms with probability
+ * P(Binomial(panel, f) >= quorum). The rate is measured between t = 20
+ * and the end (panels open at either end cancel out, up to the few open
+ * at once) over thousands of panels; the tolerance is four binomial
+ * standard errors, sqrt(p (1 - p) / panels): a correct model fails it
+ * about once in 16,000 runs, a wrong quorum rule misses by far more.
+ */
+static const char healthy[] =
+    "scenario { name = 'h', duration = 200, sample_every = 20 }\n"
+    "topology { kind = 'erdos_renyi', n = 300, degree = 6 }\n"
+    "links { latency = { dist = 'constant', value = 0.01 } }\n"
+    "immune { bad = 0, sentinels = 0.5, sample_rate = 0.02, false_alarm = %g, panel = %d, quorum = %d,\n"
+    "         window = 5, activity = 10, limit_factor = 1, suspend_time = 0.001, redeem_time = 0.001 }\n";
+
+static void test_immune_healthy_confirmation_matches_binomial_tail(void)
+{
+    static const struct { int panel, quorum; double f; } cases[] = {
+        { 1, 1, 0.2 }, { 3, 2, 0.3 }, { 5, 3, 0.4 }, { 5, 4, 0.5 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        im_run r;
+        snprintf(text, sizeof text, healthy, cases[i].f, cases[i].panel, cases[i].quorum);
+        CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 7 + (long long)i), 0);
+        int a = im_row(&r, 20);
+        CU_ASSERT_FATAL(a >= 0 && r.rows > a + 1);
+        double panels = r.panels[r.rows - 1] - r.panels[a], conf = r.confirmed[r.rows - 1] - r.confirmed[a];
+        double p = gsl_cdf_binomial_Q((unsigned)(cases[i].quorum - 1), cases[i].f, (unsigned)cases[i].panel);
+        double rate = conf / panels, tol = 4 * sqrt(p * (1 - p) / panels);
+        fprintf(stderr, "[panel %d quorum %d f %.1f: %.4f of %.0f panels, binomial %.4f, tol %.4f] ",
+                cases[i].panel, cases[i].quorum, cases[i].f, rate, panels, p, tol);
+        CHECK_MSG(panels > 2000 && fabs(rate - p) <= tol, "panel %d quorum %d f %g: rate %.4f over %.0f "
+                  "panels, binomial tail %.4f, tolerance %.4f", cases[i].panel, cases[i].quorum, cases[i].f,
+                  rate, panels, p, tol);
+        im_done(&r);
+    }
+}
+
+/*
+ * The hand-made timeline. B, the only bad actor, is the hub of a star of
+ * four sentinels and gossip's only origin: it pushes at t = 1, 2, 3, ...
+ * (sync rounds), each push arriving 0.1 s later. Every push is bad and
+ * inspected; the first flag of a push convenes a panel of the other three
+ * (the flagger takes no seat); requests arrive 0.1 s later, the members
+ * judge B's next push (arriving at the next x.1) and their votes arrive
+ * 0.1 s after that. So: confirmed at 2.2 (warned), 4.2 (limited), 6.2
+ * (suspended for 5 s, so no pushes leave B from 7 to 11), the suspension
+ * served at 11.2 (back to limited, level kept), and the push of 12
+ * convenes the panel that expels B at 13.2, for good.
+ */
+static const char star[] =
+    "scenario { name = 's', duration = %d, sample_every = 0.5 }\n"
+    "topology { kind = 'explicit', nodes = { {'B', 0, 0}, {'S1', 1, 0}, {'S2', 0, 1}, {'S3', -1, 0},\n"
+    "           {'S4', 0, -1} }, edges = { {'B', 'S1'}, {'B', 'S2'}, {'B', 'S3'}, {'B', 'S4'} } }\n"
+    "links { latency = { dist = 'constant', value = 0.1 } }\n"
+    "gossip { mode = 'push', fanout = 1, period = 1, sync = true, stop = 'never', origins = { 'B' } }\n"
+    "immune { bad = { 'B' }, bad_rate = 1, sentinels = 1, sample_rate = 1, detect = 1, false_alarm = 0,\n"
+    "         panel = 3, quorum = 3, window = 2, limit_factor = 1, suspend_time = 5, redeem_time = %g }\n%s";
+
+/* bad_isolated at the rows of times t[0 .. k) is want[0 .. k). */
+static void im_expect_isolated(const im_run *r, const char *what, const double *t, const double *want, int k)
+{
+    for (int i = 0; i < k; i++) {
+        int row = im_row(r, t[i]);
+        CHECK_MSG(row >= 0 && r->bad_isolated[row] == want[i], "%s: at %g bad_isolated %g, want %g", what,
+                  t[i], row >= 0 ? r->bad_isolated[row] : NAN, want[i]);
+    }
+}
+
+static void test_immune_ladder_on_a_hand_made_timeline(void)
+{
+    char text[2048];
+    im_run r;
+    snprintf(text, sizeof text, star, 30, 100.0, "");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    static const double ct[] = { 2.0, 2.5, 4.0, 4.5, 6.0, 6.5, 13.0, 13.5 };
+    static const double cw[] = { 0, 1, 1, 2, 2, 3, 3, 4 };
+    for (int i = 0; i < 8; i++) {
+        int row = im_row(&r, ct[i]);
+        CHECK_MSG(row >= 0 && r.confirmed[row] == cw[i], "at %g confirmed %g, want %g", ct[i],
+                  row >= 0 ? r.confirmed[row] : NAN, cw[i]);
+    }
+    static const double t[] = { 6.0, 6.5, 11.0, 11.5, 13.0, 13.5, 30.0 };
+    static const double w[] = { 0, 1, 1, 0, 0, 1, 1 };
+    im_expect_isolated(&r, "ladder", t, w, 7);
+    CHECK_MSG(im_sum(&r, "mean_time_to_isolation") == 6.2, "time to isolation %g, want 6.2",
+              im_sum(&r, "mean_time_to_isolation"));
+    im_done(&r);
+}
+
+/*
+ * Redemption. B cut off from 6.5 (its pushes lost): the suspension of 6.2
+ * is served at 11.2 and, with redeem_time 4, the level falls to limited
+ * at 15.2. Healed at 15.5, the push of 16 leads to a confirmation at 17.2
+ * that suspends B again (until 22.2) instead of expelling it; its level
+ * stays at suspended once that is served, so the push of 23 expels it at
+ * 24.2 (redemption, 4 s, would have come at 26.2). Healed at
+ * 12.5 instead, before redemption, the confirmation of 14.2 expels it, and
+ * an expelled node never comes back (redemption spares it).
+ */
+static void test_immune_redemption_lowers_the_ladder(void)
+{
+    char text[2048];
+    im_run r;
+    snprintf(text, sizeof text, star, 30, 4.0,
+             "at(6.5, partition { nodes = { 'B' } })\nat(15.5, heal {})\n");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    static const double t[] = { 11.0, 11.5, 17.0, 17.5, 22.0, 22.5, 24.0, 24.5, 30.0 };
+    static const double w[] = { 1, 0, 0, 1, 1, 0, 0, 1, 1 };
+    im_expect_isolated(&r, "redeemed", t, w, 9);
+    CHECK_MSG(r.confirmed[r.rows - 1] == 5, "confirmed %g, want 5", r.confirmed[r.rows - 1]);
+    im_done(&r);
+    snprintf(text, sizeof text, star, 30, 4.0,
+             "at(6.5, partition { nodes = { 'B' } })\nat(12.5, heal {})\n");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    static const double t2[] = { 14.0, 14.5, 20.0, 30.0 };
+    static const double w2[] = { 0, 1, 1, 1 };
+    im_expect_isolated(&r, "expelled", t2, w2, 4);
+    im_done(&r);
+}
+
+/*
+ * Audits. Healthy suspects flagged and confirmed at random (false_alarm
+ * 0.5, quorum 1 of 1): with audit_accuracy 1 the audit at 10 overturns
+ * exactly the confirmations made before it, and each guilty voter, with
+ * demote_after 0, is demoted; with accuracy 0 the auditors uphold them
+ * all; confirmations of bad actors (detect 1, false_alarm 0) survive an
+ * accurate audit; demote_after large demotes nobody.
+ */
+static const char audited[] =
+    "scenario { name = 'a', duration = 30, sample_every = 0.5 }\n"
+    "topology { kind = 'erdos_renyi', n = 300, degree = 6 }\n"
+    "links { latency = { dist = 'constant', value = 0.01 } }\n"
+    "immune { bad = %g, bad_rate = 1, sentinels = 0.5, sample_rate = 0.01, detect = 1, false_alarm = %g,\n"
+    "         panel = 1, quorum = 1, window = 5, activity = 5, audit_every = 10, auditors = %d,\n"
+    "         audit_accuracy = %g, demote_after = %d }\n";
+
+static void test_immune_audits_overturn_and_demote(void)
+{
+    char text[1024];
+    im_run r;
+    snprintf(text, sizeof text, audited, 0.0, 0.5, 1, 1.0, 0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
+    int a = im_row(&r, 10), b = im_row(&r, 10.5);
+    CU_ASSERT_FATAL(a >= 0 && b >= 0);
+    CHECK_MSG(r.confirmed[a] > 0 && r.overturned[b] == r.confirmed[a] && r.demoted[b] > 0
+              && r.demoted[b] <= r.confirmed[a], "accurate audit at 10: %g confirmed before, %g overturned, "
+              "%g demoted", r.confirmed[a], r.overturned[b], r.demoted[b]);
+    im_done(&r);
+    snprintf(text, sizeof text, audited, 0.0, 0.5, 3, 0.0, 0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
+    CHECK_MSG(r.confirmed[r.rows - 1] > 0 && r.overturned[r.rows - 1] == 0 && r.demoted[r.rows - 1] == 0,
+              "auditors always wrong: %g overturned, %g demoted", r.overturned[r.rows - 1],
+              r.demoted[r.rows - 1]);
+    im_done(&r);
+    snprintf(text, sizeof text, audited, 0.1, 0.0, 3, 1.0, 0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
+    CHECK_MSG(r.confirmed[r.rows - 1] > 0 && r.overturned[r.rows - 1] == 0, "bad actors: %g confirmed, "
+              "%g overturned", r.confirmed[r.rows - 1], r.overturned[r.rows - 1]);
+    im_done(&r);
+    snprintf(text, sizeof text, audited, 0.0, 0.5, 1, 1.0, 1000000);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
+    CHECK_MSG(r.overturned[r.rows - 1] > 0 && r.demoted[r.rows - 1] == 0, "demote_after 1e6: %g demoted",
+              r.demoted[r.rows - 1]);
+    im_done(&r);
+}
+
+/*
+ * A suspended node's gossip and credit stop, through the core: B (the
+ * star's hub, gossip's origin, the only place with credit capacity, so
+ * every trade is a sale by B) is suspended by the panels; while it is,
+ * nobody new hears the rumor (only B can tell a leaf) and no trade is
+ * made; the first row after the suspension has a trade again.
+ */
+static void test_immune_suspension_stops_gossip_and_credit(void)
+{
+    char text[2048], path[600];
+    im_run r;
+    snprintf(text, sizeof text, star, 30, 100.0,
+             "credit { capacity = { B = 1000, S1 = 0, S2 = 0, S3 = 0, S4 = 0 }, need_rate = 1,\n"
+             "         starter = 100 }\n");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    double msgs[IM_ROWS], trades[IM_ROWS];
+    snprintf(path, sizeof path, "%s/out/gossip.csv", r.dir);
+    int gr = test_csv_column(path, "informed", msgs, IM_ROWS);
+    snprintf(path, sizeof path, "%s/out/credit.csv", r.dir);
+    int cr = test_csv_column(path, "trades", trades, IM_ROWS);
+    CU_ASSERT_FATAL(gr == r.rows && cr == r.rows);
+    int from = -1, to = -1;
+    for (int i = 0; i < r.rows; i++) {
+        if (r.bad_isolated[i] == 1 && from < 0) {
+            from = i;
+        } else if (r.bad_isolated[i] == 0 && from >= 0 && to < 0) {
+            to = i - 1;
+        }
+    }
+    CHECK_MSG(from > 0 && to > from + 4 && trades[from] > 0 && msgs[from] < 5, "B suspended over rows "
+              "%d..%d, trades %g, informed %g", from, to, from >= 0 ? trades[from] : NAN,
+              from >= 0 ? msgs[from] : NAN);
+    for (int i = from + 1; from > 0 && i <= to; i++) {
+        CHECK_MSG(msgs[i] == msgs[from] && trades[i] == trades[from], "t = %g, B suspended: informed %g -> %g, "
+                  "trades %g -> %g", r.t[i], msgs[from], msgs[i], trades[from], trades[i]);
+    }
+    CHECK_MSG(to > 0 && to + 1 < r.rows && trades[to + 1] > trades[to], "trades resume as the suspension "
+              "ends: %g -> %g", to > 0 ? trades[to] : NAN, to > 0 ? trades[to + 1] : NAN);
+    im_done(&r);
+}
+
+/*
+ * A quorum of 1 of 5 decides at the first guilty vote; the other members'
+ * examinations then expire (the suspect, suspended, sends nothing) after
+ * the panel's slot has gone to another suspect. Each must leave its own
+ * suspect's list (the model asserts it), and the run ends with every bad
+ * all but the few bad actors no sentinel can see isolated (quorum 1,
+ * detect 1: three confirmations come fast).
+ */
+static void test_immune_expired_examinations_leave_their_suspect(void)
+{
+    im_run r;
+    CU_ASSERT_EQUAL_FATAL(im_go(&r,
+        "scenario { name = 'x', duration = 120, sample_every = 10 }\n"
+        "topology { kind = 'erdos_renyi', n = 3000, degree = 8 }\n"
+        "links { latency = { dist = 'exponential', mean = 0.05 } }\n"
+        "immune { bad = 0.03, bad_rate = 1, sentinels = 0.3, sample_rate = 0.5, detect = 1, false_alarm = 0,\n"
+        "         panel = 5, quorum = 1, window = 3, activity = 1, suspend_time = 1e6, redeem_time = 1e6 }\n",
+        9), 0);
+    CHECK_MSG(r.bad_isolated[r.rows - 1] >= 81 && r.good_isolated[r.rows - 1] == 0, "bad isolated %g of 90, "
+              "good %g", r.bad_isolated[r.rows - 1], r.good_isolated[r.rows - 1]);
+    im_done(&r);
+}
+
+/* One seed, byte-identical immune.csv: alone, and watching gossip. */
+static void test_immune_same_seed_same_traces(void)
+{
+    static const char alone[] =
+        "scenario { name = 'd', duration = 40, sample_every = 2 }\n"
+        "topology { kind = 'barabasi_albert', n = 2000, m = 3 }\n"
+        "links { latency = { dist = 'exponential', mean = 0.05 }, loss = 0.01 }\n"
+        "immune { bad = 0.05, sentinels = 0.2, audit_every = 10 }\n%s";
+    for (int with = 0; with < 2; with++) {
+        char text[1024], d[3][256], path[1024];
+        snprintf(text, sizeof text, alone,
+                 with ? "gossip { mode = 'push-pull', period = 1, stop = 'never' }\n" : "");
+        char *t[3];
+        for (int k = 0; k < 3; k++) {
+            test_tmpdir(d[k], sizeof d[k]);
+            CU_ASSERT_EQUAL_FATAL(test_run_scenario(d[k], text, k < 2 ? 21 : 22), 0);
+            snprintf(path, sizeof path, "%s/out/immune.csv", d[k]);
+            t[k] = test_slurp(path);
+        }
+        CHECK_MSG(t[0] && t[1] && strcmp(t[0], t[1]) == 0, "%s: immune.csv differs for one seed",
+                  with ? "with gossip" : "alone");
+        CHECK_MSG(t[0] && t[2] && strcmp(t[0], t[2]) != 0, "%s: seeds 21 and 22 give the same immune.csv",
+                  with ? "with gossip" : "alone");
+        for (int k = 0; k < 3; k++) {
+            free(t[k]);
+            CU_ASSERT_EQUAL(test_rm_tree(d[k]), 0);
+        }
+    }
+}
+
+static void test_immune_bad_input(void)
+{
+    static const struct { const char *keys, *want; } cases[] = {
+        { "panel = 3, quorum = 4", "immune.quorum: 4 guilty votes cannot come from a panel of 3" },
+        { "sentinels = 1.5", "immune.sentinels: must be in [0, 1], got 1.5" },
+        { "bad = 1.5", "immune.bad: a share of the nodes must be in [0, 1], got 1.5" },
+        { "false_alarm = -0.1", "immune.false_alarm: must be in [0, 1], got -0.1" },
+        { "sentinels = 0.1, panel = 5", "immune.panel: a panel of 5 needs 6 sentinels" },
+        { "bad = { 99 }", "immune.bad: node 99 does not exist (n = 40)" },
+        { "bad_target = 'hubs'", "immune.bad_target: unknown value 'hubs'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[256], text[1024], msg[512] = "";
+        snprintf(text, sizeof text, "scenario { name = 'b', duration = 1 }\n"
+                 "topology { kind = 'ring', n = 40 }\nimmune { %s }\n", cases[i].keys);
+        test_tmpdir(dir, sizeof dir);
+        int err = test_load_and_run(dir, "b.lua", text, msg, sizeof msg);
+        CHECK_MSG(err == SIM_EINPUT && strstr(msg, cases[i].want) != NULL && strstr(msg, "b.lua:3") != NULL,
+                  "case %zu:\n      got:  %s\n      want: b.lua:3: ... %s", i, msg, cases[i].want);
+        CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    }
+}
+
+static CU_TestInfo immune_tests[] = {
+    { "perfect and blind sentinels", test_immune_perfect_and_blind_sentinels },
+    { "healthy confirmation matches the binomial tail", test_immune_healthy_confirmation_matches_binomial_tail },
+    { "ladder on a hand-made timeline", test_immune_ladder_on_a_hand_made_timeline },
+    { "redemption lowers the ladder", test_immune_redemption_lowers_the_ladder },
+    { "audits overturn and demote", test_immune_audits_overturn_and_demote },
+    { "suspension stops gossip and credit", test_immune_suspension_stops_gossip_and_credit },
+    { "expired examinations leave their suspect", test_immune_expired_examinations_leave_their_suspect },
+    { "same seed, same traces", test_immune_same_seed_same_traces },
+    { "bad input", test_immune_bad_input },
+    CU_TEST_INFO_NULL
+};
+
+CU_SuiteInfo suite_immune = { .pName = "immune", .pTests = immune_tests };
