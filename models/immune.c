@@ -25,15 +25,19 @@
  * over the topology; ties at the last distance drawn at random; the suspect
  * and the flagging sentinel excluded; on the complete topology, random
  * sentinels). The flagger sends each member a request (a message: latency,
- * loss, partitions apply); a member examines the suspect's next output
- * delivered within `window` of the request's arrival and sends back a vote:
- * guilty with probability detect if that output is bad, false_alarm if
- * good; not guilty if the suspect sent nothing in time. The panel confirms
+ * loss, partitions apply); the members examine the suspect's outputs in
+ * turn, one each, in the order their requests arrived: a member takes the
+ * first output delivered after the members ahead of it took theirs, within
+ * `window` of its request's arrival, and sends back a vote: guilty with
+ * probability detect if that output is bad, false_alarm if good; not
+ * guilty if no output came in time. The panel confirms
  * as soon as `quorum` guilty votes have arrived, acquits as soon as that
  * can no longer happen, and otherwise acquits 2 x window after it was
- * convened (votes lost or late count as not guilty). For a healthy suspect
- * that keeps sending, P(confirm | flag) = P(Binomial(panel, false_alarm)
- * >= quorum).
+ * convened (votes lost or late count as not guilty). So, for a suspect
+ * that keeps sending, each vote is an independent trial: P(confirm) =
+ * P(Binomial(panel, q) >= quorum) with q = false_alarm for a healthy
+ * suspect and q = bad_rate x detect + (1 - bad_rate) x false_alarm for a
+ * bad actor.
  *
  * Sanctions, one step per confirmation, through the core's standing:
  * warned (counted only) -> limited (the core lets a limited node's messages
@@ -569,8 +573,12 @@ static void im_request(immune_state *im, sim_run *run, const sim_event *ev)
     ex->suspect = x;
     ex->slot = (uint8_t)slot;
     ex->live = 1;
-    ex->next = im->exam_head[x];
-    im->exam_head[x] = e;
+    ex->next = IM_NONE;
+    uint32_t *link = &im->exam_head[x];           /* in turn: at the end of x's queue */
+    while (*link != IM_NONE) {
+        link = &im->exams[*link].next;
+    }
+    *link = e;
     sim_timer(run, m, im->cfg->window, IM_EV_EXPIRE, (uint64_t)e | (uint64_t)ex->gen << 32);
 }
 
@@ -609,20 +617,24 @@ static void im_expire(immune_state *im, sim_run *run, const sim_event *ev)
     }
 }
 
-/* Suspect x made an output (bad or good): every member waiting for one judges it and votes. */
+/*
+ * Suspect x made an output (bad or good): the first member waiting in
+ * turn judges it and votes (members whose panel has decided, or who are
+ * down, are passed over and dropped).
+ */
 static void im_examined(immune_state *im, sim_run *run, uint32_t x, int bad_output)
 {
-    uint32_t e = im->exam_head[x];
-    im->exam_head[x] = IM_NONE;
-    while (e != IM_NONE) {
+    while (im->exam_head[x] != IM_NONE) {
+        uint32_t e = im->exam_head[x];
         im_exam ex = im->exams[e];
+        im->exam_head[x] = ex.next;
         im_exam_free(im, e);
         const im_panel *pn = &im->panels[ex.panel];
         if (pn->open && (pn->gen & 0xffff) == ex.panel_gen && sim_is_up(run, ex.member)) {
             uint8_t vote = im_judge(im, run, ex.member, x, bad_output);
             im_send_vote(run, ex.member, pn->convener, ex.panel, ex.panel_gen, ex.slot, vote);
+            return;
         }
-        e = ex.next;
     }
 }
 
@@ -1057,6 +1069,8 @@ static sim_err immune_init(sim_run *run, const void *cfgp, void **state)
     SIM_TRY(im_init_sentinels(im, run));
     SIM_TRY(im_init_watchers(im, run));
     sim_set_limited_share(run, cfg->limit_factor);
+    sim_hint_per_node(run, im->ctr, sizeof *im->ctr);
+    sim_hint_per_node(run, im->role, 1);
     im->standalone = sim_model_count(run) == 1 && cfg->activity > 0;
     for (uint32_t v = 0; im->standalone && v < im->n; v++) {
         double gap = -log(1.0 - im_unit(im, run, v)) / cfg->activity;
