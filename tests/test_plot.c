@@ -594,6 +594,9 @@ static void test_plot_check_run(const char *dir, int gnuplot)
 /* Sizes that keep a scenario quick without changing what it shows; the rest run as they are. */
 static const char *test_plot_shrink(const char *file)
 {
+    if (strcmp(file, "immune_outbreak.lua") == 0 || strcmp(file, "autoimmune.lua") == 0) {
+        return "--set topology.n=5000 --set scenario.duration=120";
+    }
     return strcmp(file, "phold.lua") == 0 ? "--set topology.n=20000" : "";
 }
 
