@@ -1097,7 +1097,7 @@ static uint64_t immune_estimate(const void *cfgp, uint64_t nodes, uint64_t *even
 
 const sim_model immune_model = {
     .name = "immune",
-    .help = "immune sentinels: quorum panels, graduated sanctions, audits, the autoimmune attack",
+    .help = "immune sentinels: quorum panels, graduated sanctions, rotating audits",
     .params = immune_params,
     .cfg_size = sizeof(immune_cfg),
     .columns = immune_columns,

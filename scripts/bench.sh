@@ -11,6 +11,9 @@
 #       of 6 and 3 periods, / 6) against a cold solve of a dumped period by
 #       our simplex (scripts/bench/ns_bench.c) and by LEMON (lemon_ns.cpp,
 #       when liblemon-dev is installed; make bench-mcf installs it);
+#   2d. immune: scenarios/immune_outbreak.lua (2% bad, panels of 3 of 5) at
+#       100k nodes for 600 s and 1M nodes for 300 s (quick: 100k, 120 s):
+#       wall time, events/s, and how many bad actors are isolated, how fast;
 #   3. the queue comparison: radix buckets (default) vs 4-ary heap vs binary
 #      heap vs calendar queue, on the PHOLD and gossip event mixes at 1k and
 #      1M nodes;
@@ -37,6 +40,7 @@ build build-bench-heap2 "-DEVQ_HEAP_ARITY=2"
 build build-bench-cal "-DEVQ_CALENDAR"
 
 cp scripts/bench/phold.lua scripts/bench/gossip.lua scripts/bench/credit.lua scripts/bench/flow.lua "$tmp/"
+cp scenarios/immune_outbreak.lua "$tmp/"
 
 # one BIN SCENARIO N DURATION [more --set]: prints "run_s events events_per_s rss_mib topo_s"
 one() {
@@ -134,6 +138,19 @@ if [ -f /usr/include/lemon/network_simplex.h ] && g++ -O2 scripts/bench/lemon_ns
 fi
 awk -v a="$r3" -v b="$r6" -v o="$ours" -v l="$lemon" -v m="$fm" 'BEGIN {
     w = (b - a) / 6; printf "| %.2f | %.2f | %s | %s | %.0f |\n", w, o, l, (l == "nan") ? "-" : sprintf("%.3f", w / l), m }'
+echo
+echo "### Immune: scenarios/immune_outbreak.lua (2% bad, 30% sentinels, panels of 3 of 5), one run each"
+echo
+echo "| nodes | simulated s | events | run s | events/s | peak RSS MiB | bad isolated | mean time to isolation s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+if [ "$MODE" = quick ]; then IMMUNE_RUNS="100000:120"; else IMMUNE_RUNS="100000:600 1000000:300"; fi
+for nd in $IMMUNE_RUNS; do
+    n=${nd%%:*}; d=${nd#*:}
+    line=$(one build-bench "$tmp/immune_outbreak.lua" "$n" "$d")
+    det=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c["detection_rate"], $c["mean_time_to_isolation"]}' "$tmp/out/summary.csv")
+    echo "$line $det" | awk -v n="$n" -v d="$d" '{
+        printf "| %d | %d | %.1fM | %.1f | %.2fM | %.0f | %.1f%% | %.0f |\n", n, d, $2/1e6, $1, $3/1e6, $4, 100*$6, $7 }'
+done
 echo
 echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"
 echo

@@ -132,7 +132,7 @@ static void test_immune_confirmation_matches_binomial_tail(void)
 {
     static const struct { int panel, quorum; double bad, f, q; } cases[] = {
         { 1, 1, 0, 0.2, 0.2 }, { 3, 2, 0, 0.3, 0.3 }, { 5, 3, 0, 0.4, 0.4 }, { 5, 4, 0, 0.5, 0.5 },
-        { 5, 2, 0.3, 0, 0.6 * 0.5 },      /* bad suspects only: q = bad_rate x detect */
+        { 4, 1, 0.3, 0, 0.6 * 0.5 },      /* bad suspects only: q = bad_rate x detect */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[1024];
