@@ -633,7 +633,7 @@ static void im_examined(immune_state *im, sim_run *run, uint32_t x, int bad_outp
         if (pn->open && (pn->gen & 0xffff) == ex.panel_gen && sim_is_up(run, ex.member)) {
             uint8_t vote = im_judge(im, run, ex.member, x, bad_output);
             im_send_vote(run, ex.member, pn->convener, ex.panel, ex.panel_gen, ex.slot, vote);
-            return;
+            return;          /* one output, one member */
         }
     }
 }

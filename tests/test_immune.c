@@ -256,6 +256,14 @@ static void test_immune_audits_overturn_and_demote(void)
     CHECK_MSG(r.confirmed[a] > 0 && r.overturned[b] == r.confirmed[a] && r.demoted[b] > 0
               && r.demoted[b] <= r.confirmed[a], "accurate audit at 10: %g confirmed before, %g overturned, "
               "%g demoted", r.confirmed[a], r.overturned[b], r.demoted[b]);
+    double demoted0 = r.demoted[b];
+    im_done(&r);
+    /* the same run up to the first audit; there only sentinels with 2 overturned votes or more go */
+    snprintf(text, sizeof text, audited, 0.0, 0.5, 1, 1.0, 1);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
+    b = im_row(&r, 10.5);
+    CHECK_MSG(b >= 0 && r.demoted[b] < demoted0, "demote_after 1: %g demoted at the first audit, "
+              "demote_after 0: %g", b >= 0 ? r.demoted[b] : NAN, demoted0);
     im_done(&r);
     snprintf(text, sizeof text, audited, 0.0, 0.5, 3, 0.0, 0);
     CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
@@ -343,6 +351,41 @@ static void test_immune_expired_examinations_leave_their_suspect(void)
     im_done(&r);
 }
 
+/*
+ * The autoimmune attack on three places in a row, every node a sentinel
+ * (bad_sentinels), panels of 1 of 1, honest sentinels perfect. H - B - C
+ * with B and C compromised: B flags H (a healthy sender) and the only
+ * other sentinel that can sit, C, convicts it; H flags B's bad outputs and
+ * C acquits it: the healthy node ends isolated, no bad one is. C - G - H
+ * with C alone compromised and its outputs all good: C flags G, but the
+ * flagger takes no seat, so honest H judges and nobody is ever confirmed.
+ */
+static const char path3[] =
+    "scenario { name = 'p', duration = 60, sample_every = 5 }\n"
+    "topology { kind = 'explicit', nodes = { {'%s', 0, 0}, {'%s', 1, 0}, {'%s', 2, 0} },\n"
+    "           edges = { {'%s', '%s'}, {'%s', '%s'} } }\n"
+    "links { latency = { dist = 'constant', value = 0.01 } }\n"
+    "immune { bad = { %s }, bad_rate = %g, bad_sentinels = true, sentinels = 1, sample_rate = 1,\n"
+    "         detect = 1, false_alarm = 0, panel = 1, quorum = 1, window = 2, activity = 2,\n"
+    "         suspend_time = 1e6, redeem_time = 1e6 }\n";
+
+static void test_immune_autoimmune_attack_and_the_flaggers_empty_seat(void)
+{
+    char text[1024];
+    im_run r;
+    snprintf(text, sizeof text, path3, "H", "B", "C", "H", "B", "B", "C", "'B', 'C'", 1.0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 2), 0);
+    CHECK_MSG(r.good_isolated[r.rows - 1] == 1 && r.bad_isolated[r.rows - 1] == 0
+              && im_sum(&r, "false_isolation_rate") == 1, "H-B-C: good isolated %g (want 1), bad %g (want 0)",
+              r.good_isolated[r.rows - 1], r.bad_isolated[r.rows - 1]);
+    im_done(&r);
+    snprintf(text, sizeof text, path3, "C", "G", "H", "C", "G", "G", "H", "'C'", 0.0);
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 2), 0);
+    CHECK_MSG(r.flags[r.rows - 1] > 10 && r.confirmed[r.rows - 1] == 0, "C-G-H: %g flags, %g confirmed "
+              "(want 0)", r.flags[r.rows - 1], r.confirmed[r.rows - 1]);
+    im_done(&r);
+}
+
 /* One seed, byte-identical immune.csv: alone, and watching gossip. */
 static void test_immune_same_seed_same_traces(void)
 {
@@ -403,6 +446,7 @@ static CU_TestInfo immune_tests[] = {
     { "redemption lowers the ladder", test_immune_redemption_lowers_the_ladder },
     { "audits overturn and demote", test_immune_audits_overturn_and_demote },
     { "suspension stops gossip and credit", test_immune_suspension_stops_gossip_and_credit },
+    { "autoimmune attack and the flagger's empty seat", test_immune_autoimmune_attack_and_the_flaggers_empty_seat },
     { "expired examinations leave their suspect", test_immune_expired_examinations_leave_their_suspect },
     { "same seed, same traces", test_immune_same_seed_same_traces },
     { "bad input", test_immune_bad_input },

@@ -494,6 +494,33 @@ static void test_net_limited_changes_nothing_on_the_network(void)
     test_bare_free(run);
 }
 
+/*
+ * With a limited share (the immune model's limit_factor), a limited node's
+ * messages leave with that probability and the rest are blocked; messages
+ * to a limited node and from others are untouched. 20,000 sends at share
+ * 0.25: blocked within 4 standard errors of 15,000 (sd 61).
+ */
+static void test_net_limited_share_throttles_limited_senders(void)
+{
+    sim_run *run = test_bare_run(&ring100, 15);
+    static const uint32_t ids[] = { 10 };
+    CU_ASSERT_EQUAL(test_stand(run, ACT_ISOLATE, SIM_STANDING_LIMITED, ids, 1), 1);
+    sim_set_limited_share(run, 0.25);
+    for (int i = 0; i < 20000; i++) {
+        sim_send(run, 10, 11, 0, 0);
+    }
+    double sd = sqrt(20000 * 0.25 * 0.75);
+    CHECK_MSG(fabs((double)run->blocked - 15000) < 4 * sd, "blocked %llu of 20000, want 15000 +- %.0f",
+              (unsigned long long)run->blocked, 4 * sd);
+    uint64_t before = run->blocked;
+    for (int i = 0; i < 1000; i++) {
+        sim_send(run, 11, 10, 0, 0);
+        sim_send(run, 12, 13, 0, 0);
+    }
+    CU_ASSERT_EQUAL(run->blocked, before);
+    test_bare_free(run);
+}
+
 static void test_net_expelled_never_returns(void)
 {
     sim_run *run = test_bare_run(&ring100, 13);
@@ -553,6 +580,7 @@ static CU_TestInfo net_tests[] = {
     { "partitions follow their rule", test_net_partitions_follow_their_rule },
     { "suspended node neither sends nor receives", test_net_suspended_node_neither_sends_nor_receives },
     { "limited changes nothing on the network", test_net_limited_changes_nothing_on_the_network },
+    { "limited share throttles limited senders", test_net_limited_share_throttles_limited_senders },
     { "expelled never returns", test_net_expelled_never_returns },
     { "isolate picks among nodes it would change",
       test_net_isolate_picks_among_nodes_it_would_change },
