@@ -64,7 +64,7 @@
  * draws; only the panels' own messages draw latency and loss as messages
  * do.
  *
- * Costs: about 44 bytes per node, 4 per directed link (the sentinel
+ * Costs: about 80 bytes per node, 4 per directed link (the sentinel
  * neighbour lists), panels and examinations pooled. An output costs the
  * sender's sentinel neighbours; a flag, a breadth-first search that stops
  * at the distance where `panel` sentinels are found.
@@ -127,13 +127,16 @@ typedef struct im_exam {
 /* A confirmation awaiting the next audit: its suspect and its guilty voters. */
 typedef struct im_conf {
     uint32_t suspect;
+    uint32_t serial;             /* which confirmation: its step on the suspect's ladder */
     uint32_t first, count;       /* voters[first .. first + count) */
 } im_conf;
 
 typedef struct immune_state {
     const immune_cfg *cfg;
     uint32_t n;
-    uint8_t *role, *level, *panel_open;
+    uint8_t *role, *level;
+    uint32_t *panel_of;          /* per node as suspect: its open panel, or IM_NONE */
+    uint32_t (*steps)[4];        /* per node: the confirmation (serial) behind each level it holds */
     uint16_t *overturned_votes;  /* per node: guilty votes of it that audits overturned */
     uint32_t *ladder_gen;        /* per node: invalidates older ladder timers */
     sim_time *due;               /* per node: next ladder step, or -1 */
@@ -197,7 +200,7 @@ static const sim_param immune_params[] = {
                   "independent judges of each confirmation at an audit (majority)"),
     SIM_PARAM_NUM("audit_accuracy", immune_cfg, audit_accuracy, 0.95, 0, 1, 0,
                   "probability that an auditor judges a confirmation rightly"),
-    SIM_PARAM_INT("demote_after", immune_cfg, demote_after, 2, 0, 1e6, 0,
+    SIM_PARAM_INT("demote_after", immune_cfg, demote_after, 2, 0, 65534, 0,
                   "overturned guilty votes a sentinel may have; one more and it is demoted"),
     SIM_PARAM_BOOL("bad_sentinels", immune_cfg, bad_sentinels, 0, 0,
                    "bad actors can be sentinels and vote against the truth (the autoimmune attack)"),
@@ -318,19 +321,22 @@ static void im_apply(immune_state *im, sim_run *run, uint32_t x, sim_standing ol
     if (is && im->first_isolated[x] < 0) {
         im_first_isolation(im, run, x, bad);
     }
-    (void)sim_set_standing(run, x, st);
+    if (st != old) {
+        (void)sim_set_standing(run, x, st);   /* only its own changes: a scenario's isolate{} stands */
+    }
     uint8_t level = im->level[x];
     im_arm(im, run, x, level == IM_LEVEL_NONE || level == IM_LEVEL_EXPELLED ? -1
                        : im->until[x] >= 0 ? im->until[x] : sim_now(run) + im->cfg->redeem_time);
 }
 
-/* A confirmation: one step up; a suspension starts at the third. */
-static void im_raise(immune_state *im, sim_run *run, uint32_t x)
+/* Confirmation `serial`: one step up; a suspension starts at the third. */
+static void im_raise(immune_state *im, sim_run *run, uint32_t x, uint32_t serial)
 {
     if (im->level[x] == IM_LEVEL_EXPELLED) {
         return;
     }
     sim_standing old = im_standing_of(im, x);
+    im->steps[x][im->level[x]] = serial;
     im->level[x]++;
     im->until[x] = im->level[x] == IM_LEVEL_SUSPENDED ? sim_now(run) + im->cfg->suspend_time : -1;
     im_apply(im, run, x, old);
@@ -384,13 +390,13 @@ static void im_panel_close(immune_state *im, uint32_t p)
     im_panel *pn = &im->panels[p];
     pn->open = 0;
     pn->gen++;
-    im->panel_open[pn->suspect] = 0;
+    im->panel_of[pn->suspect] = IM_NONE;
     pn->next_free = im->free_panel;
     im->free_panel = p;
 }
 
 /* Keep a confirmation and its guilty voters for the next audit. */
-static void im_note_confirmation(immune_state *im, const im_panel *pn)
+static void im_note_confirmation(immune_state *im, const im_panel *pn, uint32_t serial)
 {
     if (im->cfg->audit_every <= 0
         || !im_grow(im, (void **)&im->confs, sizeof *im->confs, im->nconfs + 1, &im->capconfs)
@@ -399,6 +405,7 @@ static void im_note_confirmation(immune_state *im, const im_panel *pn)
     }
     im_conf *c = &im->confs[im->nconfs++];
     c->suspect = pn->suspect;
+    c->serial = serial;
     c->first = im->nvoters;
     c->count = 0;
     for (uint32_t i = 0; i < pn->size; i++) {
@@ -416,10 +423,10 @@ static void im_panel_count(immune_state *im, sim_run *run, uint32_t p)
     uint32_t q = (uint32_t)im->cfg->quorum;
     if (pn->guilty >= q) {
         uint32_t x = pn->suspect;
-        im->confirmed++;
-        im_note_confirmation(im, pn);
+        uint32_t serial = (uint32_t)++im->confirmed;
+        im_note_confirmation(im, pn, serial);
         im_panel_close(im, p);
-        im_raise(im, run, x);
+        im_raise(im, run, x, serial);
     } else if (pn->guilty + (uint32_t)(pn->size - pn->votes) < q) {
         im_panel_close(im, p);
     }
@@ -446,7 +453,11 @@ static void im_panel_take(immune_state *im, const sim_run *run, im_panel *pn, ui
  */
 static void im_panel_members(immune_state *im, const sim_run *run, im_panel *pn, uint32_t want)
 {
-    uint32_t x = pn->suspect, w = pn->convener, stamp = ++im->stamp_now;
+    if (++im->stamp_now == 0) {               /* wrapped: old stamps could match */
+        memset(im->stamp, 0, ((size_t)im->n + 1) * sizeof *im->stamp);
+        im->stamp_now = 1;
+    }
+    uint32_t x = pn->suspect, w = pn->convener, stamp = im->stamp_now;
     uint32_t head = 0, tail = 0, n = im->n;
     uint32_t *cand = im->queue + n;      /* second half: this level's candidates */
     im->queue[tail++] = x;
@@ -488,8 +499,12 @@ static void im_panel_members_complete(immune_state *im, const sim_run *run, im_p
 static void im_convene(immune_state *im, sim_run *run, uint32_t w, uint32_t x)
 {
     im->flags++;
-    if (im->panel_open[x]) {
+    uint32_t open = im->panel_of[x];
+    if (open != IM_NONE && sim_now(run) < im->panels[open].opened + 2 * im->cfg->window) {
         return;
+    }
+    if (open != IM_NONE) {
+        im_panel_close(im, open);     /* past its deadline: its convener went down with the timer */
     }
     uint32_t p = im_panel_new(im);
     if (p == IM_NONE) {
@@ -512,7 +527,7 @@ static void im_convene(immune_state *im, sim_run *run, uint32_t w, uint32_t x)
         im_panel_close(im, p);           /* not enough sentinels left to ever confirm */
         return;
     }
-    im->panel_open[x] = 1;
+    im->panel_of[x] = p;
     im->panels_convened++;
     uint64_t tag = (uint64_t)p | (uint64_t)(pn->gen & 0xffff) << 48;
     for (uint32_t i = 0; i < pn->size; i++) {
@@ -553,6 +568,9 @@ static void im_request(immune_state *im, sim_run *run, const sim_event *ev)
     }
     const im_panel *pn = &im->panels[p];
     uint32_t m = ev->dst, x = pn->suspect;
+    if (!im_active_sentinel(im, run, m)) {
+        return;                           /* demoted or sanctioned meanwhile: no vote */
+    }
     if (im->cfg->bad_sentinels && sim_is_bad(run, m)) {
         im_send_vote(run, m, pn->convener, p, gen16, slot, im_judge(im, run, m, x, -1));
         return;
@@ -612,7 +630,7 @@ static void im_expire(immune_state *im, sim_run *run, const sim_event *ev)
     im_exam_unlink(im, ex.suspect, e);
     im_exam_free(im, e);
     const im_panel *pn = &im->panels[ex.panel];
-    if (pn->open && (pn->gen & 0xffff) == ex.panel_gen) {
+    if (pn->open && (pn->gen & 0xffff) == ex.panel_gen && pn->suspect == ex.suspect) {
         im_send_vote(run, ex.member, pn->convener, ex.panel, ex.panel_gen, ex.slot, IM_VOTE_NOT_GUILTY);
     }
 }
@@ -630,7 +648,8 @@ static void im_examined(immune_state *im, sim_run *run, uint32_t x, int bad_outp
         im->exam_head[x] = ex.next;
         im_exam_free(im, e);
         const im_panel *pn = &im->panels[ex.panel];
-        if (pn->open && (pn->gen & 0xffff) == ex.panel_gen && sim_is_up(run, ex.member)) {
+        if (pn->open && (pn->gen & 0xffff) == ex.panel_gen && pn->suspect == x
+            && im_active_sentinel(im, run, ex.member)) {
             uint8_t vote = im_judge(im, run, ex.member, x, bad_output);
             im_send_vote(run, ex.member, pn->convener, ex.panel, ex.panel_gen, ex.slot, vote);
             return;          /* one output, one member */
@@ -647,7 +666,8 @@ static void im_vote(immune_state *im, sim_run *run, const sim_event *ev)
         return;
     }
     im_panel *pn = &im->panels[p];
-    if (!pn->open || (pn->gen & 0xffff) != gen16 || slot >= pn->size || pn->vote[slot] != IM_VOTE_NONE) {
+    if (!pn->open || (pn->gen & 0xffff) != gen16 || slot >= pn->size || pn->vote[slot] != IM_VOTE_NONE
+        || pn->member[slot] != ev->src) {
         return;
     }
     int guilty = (ev->data >> 40) & 1;
@@ -783,12 +803,22 @@ static int im_audit_overturns(immune_state *im, const sim_run *run, uint32_t x)
     return !guilty && right != wrong;
 }
 
-/* An overturned confirmation: one level down (expulsion stays), and it counts against its voters. */
+/*
+ * An overturned confirmation: its step comes off the suspect's ladder if
+ * it is still there (not redeemed meanwhile; expulsion stays), and it
+ * counts against its guilty voters.
+ */
 static void im_overturn(immune_state *im, sim_run *run, const im_conf *c)
 {
-    uint32_t x = c->suspect;
+    uint32_t x = c->suspect, level = im->level[x];
     im->overturned++;
-    im_lower(im, run, x);
+    for (uint32_t i = 0; i < level && level < IM_LEVEL_EXPELLED; i++) {
+        if (im->steps[x][i] == c->serial) {
+            memmove(&im->steps[x][i], &im->steps[x][i + 1], (level - 1 - i) * sizeof im->steps[x][0]);
+            im_lower(im, run, x);
+            break;
+        }
+    }
     for (uint32_t i = 0; i < c->count; i++) {
         uint32_t s = im->voters[c->first + i];
         if (im->overturned_votes[s] < UINT16_MAX) {
@@ -859,7 +889,8 @@ static void immune_destroy(void *state)
     }
     free(im->role);
     free(im->level);
-    free(im->panel_open);
+    free(im->panel_of);
+    free(im->steps);
     free(im->overturned_votes);
     free(im->ladder_gen);
     free(im->due);
@@ -1030,7 +1061,8 @@ static sim_err im_alloc(immune_state *im, sim_run *run)
     uint32_t n = im->n;
     im->role = sim_node_array(run, 1);
     im->level = sim_node_array(run, 1);
-    im->panel_open = sim_node_array(run, 1);
+    im->panel_of = sim_node_array(run, sizeof *im->panel_of);
+    im->steps = sim_node_array(run, sizeof *im->steps);
     im->overturned_votes = sim_node_array(run, sizeof *im->overturned_votes);
     im->ladder_gen = sim_node_array(run, sizeof *im->ladder_gen);
     im->due = sim_node_array(run, sizeof *im->due);
@@ -1040,7 +1072,7 @@ static sim_err im_alloc(immune_state *im, sim_run *run)
     im->exam_head = sim_node_array(run, sizeof *im->exam_head);
     im->stamp = calloc((size_t)n + 1, sizeof *im->stamp);
     im->queue = malloc((2 * (size_t)n + 2) * sizeof *im->queue);
-    if (!im->role || !im->level || !im->panel_open || !im->overturned_votes || !im->ladder_gen || !im->due || !im->until
+    if (!im->role || !im->level || !im->panel_of || !im->steps || !im->overturned_votes || !im->ladder_gen || !im->due || !im->until
         || !im->first_isolated || !im->ctr || !im->exam_head || !im->stamp || !im->queue) {
         return sim_fail(run, SIM_ENOMEM, "immune: out of memory for %u nodes", n);
     }
@@ -1049,6 +1081,7 @@ static sim_err im_alloc(immune_state *im, sim_run *run)
         im->until[v] = -1;
         im->first_isolated[v] = -1;
         im->exam_head[v] = IM_NONE;
+        im->panel_of[v] = IM_NONE;
     }
     im->free_panel = im->free_exam = IM_NONE;
     return SIM_OK;
@@ -1082,7 +1115,7 @@ static sim_err immune_init(sim_run *run, const void *cfgp, void **state)
 static size_t immune_bytes(const void *state)
 {
     const immune_state *im = state;
-    size_t per = 1 + 1 + 1 + 2 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 8 + 4;
+    size_t per = 1 + 1 + 4 + 16 + 2 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 8 + 4;
     return (size_t)im->n * per + (im->watch_first ? (size_t)im->watch_first[im->n] * 4 : 0)
            + (size_t)im->cappanels * sizeof(im_panel) + (size_t)im->capexams * sizeof(im_exam)
            + (size_t)im->capconfs * sizeof(im_conf) + (size_t)im->capvoters * 4;

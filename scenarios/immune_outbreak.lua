@@ -27,7 +27,7 @@
 -- through (damage 235,711 against 112,564).
 -- Read immune.csv (bad_active falls, good_isolated stays 0) and immune.png.
 -- Detection stops short of 100%: a bad actor with no sentinel among its
--- neighbours is never seen (0.7^8 = 6% of them here).
+-- neighbours is never seen (about e^(-8 x 0.3 / 0.98) = 8.6% of them here).
 scenario { name = "immune_outbreak", seed = 42, duration = 600, sample_every = 10 }
 topology { kind = "erdos_renyi", n = 100000, degree = 8 }
 links    { latency = { dist = "lognormal", median = 0.05, sigma = 0.5 }, loss = 0.01 }

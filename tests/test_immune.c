@@ -173,8 +173,8 @@ static const char star[] =
     "           {'S4', 0, -1} }, edges = { {'B', 'S1'}, {'B', 'S2'}, {'B', 'S3'}, {'B', 'S4'} } }\n"
     "links { latency = { dist = 'constant', value = 0.1 } }\n"
     "gossip { mode = 'push', fanout = 1, period = 1, sync = true, stop = 'never', origins = { 'B' } }\n"
-    "immune { bad = { 'B' }, bad_rate = 1, sentinels = 1, sample_rate = 1, detect = 1, false_alarm = 0,\n"
-    "         panel = 3, quorum = 3, window = 5, limit_factor = 1, suspend_time = 5, redeem_time = %g }\n%s";
+    "immune { bad = %s, bad_rate = 1, sentinels = 1, sample_rate = 1, detect = 1, false_alarm = 0,\n"
+    "         panel = 3, quorum = 3, window = 5, limit_factor = %g, suspend_time = 5, redeem_time = %g }\n%s";
 
 /* bad_isolated at the rows of times t[0 .. k) is want[0 .. k). */
 static void im_expect_isolated(const im_run *r, const char *what, const double *t, const double *want, int k)
@@ -190,7 +190,7 @@ static void test_immune_ladder_on_a_hand_made_timeline(void)
 {
     char text[2048];
     im_run r;
-    snprintf(text, sizeof text, star, 35, 4.5, "");
+    snprintf(text, sizeof text, star, 35, "{ 'B' }", 1.0, 4.5, "");
     CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
     static const double ct[] = { 4.0, 4.5, 8.0, 8.5, 12.0, 12.5, 21.0, 21.5, 35.0 };
     static const double cw[] = { 0, 1, 1, 2, 2, 3, 3, 4, 4 };
@@ -208,6 +208,60 @@ static void test_immune_ladder_on_a_hand_made_timeline(void)
 }
 
 /*
+ * The same timeline three ways: B chosen as the node of highest degree
+ * (bad = 0.2, one of five, bad_target "degree"); B down from 13 to 15,
+ * while suspended (its ladder timer dies with it and must be armed again
+ * when it comes back: the suspension still ends at 17.2); and limit_factor
+ * 0, where a limited B can send nothing, so the confirmations stop at two
+ * and every push of B from 9 on is blocked (eleven by t = 20).
+ */
+static void test_immune_ladder_by_degree_across_a_failure_and_throttled(void)
+{
+    char text[2048], path[1024];
+    im_run r;
+    snprintf(text, sizeof text, star, 35, "0.2, bad_target = 'degree'", 1.0, 4.5,
+             "at(13, fail { nodes = { 'B' } })\nat(15, recover { nodes = { 'B' } })\n");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    static const double t[] = { 12.0, 12.5, 17.0, 17.5, 21.0, 21.5 };
+    static const double w[] = { 0, 1, 1, 0, 0, 1 };
+    im_expect_isolated(&r, "by degree, down 13-15", t, w, 6);
+    im_done(&r);
+    snprintf(text, sizeof text, star, 20, "{ 'B' }", 0.0, 100.0, "");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    double blocked[IM_ROWS];
+    snprintf(path, sizeof path, "%s/out/network.csv", r.dir);
+    int n = test_csv_column(path, "blocked", blocked, IM_ROWS), a = im_row(&r, 8.5), b = im_row(&r, 20);
+    CHECK_MSG(r.confirmed[r.rows - 1] == 2 && a >= 0 && b >= 0 && n == r.rows && blocked[a] == 0
+              && blocked[b] >= 11, "limit_factor 0: confirmed %g (want 2), blocked %g at 8.5 and %g at 20",
+              r.confirmed[r.rows - 1], a >= 0 && n > a ? blocked[a] : NAN, b >= 0 && n > b ? blocked[b] : NAN);
+    im_done(&r);
+}
+
+/*
+ * A convener that goes down takes its panel's deadline timer with it; the
+ * next flag must find the panel past its deadline and convene a new one
+ * (a panel left open would shield its suspect for the rest of the run).
+ * S1 is the only sentinel next to B and the only way to the other two.
+ */
+static void test_immune_a_dead_conveners_panel_lapses(void)
+{
+    im_run r;
+    CU_ASSERT_EQUAL_FATAL(im_go(&r,
+        "scenario { name = 'stuck', duration = 60, sample_every = 5 }\n"
+        "topology { kind = 'explicit', nodes = { {'B', 0, 0}, {'S1', 1, 0}, {'S2', 2, 0}, {'S3', 2, 1} },\n"
+        "           edges = { {'B', 'S1'}, {'S1', 'S2'}, {'S1', 'S3'} } }\n"
+        "links { latency = { dist = 'constant', value = 1 } }\n"
+        "immune { bad = { 'B' }, bad_rate = 1, sentinels = 1, sample_rate = 1, detect = 1, false_alarm = 0,\n"
+        "         panel = 2, quorum = 2, window = 2, activity = 10, limit_factor = 1, suspend_time = 5,\n"
+        "         redeem_time = 1000 }\n"
+        "at(2, fail { nodes = { 'S1' } })\nat(20, recover { nodes = { 'S1' } })\n", 1), 0);
+    CHECK_MSG(r.panels[r.rows - 1] > 1 && r.confirmed[r.rows - 1] >= 3 && r.bad_isolated[r.rows - 1] == 1,
+              "panels %g, confirmed %g, B isolated %g", r.panels[r.rows - 1], r.confirmed[r.rows - 1],
+              r.bad_isolated[r.rows - 1]);
+    im_done(&r);
+}
+
+/*
  * Redemption. B cut off from 12.5 to 21.8 (its pushes lost): the
  * suspension of 12.2 is served at 17.2 and, with redeem_time 4.5, the
  * level falls to limited at 21.7. After the heal, the push of 22 leads to
@@ -219,7 +273,7 @@ static void test_immune_redemption_lowers_the_ladder(void)
 {
     char text[2048];
     im_run r;
-    snprintf(text, sizeof text, star, 35, 4.5,
+    snprintf(text, sizeof text, star, 35, "{ 'B' }", 1.0, 4.5,
              "at(12.5, partition { nodes = { 'B' } })\nat(21.8, heal {})\n");
     CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
     static const double t[] = { 17.0, 17.5, 25.0, 25.5, 30.0, 30.5, 34.0, 34.5, 35.0 };
@@ -241,7 +295,7 @@ static const char audited[] =
     "scenario { name = 'a', duration = 30, sample_every = 0.5 }\n"
     "topology { kind = 'erdos_renyi', n = 300, degree = 6 }\n"
     "links { latency = { dist = 'constant', value = 0.01 } }\n"
-    "immune { bad = %g, bad_rate = 1, sentinels = 0.5, sample_rate = 0.01, detect = 1, false_alarm = %g,\n"
+    "immune { bad = %g, bad_rate = 1, sentinels = 0.5, sample_rate = 0.05, detect = 1, false_alarm = %g,\n"
     "         panel = 1, quorum = 1, window = 5, activity = 5, audit_every = 10, auditors = %d,\n"
     "         audit_accuracy = %g, demote_after = %d }\n";
 
@@ -276,9 +330,30 @@ static void test_immune_audits_overturn_and_demote(void)
     CHECK_MSG(r.confirmed[r.rows - 1] > 0 && r.overturned[r.rows - 1] == 0, "bad actors: %g confirmed, "
               "%g overturned", r.confirmed[r.rows - 1], r.overturned[r.rows - 1]);
     im_done(&r);
-    snprintf(text, sizeof text, audited, 0.0, 0.5, 1, 1.0, 1000000);
+    /*
+     * Judges who err: a confirmation of a healthy node is overturned when
+     * more auditors are right than wrong (a tie upholds): 2 auditors right
+     * half the time, 0.25; 5 right 60% of the time, P(Bin(5, 0.6) >= 3) =
+     * 0.68256. Measured over the confirmations audited by t = 20, within 4
+     * binomial standard errors.
+     */
+    static const struct { int auditors; double accuracy, p; } judges[] = { { 2, 0.5, 0.25 }, { 5, 0.6, 0.68256 } };
+    for (int j = 0; j < 2; j++) {
+        snprintf(text, sizeof text, audited, 0.0, 0.5, judges[j].auditors, judges[j].accuracy, 65534);
+        CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 6), 0);
+        int c = im_row(&r, 20), o = im_row(&r, 20.5);
+        CU_ASSERT_FATAL(c >= 0 && o >= 0);
+        double n = r.confirmed[c], rate = r.overturned[o] / n, tol = 4 * sqrt(judges[j].p * (1 - judges[j].p) / n);
+        fprintf(stderr, "[%d auditors right %g: %.4f of %.0f overturned, want %.4f, tol %.4f] ", judges[j].auditors,
+                judges[j].accuracy, rate, n, judges[j].p, tol);
+        CHECK_MSG(n > 200 && fabs(rate - judges[j].p) <= tol, "%d auditors right %g: %g of %g overturned "
+                  "(%.4f), want %.4f +- %.4f", judges[j].auditors, judges[j].accuracy, r.overturned[o], n, rate,
+                  judges[j].p, tol);
+        im_done(&r);
+    }
+    snprintf(text, sizeof text, audited, 0.0, 0.5, 1, 1.0, 65534);
     CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 5), 0);
-    CHECK_MSG(r.overturned[r.rows - 1] > 0 && r.demoted[r.rows - 1] == 0, "demote_after 1e6: %g demoted",
+    CHECK_MSG(r.overturned[r.rows - 1] > 0 && r.demoted[r.rows - 1] == 0, "demote_after 65534: %g demoted",
               r.demoted[r.rows - 1]);
     im_done(&r);
 }
@@ -294,7 +369,7 @@ static void test_immune_suspension_stops_gossip_and_credit(void)
 {
     char text[2048], path[600];
     im_run r;
-    snprintf(text, sizeof text, star, 30, 100.0,
+    snprintf(text, sizeof text, star, 30, "{ 'B' }", 1.0, 100.0,
              "credit { capacity = { B = 1000, S1 = 0, S2 = 0, S3 = 0, S4 = 0 }, need_rate = 1,\n"
              "         starter = 100 }\n");
     CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
@@ -381,8 +456,21 @@ static void test_immune_autoimmune_attack_and_the_flaggers_empty_seat(void)
     im_done(&r);
     snprintf(text, sizeof text, path3, "C", "G", "H", "C", "G", "G", "H", "'C'", 0.0);
     CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 2), 0);
-    CHECK_MSG(r.flags[r.rows - 1] > 10 && r.confirmed[r.rows - 1] == 0, "C-G-H: %g flags, %g confirmed "
-              "(want 0)", r.flags[r.rows - 1], r.confirmed[r.rows - 1]);
+    CHECK_MSG(r.flags[r.rows - 1] > 10 && r.confirmed[r.rows - 1] == 0 && r.panels[r.rows - 1] > 30
+              && im_sum(&r, "damage_total") == 0, "C-G-H: %g flags, %g panels (each acquitted at H's first "
+              "vote), %g confirmed (want 0), damage %g", r.flags[r.rows - 1], r.panels[r.rows - 1],
+              r.confirmed[r.rows - 1], im_sum(&r, "damage_total"));
+    im_done(&r);
+    /* the same on the complete topology (C, G, H = nodes 0, 1, 2): the flagger takes no seat there either */
+    CU_ASSERT_EQUAL_FATAL(im_go(&r,
+        "scenario { name = 'p', duration = 60, sample_every = 5 }\n"
+        "topology { kind = 'complete', n = 3 }\n"
+        "links { latency = { dist = 'constant', value = 0.01 } }\n"
+        "immune { bad = { 0 }, bad_rate = 0, bad_sentinels = true, sentinels = 1, sample_rate = 1,\n"
+        "         detect = 1, false_alarm = 0, panel = 1, quorum = 1, window = 2, activity = 2,\n"
+        "         suspend_time = 1e6, redeem_time = 1e6 }\n", 2), 0);
+    CHECK_MSG(r.flags[r.rows - 1] > 10 && r.confirmed[r.rows - 1] == 0, "complete: %g flags, %g confirmed",
+              r.flags[r.rows - 1], r.confirmed[r.rows - 1]);
     im_done(&r);
 }
 
@@ -444,6 +532,8 @@ static CU_TestInfo immune_tests[] = {
     { "confirmation matches the binomial tail", test_immune_confirmation_matches_binomial_tail },
     { "ladder on a hand-made timeline", test_immune_ladder_on_a_hand_made_timeline },
     { "redemption lowers the ladder", test_immune_redemption_lowers_the_ladder },
+    { "ladder by degree, across a failure, throttled", test_immune_ladder_by_degree_across_a_failure_and_throttled },
+    { "a dead convener's panel lapses", test_immune_a_dead_conveners_panel_lapses },
     { "audits overturn and demote", test_immune_audits_overturn_and_demote },
     { "suspension stops gossip and credit", test_immune_suspension_stops_gossip_and_credit },
     { "autoimmune attack and the flagger's empty seat", test_immune_autoimmune_attack_and_the_flaggers_empty_seat },
