@@ -15,7 +15,8 @@
 #                MUTANTS_ONLY="N M" for some); too slow for CI
 #   make layers  fail if files of sim/ call each other in a circle (scripts/layers.sh,
 #                on nm of the objects; CI runs it)
-#   make clean   remove build/
+#   make clean   remove build/ (and the other build folders)
+#   make MPI=1   the distributed build in build-mpi/ (mpicc; run with mpirun -np P)
 #
 # Dependencies are found with pkg-config (GLPK ships no .pc file: -lglpk).
 # Variables are expanded when a recipe runs, after scripts/deps.sh has
@@ -32,6 +33,13 @@ LDLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lglpk -lm
 TESTLIBS = $(shell pkg-config --libs cunit 2>/dev/null)
 
 B        = build
+# make MPI=1: the distributed build (mpicc, sim/par.c over MPI) in build-mpi/;
+# the plain build links no MPI library.
+ifeq ($(MPI),1)
+CC       = mpicc
+B        = build-mpi
+CPPFLAGS += -DMYCOSIM_MPI
+endif
 LIBSRC   = $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c solvers/*.c))
 LIBOBJ   = $(LIBSRC:%.c=$(B)/%.o)
 TESTSRC  = $(wildcard tests/*.c)
@@ -123,4 +131,4 @@ $(B)/variant/calendar/evq.o: sim/evq.c $(HEADERS) $(B)/.flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) -DEVQ_CALENDAR -c $< -o $@
 
 clean:
-	rm -rf $(B) build-asan build-bench build-bench-heap2 build-bench-heap4 build-bench-cal
+	rm -rf $(B) build-asan build-bench build-bench-heap2 build-bench-heap4 build-bench-cal build-mpi

@@ -31,9 +31,10 @@ typedef struct phold_cfg {
 
 typedef struct phold_state {
     const phold_cfg *cfg;
-    uint64_t handled;        /* events handled */
+    uint64_t handled;        /* events handled (by this rank's nodes) */
     uint64_t remote;         /* events sent to a random node */
-    double delay_sum_s;      /* sum of the delays drawn, seconds */
+    int64_t delay_sum_ns;    /* sum of the delays drawn, ns: an integer, so any rank count sums it exactly */
+    int64_t total[3];        /* handled, remote, delay_sum_ns over all ranks (phold_reduce) */
 } phold_state;
 
 enum { PHOLD_EVENT };
@@ -75,7 +76,7 @@ static sim_time phold_delay(phold_state *p, sim_run *run, uint32_t v)
     if (extra > 0) {
         d += sim_time_from_s(gsl_ran_exponential(sim_rng(run, v), sim_time_to_s(extra)));
     }
-    p->delay_sum_s += sim_time_to_s(d);
+    p->delay_sum_ns += d;
     return d;
 }
 
@@ -92,8 +93,9 @@ static sim_err phold_init(sim_run *run, const void *cfg, void **state)
             sim_post(run, v, v, phold_delay(p, run, v), PHOLD_EVENT, 0);
         }
     }
-    p->delay_sum_s = 0.0;   /* the statistics count handled events only */
+    p->delay_sum_ns = 0;     /* the statistics count handled events only */
     *state = p;
+    sim_declare_lookahead(run, p->cfg->lookahead, "phold.lookahead");
     return SIM_OK;
 }
 
@@ -110,20 +112,31 @@ static void phold_event(void *state, sim_run *run, const sim_event *ev)
     sim_post(run, v, dst, phold_delay(p, run, v), PHOLD_EVENT, 0);
 }
 
+/* The counters of every rank's nodes, summed (on one rank, a copy). */
+static void phold_reduce(void *state, sim_run *run)
+{
+    phold_state *p = state;
+    p->total[0] = (int64_t)p->handled;
+    p->total[1] = (int64_t)p->remote;
+    p->total[2] = p->delay_sum_ns;
+    sim_reduce_sum(run, p->total, 3);
+}
+
 static void phold_sample(const void *state, const sim_run *run, double *row)
 {
     const phold_state *p = state;
     (void)run;
-    row[0] = (double)p->handled;
-    row[1] = (double)p->remote;
+    row[0] = (double)p->total[0];
+    row[1] = (double)p->total[1];
 }
 
 static void phold_summarize(const void *state, const sim_run *run, double *out)
 {
     const phold_state *p = state;
     (void)run;
-    out[0] = p->handled ? (double)p->remote / (double)p->handled : 0.0;
-    out[1] = p->handled ? p->delay_sum_s / (double)p->handled : 0.0;
+    double handled = (double)p->total[0];
+    out[0] = handled > 0 ? (double)p->total[1] / handled : 0.0;
+    out[1] = handled > 0 ? (double)p->total[2] / 1e9 / handled : 0.0;
 }
 
 static void phold_destroy(void *state)
@@ -153,6 +166,7 @@ const sim_model phold_model = {
     .columns = phold_columns,
     .labels = phold_labels,
     .summary = phold_summary,
+    .reduce = phold_reduce,
     .check = phold_check,
     .init = phold_init,
     .event = phold_event,

@@ -3,7 +3,7 @@
 # Uses sudo when not root. Called by `make run` and `make test`; quiet when
 # everything is already there.
 set -e
-PKGS="build-essential pkg-config libigraph-dev libglpk-dev libgsl-dev liblua5.4-dev libcunit1-dev gnuplot-nox"
+PKGS="build-essential pkg-config libigraph-dev libglpk-dev libgsl-dev liblua5.4-dev libcunit1-dev gnuplot-nox openmpi-bin libopenmpi-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -15,7 +15,9 @@
  * Only this file prints errors: one line "mycosim: <reason>", exit status 2
  * for bad input (SIM_EINPUT) and 1 for any other failure.
  */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "dimacs.h"
+#include "par.h"
 #include "keys.h"
 #include "run.h"
 #include "scen.h"
@@ -79,6 +82,9 @@ static const char cli_usage[] =
 /* The one error line: "mycosim: " and msg with control bytes escaped. */
 static void cli_report(const char *msg)
 {
+    if (par_rank() != 0) {
+        return;                  /* on several ranks the first one speaks (all load the same file) */
+    }
     char line[1100];
     trace_one_line(msg, line, sizeof line);
     fprintf(stderr, "mycosim: %s\n", line);
@@ -256,6 +262,28 @@ static int cli_load(const cli_args *a, scen **s)
     return cli_status(err);
 }
 
+static int cli_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Remove a scratch tree of ours (nftw, depth first, links not followed). */
+static void cli_rm_tree(const char *dir)
+{
+    (void)nftw(dir, cli_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A private scratch folder for a rank other than the first, under TMPDIR or /tmp. */
+static int cli_rank_scratch(char *buf, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, len, "%s/mycosim-rank-XXXXXX", tmp != NULL && tmp[0] == '/' && strlen(tmp) < 40 ? tmp : "/tmp");
+    return mkdtemp(buf) != NULL ? 0 : -1;
+}
+
 static int cli_run(const cli_args *a)
 {
     scen *s = NULL;
@@ -270,10 +298,29 @@ static int cli_run(const cli_args *a)
         .out_dir = a->out, .quiet = a->quiet, .no_plot = a->no_plot,
         .progress = !a->quiet && isatty(STDERR_FILENO), .stats = &stats, .force = a->force
     };
-    char msg[512];
+    char msg[512], scratch[64] = "";
+    if (par_rank() != 0 && cli_rank_scratch(scratch, sizeof scratch) != 0) {
+        fprintf(stderr, "mycosim: rank %d: cannot make a scratch folder: %s\n", par_rank(), strerror(errno));
+        par_abort(1);
+    }
+    if (par_rank() != 0) {       /* the other ranks write into a scratch folder, removed below */
+        opts.out_dir = scratch;
+        opts.quiet = opts.no_plot = 1;
+        opts.progress = 0;
+    }
     cli_catch_signals();
     sim_err err = run_scenario(s, &opts, msg, sizeof msg);
     scen_free(s);
+    if (scratch[0] != '\0') {
+        cli_rm_tree(scratch);
+    }
+    if (par_size() > 1 && err != SIM_OK && err != SIM_EINPUT) {
+        fprintf(stderr, "mycosim: rank %d: %s\n", par_rank(), msg);
+        par_abort(cli_status(err));     /* one rank's failure ends them all */
+    }
+    if (par_rank() != 0) {
+        return cli_status(err);
+    }
     if (a->stats && (err == SIM_OK || err == SIM_EINTR)) {
         cli_print_stats(load_s, &stats);
     }
@@ -381,6 +428,7 @@ int main(int argc, char **argv)
         printf("mycosim %s\n", MYCOSIM_VERSION);
         return 0;
     }
+    par_init(&argc, &argv);
     cli_args a;
     memset(&a, 0, sizeof a);
     int st = cli_parse(argc, argv, &a);
@@ -401,5 +449,6 @@ int main(int argc, char **argv)
     }
     free(a.sets);
     free(a.varies);
+    par_finalize();
     return st;
 }

@@ -39,6 +39,11 @@
 sim_err net_init(sim_run *run)
 {
     run->limited_share = 1.0;
+    run->nranks = 1;             /* one rank owns every node until run.c says otherwise */
+    run->own_lo = 0;
+    run->own_hi = run->n;
+    run->per_rank = run->n ? run->n : 1;
+    run->routing = 1;
     run->partitioned = 0;
     run->held = NULL;
     run->nheld = run->capheld = 0;
@@ -196,8 +201,32 @@ static void net_hold(sim_run *run, const sim_event *ev)
     run->held[run->nheld++] = *ev;
 }
 
-static void net_schedule(sim_run *run, const sim_event *ev)
+/* An event for another rank's node: to its outbox (dropped while models initialise: the owner makes it too). */
+static void net_route(sim_run *run, const sim_event *ev)
 {
+    if (!run->routing) {
+        return;
+    }
+    uint32_t r = ev->dst / run->per_rank;
+    if (run->outn[r] == run->outcap[r]) {
+        uint32_t cap = run->outcap[r] ? 2 * run->outcap[r] : 1024;
+        sim_event *b = cap > run->outcap[r] ? realloc(run->outbox[r], (size_t)cap * sizeof *b) : NULL;
+        if (b == NULL) {
+            run->out_of_memory = 1;
+            return;
+        }
+        run->outbox[r] = b;
+        run->outcap[r] = cap;
+    }
+    run->outbox[r][run->outn[r]++] = *ev;
+}
+
+void net_schedule(sim_run *run, const sim_event *ev)
+{
+    if (run->nranks > 1 && (ev->dst < run->own_lo || ev->dst >= run->own_hi)) {
+        net_route(run, ev);
+        return;
+    }
     if (evq_push(&run->q, ev) != SIM_OK) {
         run->out_of_memory = 1;
     }
@@ -211,7 +240,7 @@ static void net_transmit(sim_run *run, uint32_t src, uint32_t dst, sim_time dela
         .time = run->now + delay, .src = src, .seq = run->node[src].send_seq++, .dst = dst,
         .model = run->current, .kind = kind, .flags = 0, .epoch = 0, .data = data
     };
-    run->sent++;
+    run->sent += src >= run->own_lo && src < run->own_hi;   /* each rank counts its own nodes' sends */
     if (net_blocks(run, src, dst) || net_throttled(run, src, ev.seq)) {
         run->blocked++;
         return;

@@ -21,6 +21,7 @@
  * nothing is written yet; the loop then turns them into a clean stop.
  */
 #include "run.h"
+#include "par.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -206,9 +207,7 @@ void sim_timer_at(sim_run *run, uint32_t node, sim_time at_ns, uint8_t kind, uin
         .model = run->current, .kind = kind, .flags = SIM_EV_TIMER,
         .epoch = run->node[node].epoch, .data = data
     };
-    if (evq_push(&run->q, &ev) != SIM_OK) {
-        run->out_of_memory = 1;
-    }
+    net_schedule(run, &ev);      /* a timer of another rank's node only at init: dropped there */
 }
 
 void sim_timer(sim_run *run, uint32_t node, sim_time delay_ns, uint8_t kind, uint64_t data)
@@ -333,14 +332,17 @@ static sim_err run_write_network(sim_run *run, run_out *o)
     trace_time(f, run->now);
     fprintf(f, ",%u,%llu,%u,", s.alive, (unsigned long long)s.links_up, s.components);
     trace_num(f, s.giant);
-    fprintf(f, ",%llu\n", (unsigned long long)run->blocked);
+    fprintf(f, ",%llu\n", (unsigned long long)run->tot_blocked);
     return SIM_OK;
 }
 
 static sim_err run_reports(sim_run *run, run_out *o);
 
+static void run_reduce(sim_run *run);
+
 static sim_err run_sample(sim_run *run, run_out *o)
 {
+    run_reduce(run);
     for (uint32_t m = 0; m < run->nmodels; m++) {
         const sim_model *mod = run->models[m];
         uint32_t k = run_count(mod->columns);
@@ -574,6 +576,107 @@ void run_nodes_destroy(sim_run *run)
     run->mark = NULL;
 }
 
+/* --- Ranks ---------------------------------------------------------------------- */
+
+/* Contiguous blocks of nodes, one per rank; outboxes for the others. */
+static sim_err run_ranks_init(sim_run *run)
+{
+    run->nranks = par_size();
+    run->rank = par_rank();
+    run->lookahead = SIM_TIME_MAX;
+    uint32_t p = (uint32_t)run->nranks;
+    run->per_rank = run->n / p + (run->n % p != 0);
+    run->per_rank = run->per_rank ? run->per_rank : 1;
+    uint64_t lo = (uint64_t)run->rank * run->per_rank, hi = lo + run->per_rank;
+    run->own_lo = (uint32_t)(lo < run->n ? lo : run->n);
+    run->own_hi = (uint32_t)(hi < run->n ? hi : run->n);
+    run->routing = 1;
+    if (p == 1) {
+        return SIM_OK;
+    }
+    run->routing = 0;
+    run->outbox = calloc(p, sizeof *run->outbox);
+    run->outn = calloc(p, sizeof *run->outn);
+    run->outcap = calloc(p, sizeof *run->outcap);
+    if (run->outbox == NULL || run->outn == NULL || run->outcap == NULL) {
+        return sim_fail(run, SIM_ENOMEM, "out of memory");
+    }
+    return SIM_OK;
+}
+
+void sim_declare_lookahead(sim_run *run, sim_time delay_ns, const char *key)
+{
+    if (delay_ns < run->lookahead) {
+        run->lookahead = delay_ns;
+        run->lookahead_key = key;
+    }
+}
+
+void sim_reduce_sum(sim_run *run, int64_t *v, uint32_t n)
+{
+    (void)run;
+    par_sum_i64(v, n);
+}
+
+/* What several ranks cannot run yet, refused with one line (file:line of the block). */
+static sim_err run_ranks_check(sim_run *run)
+{
+    const sim_config *cfg = run->cfg;
+    if (run->nranks == 1) {
+        return SIM_OK;
+    }
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        if (run->models[m]->reduce == NULL) {
+            return sim_fail(run, SIM_EINPUT, "%s:%d: %s: runs on one rank only so far (issue 19); "
+                            "run it without mpirun or with -np 1", cfg->models[m].file, cfg->models[m].line,
+                            run->models[m]->name);
+        }
+    }
+    if (cfg->ntimeline > 0 || cfg->nevery > 0 || run_report_columns(cfg) > 0) {
+        return sim_fail(run, SIM_EINPUT, "%s: timeline actions, every() and report() run on one rank "
+                        "only so far (issue 19)", cfg->path);
+    }
+    if (run->lookahead <= 0 || run->lookahead == SIM_TIME_MAX) {
+        return sim_fail(run, SIM_EINPUT, "%s: on several ranks messages need a minimum delay > 0 (the "
+                        "synchronisation window): %s is 0", cfg->path,
+                        run->lookahead_key ? run->lookahead_key : "no model declares one");
+    }
+    run->routing = 1;
+    return SIM_OK;
+}
+
+/* Every model's counters and the core's made global (identity on one rank). */
+static void run_reduce(sim_run *run)
+{
+    for (uint32_t m = 0; m < run->nmodels; m++) {
+        if (run->models[m]->reduce != NULL) {
+            run->models[m]->reduce(run->state[m], run);
+        }
+    }
+    int64_t t[4] = { (int64_t)run->events, (int64_t)run->sent, (int64_t)run->lost, (int64_t)run->blocked };
+    par_sum_i64(t, 4);
+    run->tot_events = (uint64_t)t[0];
+    run->tot_sent = (uint64_t)t[1];
+    run->tot_lost = (uint64_t)t[2];
+    run->tot_blocked = (uint64_t)t[3];
+}
+
+static void run_take(void *ctx, const sim_event *ev)
+{
+    sim_run *run = ctx;
+    if (evq_push(&run->q, ev) != SIM_OK) {
+        run->out_of_memory = 1;
+    }
+}
+
+/* Hand the outboxes to their ranks; what comes in is queued (all at or after the window's end). */
+static sim_err run_exchange(sim_run *run)
+{
+    sim_err err = par_exchange((const sim_event *const *)run->outbox, run->outn, run_take, run);
+    memset(run->outn, 0, (size_t)run->nranks * sizeof *run->outn);
+    return err == SIM_OK ? SIM_OK : sim_fail(run, err, "out of memory exchanging events between ranks");
+}
+
 static sim_err run_setup(sim_run *run, int force, double *topo_s)
 {
     const sim_config *cfg = run->cfg;
@@ -591,6 +694,7 @@ static sim_err run_setup(sim_run *run, int force, double *topo_s)
     run->n = run->g.n;
     SIM_TRY(run_nodes_init(run));
     SIM_TRY(net_init(run));
+    SIM_TRY(run_ranks_init(run));
     SIM_TRY(net_check(run));
     for (uint32_t i = 0; i < cfg->ntimeline; i++) {
         SIM_TRY(act_check(run, &cfg->timeline[i].action));
@@ -643,7 +747,7 @@ static sim_err run_setup(sim_run *run, int force, double *topo_s)
     for (uint32_t i = 0; i < cfg->ntimeline; i++) {
         SIM_TRY(act_check_shock(run, &cfg->timeline[i].action));
     }
-    return SIM_OK;
+    return run_ranks_check(run);
 }
 
 /*
@@ -706,6 +810,12 @@ static void run_teardown(sim_run *run)
     free(run->state);
     free(run->phase_period);
     free(run->next_phase);
+    for (int r = 0; run->outbox != NULL && r < run->nranks; r++) {
+        free(run->outbox[r]);
+    }
+    free(run->outbox);
+    free(run->outn);
+    free(run->outcap);
     free(run->row);
     evq_destroy(&run->q);
     run_nodes_destroy(run);
@@ -795,6 +905,33 @@ static sim_err run_events_until(sim_run *run, sim_time t, const run_opts *opts, 
 static sim_time run_min(sim_time a, sim_time b)
 {
     return a < b ? a : b;
+}
+
+/*
+ * Up to t on several ranks: conservative windows (YAWNS). The window
+ * starts at the earliest pending event of any rank, m, and ends at m +
+ * lookahead (or t): no event handled in it can cause one elsewhere before
+ * its end, because every message takes at least the lookahead. Each rank
+ * handles its own events of the window, then the ranks exchange what they
+ * sent each other, all of it due at or after the window's end.
+ */
+static sim_err run_until(sim_run *run, sim_time t, const run_opts *opts, double started, double *last)
+{
+    if (run->nranks == 1) {
+        return run_events_until(run, t, opts, started, last);
+    }
+    for (;;) {
+        sim_time m = par_min_time(evq_min_time(&run->q));
+        if (m >= t) {
+            return SIM_OK;
+        }
+        sim_time end = m > SIM_TIME_MAX - run->lookahead ? SIM_TIME_MAX : m + run->lookahead;
+        sim_err err = run_events_until(run, run_min(end, t), opts, started, last);
+        if (err != SIM_OK) {
+            return err;
+        }
+        SIM_TRY(run_exchange(run));
+    }
 }
 
 /* Run every callback due at now; reschedule each at now + period. */
@@ -898,7 +1035,7 @@ static sim_err run_loop(run_ctx *c, const run_opts *opts, int *interrupted)
             sync = run_min(sync, next_every[i]);
         }
         sync = run_min(sync, run_next_phase(run));
-        err = run_events_until(run, sync, opts, started, &last);
+        err = run_until(run, sync, opts, started, &last);
         if (err == SIM_EINTR) {
             *interrupted = 1;
             err = SIM_OK;
@@ -968,8 +1105,8 @@ static sim_err run_write_summary(sim_run *run, run_out *o, double wall, const ch
     fputc('\n', f);
     trace_text(f, run->cfg->scenario.name);
     fprintf(f, ",%lld,%u,%llu,%llu,%.3f,%.0f,%s", (long long)run->seed, run->n,
-            (unsigned long long)run->g.m, (unsigned long long)run->events, wall,
-            wall > 0 ? (double)run->events / wall : 0.0, status);
+            (unsigned long long)run->g.m, (unsigned long long)run->tot_events, wall,
+            wall > 0 ? (double)run->tot_events / wall : 0.0, status);
     for (uint32_t m = 0; m < run->nmodels; m++) {
         uint32_t k = run_count(run->models[m]->summary);
         run->models[m]->summarize(run->state[m], run, run->row);
@@ -1091,11 +1228,11 @@ static void run_print_summary(sim_run *run, const run_out *o, double wall, const
            (long long)run->seed, status);
     printf("  %u nodes, %llu edges, %.6g s simulated, %llu events in %.3f s (%.3g events/s)\n",
            run->n, (unsigned long long)run->g.m, sim_time_to_s(run->now),
-           (unsigned long long)run->events, wall, wall > 0 ? (double)run->events / wall : 0.0);
-    printf("  messages: %llu sent, %llu lost", (unsigned long long)run->sent,
-           (unsigned long long)run->lost);
-    if (run->blocked > 0) {
-        printf(", %llu blocked", (unsigned long long)run->blocked);
+           (unsigned long long)run->tot_events, wall, wall > 0 ? (double)run->tot_events / wall : 0.0);
+    printf("  messages: %llu sent, %llu lost", (unsigned long long)run->tot_sent,
+           (unsigned long long)run->tot_lost);
+    if (run->tot_blocked > 0) {
+        printf(", %llu blocked", (unsigned long long)run->tot_blocked);
     }
     putchar('\n');
     for (uint32_t m = 0; m < run->nmodels; m++) {
@@ -1182,6 +1319,8 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
     t0 = run_wall_s();
     const char *status = failed ? "failed" : interrupted ? "interrupted" : "ok";
     if (err == SIM_OK) {
+        run_reduce(run);
+        wall = par_max(wall);
         err = run_write_outputs(run, &out, opts, wall, status);
     }
     if (err == SIM_OK && !opts->quiet) {
@@ -1197,10 +1336,10 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         snprintf(errmsg, errlen, "%s", run->errmsg);
     }
     if (opts->stats != NULL) {
-        st.events = run->events;
-        st.sent = run->sent;
-        st.lost = run->lost;
-        st.blocked = run->blocked;
+        st.events = run->tot_events;
+        st.sent = run->tot_sent;
+        st.lost = run->tot_lost;
+        st.blocked = run->tot_blocked;
         st.held = run->nheld;
         st.pending = run->q.len + run->nheld;
         st.wall_s = wall;

@@ -136,6 +136,15 @@ struct sim_run {
     uint32_t nhints;
     double *row;             /* scratch for one CSV row or summary */
     uint32_t row_len;
+    /* Ranks (par.h): this one owns nodes [own_lo, own_hi); events for others go to outbox[r]. */
+    int rank, nranks;
+    uint32_t own_lo, own_hi, per_rank;
+    int routing;             /* 0 while models initialise: events for other ranks' nodes are dropped */
+    sim_event **outbox;      /* per rank */
+    uint32_t *outn, *outcap;
+    sim_time lookahead;      /* declared minimum message delay (sim_declare_lookahead), SIM_TIME_MAX if none */
+    const char *lookahead_key;
+    uint64_t tot_events, tot_sent, tot_lost, tot_blocked;   /* over all ranks, at the last reduction */
     double phase_s;          /* wall time in phases so far (--stats only, never a trace) */
     uint64_t phase_calls;    /* phases run */
 };
@@ -172,6 +181,8 @@ sim_err net_init(sim_run *run) SIM_MUST_CHECK;
 void net_destroy(sim_run *run);
 /* Check link options against the graph (per_distance needs coordinates). */
 sim_err net_check(sim_run *run) SIM_MUST_CHECK;
+/* Queue an event, or send it to the rank that owns its node. */
+void net_schedule(sim_run *run, const sim_event *ev);
 /* Called by the loop before dispatch: 1 if the event may be delivered now. */
 int net_admit(sim_run *run, const sim_event *ev);
 /* Partition the nodes by group[v] (copied; the caller keeps group). */

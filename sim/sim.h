@@ -107,6 +107,14 @@ sim_time sim_sample_every(const sim_run *run);       /* scenario.sample_every, n
 uint32_t sim_nodes(const sim_run *run);              /* total nodes, alive or not */
 uint32_t sim_alive_count(const sim_run *run);        /* nodes up right now */
 uint32_t sim_model_count(const sim_run *run);        /* model blocks in the scenario */
+/* Sum v[0 .. n) over all ranks, in place (integers: the same bytes for any rank count). */
+void sim_reduce_sum(sim_run *run, int64_t *v, uint32_t n);
+/*
+ * A model's messages between nodes are never faster than delay_ns (PHOLD's
+ * lookahead): the window of the ranks' conservative synchronisation. key
+ * names the scenario key for the error when delay_ns is 0 on several ranks.
+ */
+void sim_declare_lookahead(sim_run *run, sim_time delay_ns, const char *key);
 int sim_is_up(const sim_run *run, uint32_t node);    /* 1 if the node is up */
 
 /* The node's own random stream as a gsl_rng, valid until the next sim_rng call. */
@@ -511,6 +519,13 @@ typedef struct sim_model {
      * observing models per run.
      */
     void (*observe)(void *state, sim_run *run, const sim_event *ev);
+    /*
+     * Optional: make what sample() and summarize() read global, from this
+     * rank's own counters (sim_reduce_sum): called on every rank, before
+     * each sample and before the summary. A model without it runs on one
+     * rank only (issue 19: the others will follow).
+     */
+    void (*reduce)(void *state, sim_run *run);
     /*
      * A network-wide phase (sim_phase_every): `when` says periodic or the
      * end. Runs with the node events of its instant still pending. May be NULL.
