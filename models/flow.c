@@ -64,7 +64,7 @@
  * cost summed over periods, delivered and lost, and for the shocks that
  * raised demand: how many, how many were 95% met (the resource's unmet
  * demand back within 5% of what the shock added, above its level before)
- * and the mean and longest time that took; solve_s, the wall seconds spent
+ * and the mean and longest time that took; solve_wall_s, the wall seconds spent
  * in the solver (the one figure that differs between two runs).
  *
  * Costs: per directed link 44 bytes plus 25 per resource; per place 40
@@ -85,6 +85,7 @@
 #define FLOW_COST      1000.0                    /* solver cost units per cost unit */
 #define FLOW_CLAMP     ((double)(INT64_C(1) << 50))
 #define FLOW_RES_MAX   16
+#define FLOW_MAP_MAX   5000                      /* places a map draws at most */
 
 __extension__ typedef __int128 flow_wide;      /* sums of supplies: cannot wrap */
 
@@ -157,12 +158,11 @@ typedef struct flow_state {
     uint32_t npath, cappath;
     uint32_t *hop;               /* their links */
     uint64_t nhop, caphop;
-    uint8_t tag;                 /* period count, in shipments */
     uint32_t periods;            /* periods solved so far */
     int solved;                  /* a period has been solved */
     double delivered, lost;      /* units, cumulative */
     double unmet_total, cost_total;
-    double solve_s;              /* wall seconds in the solvers (summary only: never in a trace) */
+    double solve_wall_s;         /* wall seconds in the solvers (summary only: never in a trace) */
     sim_table *table, *flows, *map;
     int64_t *map_flow, *map_need; /* per resource: the mapped period's flow per link, balance per place */
     flow_wide map_moved;         /* what that period moved, thousandths */
@@ -205,7 +205,7 @@ static const char *const flow_columns[] = {
 };
 static const char *const flow_summary[] = {
     "unmet_total", "cost_total", "delivered", "lost", "shocks", "shocks_met95", "t95_mean", "t95_max",
-    "solve_s", NULL
+    "solve_wall_s", NULL
 };
 static const char *const flow_long_columns[] = {
     "resource", "supply", "demand", "met", "unmet", "cost", "flows", "sources_per_deficit", NULL
@@ -413,6 +413,19 @@ static sim_err flow_update(flow_state *f, sim_run *run, flow_res *r)
 }
 
 /* --- The four solvers -------------------------------------------------------------- */
+
+/* Opposite flows on one link cancel: only the difference moves (the local rules make both). */
+static void flow_net_opposite(const flow_state *f, flow_res *r)
+{
+    for (uint32_t e = 0; e < f->m; e++) {
+        uint32_t k = f->rev[e];
+        if (k != UINT32_MAX && e < k && r->flow[e] > 0 && r->flow[k] > 0) {
+            int64_t c = r->flow[e] < r->flow[k] ? r->flow[e] : r->flow[k];
+            r->flow[e] -= c;
+            r->flow[k] -= c;
+        }
+    }
+}
 
 /* Close the balance: what is left at each place goes to S (unused) or comes from S (unmet). */
 static void flow_close(const flow_state *f, flow_res *r, const int64_t *left)
@@ -644,6 +657,7 @@ static sim_err flow_greedy(flow_state *f, sim_run *run, flow_res *r)
         }
     }
     if (err == SIM_OK) {
+        flow_net_opposite(f, r);
         flow_close(f, r, g.left);
     }
     free(g.left);
@@ -732,14 +746,7 @@ static sim_err flow_gradient(flow_state *f, sim_run *run, flow_res *r)
             break;
         }
     }
-    for (uint32_t e = 0; e < m; e++) {
-        uint32_t k = f->rev[e];
-        if (k != UINT32_MAX && e < k && r->flow[e] > 0 && r->flow[k] > 0) {
-            int64_t c = r->flow[e] < r->flow[k] ? r->flow[e] : r->flow[k];
-            r->flow[e] -= c;
-            r->flow[k] -= c;
-        }
-    }
+    flow_net_opposite(f, r);
     flow_close(f, r, e_now);
     free(e_now);
     free(e_next);
@@ -761,7 +768,7 @@ static sim_err flow_solve(flow_state *f, sim_run *run, flow_res *r)
     }
 }
 
-/* Wall-clock seconds, for solve_s alone: no simulated quantity depends on it. */
+/* Wall-clock seconds, for solve_wall_s alone: no simulated quantity depends on it. */
 static double flow_wall_s(void)
 {
     struct timespec ts;
@@ -963,7 +970,7 @@ static void flow_send_hop(flow_state *f, sim_run *run, uint32_t p)
 {
     uint32_t e = f->hop[f->path[p].first + f->path[p].at];
     if (!sim_is_bad(run, f->tail[e])) {
-        sim_send(run, f->tail[e], f->head[e], FLOW_EV_SHIP, (uint64_t)p | (uint64_t)f->tag << 32);
+        sim_send(run, f->tail[e], f->head[e], FLOW_EV_SHIP, (uint64_t)p | (uint64_t)f->periods << 32);
     }
 }
 
@@ -972,8 +979,7 @@ static void flow_event(void *state, sim_run *run, const sim_event *ev)
 {
     flow_state *f = state;
     uint32_t p = (uint32_t)ev->data;
-    uint8_t tag = (uint8_t)(ev->data >> 32);
-    if (tag != f->tag || p >= f->npath) {
+    if ((uint32_t)(ev->data >> 32) != f->periods || p >= f->npath) {
         return;                  /* a late hop of an earlier period: already counted lost */
     }
     flow_path *q = &f->path[p];
@@ -1165,7 +1171,6 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
         return SIM_OK;
     }
     flow_settle_shipments(f);
-    f->tag++;
     f->periods++;
     for (uint32_t i = 0; i < f->nres; i++) {
         flow_res *r = &f->res[i];
@@ -1175,7 +1180,7 @@ static sim_err flow_phase(void *state, sim_run *run, sim_phase when)
         }
         double t0 = flow_wall_s();
         SIM_TRY(flow_solve(f, run, r));
-        f->solve_s += flow_wall_s() - t0;
+        f->solve_wall_s += flow_wall_s() - t0;
         flow_measure(f, run, r);
         f->unmet_total += r->unmet;
         f->cost_total += r->cost;
@@ -1264,7 +1269,7 @@ static void flow_summarize(const void *state, const sim_run *run, double *out)
     out[5] = met;
     out[6] = met ? sum / met : NAN;
     out[7] = met ? max : NAN;
-    out[8] = f->solve_s;
+    out[8] = f->solve_wall_s;
 }
 
 /* --- Life cycle ------------------------------------------------------------------------- */
@@ -1404,12 +1409,13 @@ static sim_err flow_init_res(flow_state *f, sim_run *run, uint32_t i)
     return SIM_OK;
 }
 
-/* The map: on graphs with coordinates of at most flows_limit places. */
+/* The map: on graphs with coordinates of at most flows_limit and FLOW_MAP_MAX places. */
 static sim_err flow_init_map(flow_state *f, sim_run *run)
 {
     double x, y;
     f->map_time = -1;
-    if (f->n == 0 || (uint64_t)f->n > (uint64_t)f->cfg->flows_limit || !sim_node_xy(run, 0, &x, &y)) {
+    if (f->n == 0 || (uint64_t)f->n > (uint64_t)f->cfg->flows_limit || f->n > FLOW_MAP_MAX
+        || !sim_node_xy(run, 0, &x, &y)) {
         return sim_phase_every(run, f->cfg->period);
     }
     f->map_flow = malloc((size_t)f->nres * (f->m ? f->m : 1) * sizeof *f->map_flow);

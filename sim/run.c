@@ -1141,6 +1141,22 @@ static sim_err run_commit(sim_run *run, run_out *o)
     return trace_commit(&o->resolved, run->errmsg, sizeof run->errmsg);
 }
 
+/* 1 if this run declared the model's map table (a map needs coordinates, and few places). */
+static int run_declared_map(const sim_run *run, const sim_model *model)
+{
+    char file[96];
+    if (model->map == NULL) {
+        return 0;
+    }
+    snprintf(file, sizeof file, "%s.csv", model->map);
+    for (uint32_t i = 0; i < run->ntables; i++) {
+        if (strcmp(run->tables[i].file, file) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* name.gp and name.png into names, as far as plotted (PLOT_* bits) says they were written. */
 static uint32_t run_plot_names(const char *name, int plotted, char names[][TRACE_NAME_MAX], uint32_t k)
 {
@@ -1176,7 +1192,7 @@ static uint32_t run_written(const sim_run *run, const int *plotted, char names[]
             snprintf(names[k++], TRACE_NAME_MAX, "%s.csv", run->models[m]->name);
         }
         k = run_plot_names(run->models[m]->name, plotted[m], names, k);
-        if (run->models[m]->map != NULL) {
+        if (run_declared_map(run, run->models[m])) {
             k = run_plot_names(run->models[m]->map, plotted[run->nmodels + 1 + m], names, k);
         }
     }
@@ -1261,7 +1277,7 @@ static sim_err run_write_outputs(sim_run *run, run_out *o, const run_opts *opts,
                     .quiet = opts->quiet, .no_plot = opts->no_plot };
     for (uint32_t m = 0; m < run->nmodels; m++) {
         plotted[m] = plot_model(&pr, run->models[m]);
-        if (run->models[m]->map != NULL) {
+        if (run_declared_map(run, run->models[m])) {
             plotted[run->nmodels + 1 + m] = plot_map(&pr, run->models[m]->map);
         }
     }

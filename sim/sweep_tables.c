@@ -14,7 +14,7 @@
  * with n (values), n_nan (completed runs whose value is NaN) and n_excluded
  * (planned runs that did not complete). Its metric names come from the
  * first completed run's summary and are looked up by name in every other;
- * wall_s and events_per_s measure the machine, not the model, and stay in
+ * wall_s, events_per_s (and a model's ..._wall_s) measure the machine, not the model, and stay in
  * sweep.csv only. settings.csv says how many runs completed per setting,
  * and names its folder of means (sweep_means.c) when any did.
  *
@@ -244,14 +244,20 @@ void sweep_tables_mean_half(const double *v, size_t n, double *mean, double *hal
                   : NAN;
 }
 
-/* A metric of sweep_stats.csv: a summary column after status, but not a measure of the machine. */
+/*
+ * A metric of sweep_stats.csv: a summary column after status, but not a
+ * measure of the machine: wall_s, events_per_s and any model column named
+ * ..._wall_s (flow's solve_wall_s) differ between two runs of one seed.
+ */
 static int sweep_tables_metric(const sweep_tables_sum *ref, uint32_t c)
 {
     uint32_t status = 0;
     while (status < ref->n && strcmp(ref->head[status], "status") != 0) {
         status++;
     }
-    return c > status && strcmp(ref->head[c], "wall_s") != 0 && strcmp(ref->head[c], "events_per_s") != 0;
+    size_t len = strlen(ref->head[c]);
+    int wall = len >= 6 && strcmp(ref->head[c] + len - 6, "wall_s") == 0;
+    return c > status && !wall && strcmp(ref->head[c], "events_per_s") != 0;
 }
 
 /* One row of sweep_stats.csv: setting s, metric, over its complete runs' summaries sums[0 .. k-1]. */

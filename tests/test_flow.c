@@ -224,6 +224,19 @@ static void test_flow_routes_take_their_latency(void)
     CHECK_MSG(delivered == 0 && lost == 20 && cost[1] == 70, "0.6 s hops: delivered %g lost %g, cost %g "
               "(want 0, 20, 70)", delivered, lost, cost[1]);
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
+    /* a hop of 2.565 s at a period of 0.01 s arrives 256.5 periods late: still lost, never delivered */
+    char path[600];
+    test_tmpdir(dir, sizeof dir);
+    CU_ASSERT_EQUAL_FATAL(test_run_scenario(dir,
+        "scenario { name = 'l', duration = 4, sample_every = 1 }\n"
+        "topology { kind = 'explicit', nodes = { {'A', 0, 0}, {'B', 1, 0} }, edges = { {'A', 'B'} } }\n"
+        "links { latency = { dist = 'constant', value = 2.565 } }\n"
+        "flow { resources = { 'food' }, supply = { food = { A = 10 } }, demand = { food = { B = 10 } },\n"
+        "       period = 0.01 }\n", 1), 0);
+    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
+    CHECK_MSG(test_csv_last(path, "delivered") == 0 && test_csv_last(path, "lost") > 3000, "late by 256 periods: "
+              "delivered %g, lost %g", test_csv_last(path, "delivered"), test_csv_last(path, "lost"));
+    CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
 /*
@@ -246,6 +259,14 @@ static void test_flow_failure_mid_route_loses_it(void)
     /* B a bad actor (the core's property, set here by the test-only probe): it never forwards */
     flow_chain(dir, 0.4, "probe { bad = { 'B' } }\n", cost, &delivered, &lost);
     CHECK_MSG(delivered == 0 && lost == 20, "bad relay: delivered %g lost %g (want 0 20)", delivered, lost);
+    /* a bad end of the route still receives: it sends nothing, that is all */
+    flow_chain(dir, 0.4, "probe { bad = { 'C' } }\n", cost, &delivered, &lost);
+    CHECK_MSG(delivered == 20 && lost == 0, "bad sink: delivered %g lost %g (want 20 0)", delivered, lost);
+    /* lost on the last hop (C down as it arrives, 1.8): B -> C alone halves, then both links learn */
+    flow_chain(dir, 0.4, "at(1.5, fail { nodes = { 'C' } })\nat(1.9, recover { nodes = { 'C' } })\n", cost,
+               &delivered, &lost);
+    CHECK_MSG(cost[1] == 70 && cost[2] == 45 && lost == 10, "lost on the last hop: costs %g %g (want 70 45), "
+              "lost %g", cost[1], cost[2], lost);
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
 }
 
@@ -451,6 +472,27 @@ static void test_flow_map_shows_the_busiest_period(void)
     CHECK_MSG(map != NULL && flow_count(map, ",edge,") == 2 && flow_count(map, ",node,") == 3,
               "flow_map.csv: want 2 links and 3 places:\n%s", map ? map : "");
     free(map);
+    flow_done(&r);
+    /* every period moves 15: the first of equals */
+    CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", "", ""), 0);
+    snprintf(path, sizeof path, "%s/out/flow_map.csv", r.dir);
+    map = test_slurp(path);
+    CHECK_MSG(map != NULL && strstr(map, "the period at t = 1 s") != NULL, "ties: %s", map ? map : "");
+    free(map);
+    /* with figures, then again into the same folder without coordinates: no map, none left over */
+    char cmd[2400], err[512];
+    const char *withxy = test_write(r.dir, "xy.lua", "scenario { name = 'xy', duration = 2 }\n"
+        "topology { kind = 'explicit', nodes = { {'S', 0, 0}, {'D', 1, 0} }, edges = { {'S', 'D'} } }\n"
+        "flow { resources = { 'food' }, supply = { food = { S = 1 } }, demand = { food = { D = 1 } } }\n");
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s/fig --quiet", test_binary(), withxy, r.dir);
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/fig/flow_map.gp", r.dir);
+    CU_ASSERT_EQUAL(access(path, F_OK), 0);
+    const char *ring = test_write(r.dir, "ring.lua", "scenario { name = 'ring', duration = 2 }\n"
+        "topology { kind = 'ring', n = 4 }\nflow { resources = { 'food' }, supply = { food = 1 } }\n");
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s/fig --quiet", test_binary(), ring, r.dir);
+    CU_ASSERT_EQUAL(test_run_cmd(cmd, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(access(path, F_OK), -1);
     flow_done(&r);
     CU_ASSERT_EQUAL_FATAL(flow_go(&r, 3, "", "", ", map_at = 3", shock), 0);
     snprintf(path, sizeof path, "%s/out/flow_map.csv", r.dir);

@@ -511,6 +511,16 @@ static void test_plot_map_panels_arrows_and_reduced_labels(void)
     t = test_plot_text(test_plot_map_writer, &r, &err);
     CU_ASSERT_EQUAL(err, SIM_EINPUT);
     free(t);
+    /* 61 labelled places: too many to label, the points stay */
+    char many[8192] = "time,panel,kind,x,y,dx,dy,value,label\n";
+    for (int i = 0; i < 61; i++) {
+        size_t k = strlen(many);
+        snprintf(many + k, sizeof many - k, "1,food,node,%d,0,0,0,0,p%d\n", i, i);
+    }
+    test_write(d, "m_map.csv", many);
+    t = test_plot_text(test_plot_map_writer, &r, &err);
+    CU_ASSERT_TRUE(err == SIM_OK && t != NULL && strstr(t, "with labels") == NULL && strstr(t, "$n0 using 1:2 with points"));
+    free(t);
     test_rm_tree(d);
 }
 
