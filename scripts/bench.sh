@@ -14,6 +14,8 @@
 #   2d. immune: scenarios/immune_outbreak.lua (2% bad, panels of 3 of 5) at
 #       100k nodes for 600 s and 1M nodes for 300 s (quick: 100k, 120 s):
 #       wall time, events/s, and how many bad actors are isolated, how fast;
+#   2e. ranks: PHOLD 1M LPs (lookahead 0.1) with make MPI=1 on 1 and 2 ranks, speed-up
+#       (quick: skipped);
 #   3. the queue comparison: radix buckets (default) vs 4-ary heap vs binary
 #      heap vs calendar queue, on the PHOLD and gossip event mixes at 1k and
 #      1M nodes;
@@ -151,6 +153,22 @@ for nd in $IMMUNE_RUNS; do
     echo "$line $det" | awk -v n="$n" -v d="$d" '{
         printf "| %d | %d | %.1fM | %.1f | %.2fM | %.0f | %.1f%% | %.0f |\n", n, d, $2/1e6, $1, $3/1e6, $4, 100*$6, $7 }'
 done
+if [ "$MODE" != quick ] && command -v mpirun >/dev/null; then
+    echo
+    echo "### Ranks: PHOLD 1,000,000 LPs, lookahead 0.1, 20 s, make MPI=1 (scripts/bench/phold.lua), one run each"
+    echo
+    echo "| ranks | run s | events/s | speed-up |"
+    echo "|---:|---:|---:|---:|"
+    make --no-print-directory MPI=1 build-mpi/mycosim OPT="$OPT_RELEASE" >/dev/null
+    r1=""
+    for np in 1 2; do
+        line=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np "$np" build-mpi/mycosim run \
+            "$tmp/phold.lua" --quiet --no-plot --stats --out "$tmp/mpi" --set topology.n=1000000 \
+            --set scenario.duration=20 2>&1 | awk '/^run/ {print $2, $4}')
+        r=${line%% *}; [ -z "$r1" ] && r1=$r
+        echo "$line" | awk -v np="$np" -v r1="$r1" '{ printf "| %d | %.2f | %.2fM | %.2fx |\n", np, $1, $2/1e6, r1/$1 }'
+    done
+fi
 echo
 echo "### Event queues on the same engine (events/s; PHOLD median of 3, gossip one run)"
 echo

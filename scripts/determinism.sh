@@ -2,7 +2,7 @@
 # determinism.sh -- same scenario and seed: byte-identical traces; another seed: different ones.
 # Runs scenarios/quickstart.lua three times (seeds 1, 1, 2) into a temporary folder, then
 # each credit scenario twice with its own seed (ledger, controller, clearing, report columns),
-# then two flow scenarios twice (solves, routes, trust, the map's data).
+# then two flow scenarios twice (solves, routes, trust, the map's data), and immune watching gossip.
 set -eu
 bin=${MYCOSIM_BIN:-build/mycosim}
 tmp=$(mktemp -d)
@@ -34,4 +34,10 @@ for s in hurricane gradient_vs_optimum; do
         cmp "$tmp/$s-a/$f" "$tmp/$s-b/$f" || { echo "determinism: $s: $f differs between two runs"; exit 1; }
     done
 done
-echo "determinism: ok (seed 1 twice identical, seed 2 different; credit and flow scenarios twice identical)"
+for run in a b; do
+    "$bin" run scenarios/immune_gossip.lua --out "$tmp/ig-$run" --quiet --no-plot
+done
+for f in immune.csv gossip.csv events.csv network.csv; do
+    cmp "$tmp/ig-a/$f" "$tmp/ig-b/$f" || { echo "determinism: immune_gossip: $f differs between two runs"; exit 1; }
+done
+echo "determinism: ok (seed 1 twice identical, seed 2 different; credit, flow and immune scenarios twice identical)"
