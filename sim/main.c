@@ -246,6 +246,10 @@ static void cli_print_stats(double load_s, const run_stats *st)
         fprintf(stderr, " phases  %8.3f   (%llu network-wide phases of the models, within run)\n", st->phase_s,
                 (unsigned long long)st->phases);
     }
+    if (st->ranks > 1) {
+        fprintf(stderr, " sync    %8.3f   (%d ranks, %llu windows, %llu events between ranks; the slowest rank)\n",
+                st->sync_s, st->ranks, (unsigned long long)st->windows, (unsigned long long)st->crossed);
+    }
     fprintf(stderr, "output   %8.3f                            %8.1f\n", st->output_s,
             st->rss_peak_kib / 1024.0);
     fprintf(stderr, "memory   %.1f MiB held by the run after setup (nodes, topology, queue, models)\n",

@@ -921,7 +921,9 @@ static sim_err run_until(sim_run *run, sim_time t, const run_opts *opts, double 
         return run_events_until(run, t, opts, started, last);
     }
     for (;;) {
+        double t0 = run_wall_s();
         sim_time m = par_min_time(evq_min_time(&run->q));
+        run->sync_s += run_wall_s() - t0;
         if (m >= t) {
             return SIM_OK;
         }
@@ -930,7 +932,14 @@ static sim_err run_until(sim_run *run, sim_time t, const run_opts *opts, double 
         if (err != SIM_OK) {
             return err;
         }
-        SIM_TRY(run_exchange(run));
+        for (int r = 0; r < run->nranks; r++) {
+            run->crossed += run->outn[r];
+        }
+        run->windows++;
+        t0 = run_wall_s();
+        err = run_exchange(run);
+        run->sync_s += run_wall_s() - t0;
+        SIM_TRY(err);
     }
 }
 
@@ -1360,6 +1369,12 @@ sim_err run_scenario(scen *s, const run_opts *opts, char *errmsg, size_t errlen)
         st.pending = run->q.len + run->nheld;
         st.wall_s = wall;
         st.phase_s = run->phase_s;
+        st.ranks = run->nranks;
+        st.sync_s = par_max(run->sync_s);
+        st.windows = run->windows;
+        int64_t crossed = (int64_t)run->crossed;
+        par_sum_i64(&crossed, 1);
+        st.crossed = (uint64_t)crossed;
         st.phases = run->phase_calls;
         st.output_s = run_wall_s() - t0;
         st.rss_peak_kib = run_peak_rss_kib();

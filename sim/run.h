@@ -43,6 +43,9 @@ typedef struct run_stats {
     double wall_s;           /* wall time of the run phase */
     double output_s;         /* wall time to write summary, run.lua and plots */
     double phase_s;          /* wall time in models' network-wide phases (part of wall_s) */
+    int ranks;               /* ranks of the run */
+    double sync_s;           /* the slowest rank's time in the windows' collectives */
+    uint64_t windows, crossed;   /* windows; events exchanged between ranks, all ranks */
     uint64_t phases;         /* phase calls */
     long rss_setup_kib;      /* peak resident memory after setup, KiB */
     long rss_peak_kib;       /* peak resident memory at the end, KiB */
@@ -145,6 +148,8 @@ struct sim_run {
     sim_time lookahead;      /* declared minimum message delay (sim_declare_lookahead), SIM_TIME_MAX if none */
     const char *lookahead_key;
     uint64_t tot_events, tot_sent, tot_lost, tot_blocked;   /* over all ranks, at the last reduction */
+    double sync_s;           /* this rank's wall time in the windows' collectives (--stats) */
+    uint64_t windows, crossed;   /* windows run; events this rank sent to other ranks */
     double phase_s;          /* wall time in phases so far (--stats only, never a trace) */
     uint64_t phase_calls;    /* phases run */
 };
