@@ -102,6 +102,21 @@ static double net_latency_s(sim_run *run, gsl_rng *r, uint32_t src, uint32_t dst
     return rng_dist(r, d);   /* normal: truncated at 0; the loader guarantees mean > 0 */
 }
 
+sim_time sim_link_min_latency(const sim_run *run)
+{
+    const sim_dist *d = &run->links->latency;
+    switch (d->kind) {
+    case SIM_DIST_CONSTANT:
+    case SIM_DIST_UNIFORM:
+    case SIM_DIST_PARETO:
+        return sim_time_from_s(d->a);
+    case SIM_DIST_PER_DISTANCE:
+        return sim_time_from_s(d->b);
+    default:
+        return 0;
+    }
+}
+
 static int net_crosses(const sim_run *run, uint32_t a, uint32_t b)
 {
     return run->partitioned && run->node[a].group != run->node[b].group;

@@ -115,6 +115,13 @@ void sim_reduce_sum(sim_run *run, int64_t *v, uint32_t n);
  * names the scenario key for the error when delay_ns is 0 on several ranks.
  */
 void sim_declare_lookahead(sim_run *run, sim_time delay_ns, const char *key);
+/*
+ * The least latency the links' law can give, ns: its value (constant), min
+ * (uniform), scale (pareto) or base (per_distance); 0 for the laws with no
+ * positive lower bound (exponential, normal, lognormal). A model that sends
+ * over the links declares it: sim_declare_lookahead(run, this, "links.latency").
+ */
+sim_time sim_link_min_latency(const sim_run *run);
 int sim_is_up(const sim_run *run, uint32_t node);    /* 1 if the node is up */
 
 /* The node's own random stream as a gsl_rng, valid until the next sim_rng call. */

@@ -521,6 +521,26 @@ static void test_net_limited_share_throttles_limited_senders(void)
     test_bare_free(run);
 }
 
+/* The lookahead a law allows on several ranks: its lower bound, 0 when it has none. */
+static void test_net_link_min_latency_is_the_laws_lower_bound(void)
+{
+    sim_run *run = test_bare_run(&ring100, 16);
+    static const struct { sim_dist d; double want; } laws[] = {
+        { { SIM_DIST_CONSTANT, 0.05, 0 }, 0.05 }, { { SIM_DIST_UNIFORM, 0.1, 0.3 }, 0.1 },
+        { { SIM_DIST_PARETO, 0.02, 1.5 }, 0.02 }, { { SIM_DIST_PER_DISTANCE, 2.0, 0.005 }, 0.005 },
+        { { SIM_DIST_EXPONENTIAL, 0.2, 0 }, 0 }, { { SIM_DIST_NORMAL, 0.1, 0.1 }, 0 },
+        { { SIM_DIST_LOGNORMAL, 0.05, 0.5 }, 0 },
+    };
+    for (size_t i = 0; i < sizeof laws / sizeof laws[0]; i++) {
+        links_cfg l = { .latency = laws[i].d, .loss = 0 };
+        run->links = &l;
+        CHECK_MSG(sim_link_min_latency(run) == sim_time_from_s(laws[i].want), "law %zu: %lld ns, want %g s", i,
+                  (long long)sim_link_min_latency(run), laws[i].want);
+    }
+    run->links = &test_links;
+    test_bare_free(run);
+}
+
 static void test_net_expelled_never_returns(void)
 {
     sim_run *run = test_bare_run(&ring100, 13);
@@ -581,6 +601,7 @@ static CU_TestInfo net_tests[] = {
     { "suspended node neither sends nor receives", test_net_suspended_node_neither_sends_nor_receives },
     { "limited changes nothing on the network", test_net_limited_changes_nothing_on_the_network },
     { "limited share throttles limited senders", test_net_limited_share_throttles_limited_senders },
+    { "link min latency is the law's lower bound", test_net_link_min_latency_is_the_laws_lower_bound },
     { "expelled never returns", test_net_expelled_never_returns },
     { "isolate picks among nodes it would change",
       test_net_isolate_picks_among_nodes_it_would_change },
