@@ -17,14 +17,14 @@
 --   build/mycosim sweep scenarios/autoimmune.lua --vary immune.audit_every=0,60 --reps 5 --jobs 2
 --
 -- What it shows (seed 7, 20 minutes): without audits the attack works:
--- 3.5% of the healthy nodes are isolated at some point (335 of them at the
--- end), panels are flooded (1.18 million flags, 647,089 panels), and only
--- 73% of the bad actors are isolated, later (364 s on average). With
--- audits every minute, 1,910 confirmations are overturned and 832
+-- 3.3% of the healthy nodes are isolated at some point (342 of them at the
+-- end), panels are flooded (1.18 million flags, 646,753 panels), and only
+-- 74% of the bad actors are isolated, later (376 s on average). With
+-- audits every minute, 1,847 confirmations are overturned and 820
 -- sentinels demoted (most of the compromised ones, and some honest ones
--- that erred twice too often); healthy isolation falls to 1.05% (none at
--- the end), detection rises to 82% (306 s), and 16% fewer bad outputs get
--- through (damage 829,352 against 991,280). The audit layer does not
+-- that erred twice too often); healthy isolation falls to 1.06% (none at
+-- the end), detection rises to 82% (306 s), and 17% fewer bad outputs get
+-- through (damage 826,643 against 998,455). The audit layer does not
 -- prevent the attack; it repairs it after the fact, one audit at a time.
 scenario { name = "autoimmune", seed = 7, duration = 1200, sample_every = 20 }
 topology { kind = "erdos_renyi", n = 20000, degree = 8 }

@@ -19,15 +19,15 @@
 --       --set topology.n=20000          # the claim, with confidence intervals (doc/researchers.md)
 --
 -- What it shows (seed 42, 600 s): with a panel of 1, 91% of the bad actors
--- are isolated, after 64 s on average, but 2.0% of the healthy nodes are
+-- are isolated, after 65 s on average, but 2.1% of the healthy nodes are
 -- isolated too (each false alarm is a conviction, and three in ten minutes
 -- suspend a node); with 3 of 5, 86% are, no healthy node is, and isolation
 -- takes three times as long (199 s: a panel needs five outputs of the
 -- suspect and three guilty votes), so twice as many bad outputs get
--- through (damage 235,711 against 112,564).
+-- through (damage 235,711 against 113,194).
 -- Read immune.csv (bad_active falls, good_isolated stays 0) and immune.png.
 -- Detection stops short of 100%: a bad actor with no sentinel among its
--- neighbours is never seen (about e^(-8 x 0.3 / 0.98) = 8.6% of them here).
+-- neighbours is never seen (about e^(-8 x 0.3) = 9.1% of them here).
 scenario { name = "immune_outbreak", seed = 42, duration = 600, sample_every = 10 }
 topology { kind = "erdos_renyi", n = 100000, degree = 8 }
 links    { latency = { dist = "lognormal", median = 0.05, sigma = 0.5 }, loss = 0.01 }
