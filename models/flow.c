@@ -657,7 +657,7 @@ static sim_err flow_greedy(flow_state *f, sim_run *run, flow_res *r)
         }
     }
     if (err == SIM_OK) {
-        flow_net_opposite(f, r);
+        flow_net_opposite(f, r);     /* paths found one at a time can cross a link both ways */
         flow_close(f, r, g.left);
     }
     free(g.left);

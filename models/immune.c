@@ -733,6 +733,13 @@ static void im_observe(void *state, sim_run *run, const sim_event *ev)
     im_output(state, run, ev);
 }
 
+/* v's next standalone output, after Exp(activity) from its private stream. */
+static void im_next_act(immune_state *im, sim_run *run, uint32_t v)
+{
+    double gap = -log(1.0 - im_unit(im, run, v)) / im->cfg->activity;
+    sim_timer(run, v, sim_time_from_s(gap), IM_EV_ACT, 0);
+}
+
 /* A node's own output (standalone): to a random neighbour, then the next after Exp(activity). */
 static void im_act(immune_state *im, sim_run *run, uint32_t v)
 {
@@ -740,8 +747,7 @@ static void im_act(immune_state *im, sim_run *run, uint32_t v)
     if (to != SIM_NONE) {
         sim_send(run, v, to, IM_EV_OUTPUT, 0);
     }
-    double gap = -log(1.0 - im_unit(im, run, v)) / im->cfg->activity;
-    sim_timer(run, v, sim_time_from_s(gap), IM_EV_ACT, 0);
+    im_next_act(im, run, v);
 }
 
 static void immune_event(void *state, sim_run *run, const sim_event *ev)
@@ -783,8 +789,7 @@ static void immune_node_change(void *state, sim_run *run, uint32_t node, int up)
         im_arm(im, run, node, im->due[node] > now ? im->due[node] : now);
     }
     if (up && im->standalone && im->cfg->activity > 0) {
-        double gap = -log(1.0 - im_unit(im, run, node)) / im->cfg->activity;
-        sim_timer(run, node, sim_time_from_s(gap), IM_EV_ACT, 0);
+        im_next_act(im, run, node);
     }
 }
 
@@ -1106,8 +1111,7 @@ static sim_err immune_init(sim_run *run, const void *cfgp, void **state)
     sim_hint_per_node(run, im->role, 1);
     im->standalone = sim_model_count(run) == 1 && cfg->activity > 0;
     for (uint32_t v = 0; im->standalone && v < im->n; v++) {
-        double gap = -log(1.0 - im_unit(im, run, v)) / cfg->activity;
-        sim_timer(run, v, sim_time_from_s(gap), IM_EV_ACT, 0);
+        im_next_act(im, run, v);
     }
     return cfg->audit_every > 0 ? sim_phase_every(run, cfg->audit_every) : SIM_OK;
 }

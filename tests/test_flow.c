@@ -289,6 +289,21 @@ static const char random_net[] =
     "at(2.5, fail { fraction = 0.1 })\n"
     "at(3.5, shock { fraction = 0.2, resource = 'food', demand = 4, duration = 2 })\n";
 
+/* Lines of flows.csv (time,resource,from,to,amount) whose opposite (same time, resource, to -> from) is there too. */
+static int flow_both_ways(const char *flows)
+{
+    int n = 0;
+    for (const char *l = flows; l != NULL && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        char t[32], r[32], a[32], b[32], want[160];
+        if (sscanf(l, "%31[^,],%31[^,],%31[^,],%31[^,],", t, r, a, b) != 4) {
+            continue;
+        }
+        snprintf(want, sizeof want, "\n%s,%s,%s,%s,", t, r, b, a);
+        n += strstr(flows, want) != NULL;
+    }
+    return n;
+}
+
 static int flow_random(const char *solver, long long seed, double *cost, double *met, double *need,
                        double *delivered)
 {
@@ -307,6 +322,11 @@ static int flow_random(const char *solver, long long seed, double *cost, double 
     snprintf(path, sizeof path, "%s/out/summary.csv", dir);
     *delivered = test_csv_last(path, "delivered");
     CU_ASSERT_EQUAL(test_csv_last(path, "lost"), 0);
+    snprintf(path, sizeof path, "%s/out/flows.csv", dir);
+    char *flows = test_slurp(path);
+    CHECK_MSG(flows != NULL && flow_both_ways(flows) == 0, "%s seed %lld: %d links carry flow both ways "
+              "(no route would carry it)", solver, seed, flows ? flow_both_ways(flows) : -1);
+    free(flows);
     CU_ASSERT_EQUAL(test_rm_tree(dir), 0);
     return rows;
 }

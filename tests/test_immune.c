@@ -238,6 +238,27 @@ static void test_immune_ladder_by_degree_across_a_failure_and_throttled(void)
 }
 
 /*
+ * A scenario's own isolate{} stands: B, warned at 4.2, is suspended by the
+ * scenario at 5; the model's redemption of the warning (at 8.7) does not
+ * change the model's standing (ok both ways), so it writes nothing and B
+ * stays suspended: each of its pushes from 6 on is blocked, 15 by t = 20.
+ */
+static void test_immune_a_scenarios_isolation_stands(void)
+{
+    char text[2048], path[1024];
+    im_run r;
+    snprintf(text, sizeof text, star, 20, "{ 'B' }", 1.0, 4.5,
+             "at(5, isolate { nodes = { 'B' }, level = 'suspended' })\n");
+    CU_ASSERT_EQUAL_FATAL(im_go(&r, text, 1), 0);
+    double blocked[IM_ROWS];
+    snprintf(path, sizeof path, "%s/out/network.csv", r.dir);
+    int n = test_csv_column(path, "blocked", blocked, IM_ROWS);
+    CHECK_MSG(n > 0 && blocked[n - 1] >= 15 && r.confirmed[r.rows - 1] == 1, "blocked %g by 20 (want >= 15), "
+              "confirmed %g (want 1)", n > 0 ? blocked[n - 1] : NAN, r.confirmed[r.rows - 1]);
+    im_done(&r);
+}
+
+/*
  * A convener that goes down takes its panel's deadline timer with it; the
  * next flag must find the panel past its deadline and convene a new one
  * (a panel left open would shield its suspect for the rest of the run).
@@ -474,6 +495,26 @@ static void test_immune_autoimmune_attack_and_the_flaggers_empty_seat(void)
     im_done(&r);
 }
 
+/*
+ * Alone, every node sends `activity` outputs a second (Poisson): 1,000
+ * bad nodes whose outputs are all bad, nobody inspecting, 10 s at 2 a
+ * second: damage counts every delivered output, 20,000 within 4 standard
+ * deviations (sqrt(20,000) = 141).
+ */
+static void test_immune_standalone_activity_has_its_rate(void)
+{
+    im_run r;
+    CU_ASSERT_EQUAL_FATAL(im_go(&r,
+        "scenario { name = 'a', duration = 10, sample_every = 10 }\n"
+        "topology { kind = 'ring', n = 1000 }\n"
+        "links { latency = { dist = 'constant', value = 0.001 } }\n"
+        "immune { bad = 1, bad_rate = 1, bad_sentinels = true, sentinels = 0.01, sample_rate = 0,\n"
+        "         panel = 1, quorum = 1, activity = 2 }\n", 4), 0);
+    double damage = im_sum(&r, "damage_total");
+    CHECK_MSG(fabs(damage - 20000) < 4 * sqrt(20000), "damage %g, want 20000 +- %.0f", damage, 4 * sqrt(20000));
+    im_done(&r);
+}
+
 /* One seed, byte-identical immune.csv: alone, and watching gossip. */
 static void test_immune_same_seed_same_traces(void)
 {
@@ -534,10 +575,12 @@ static CU_TestInfo immune_tests[] = {
     { "redemption lowers the ladder", test_immune_redemption_lowers_the_ladder },
     { "ladder by degree, across a failure, throttled", test_immune_ladder_by_degree_across_a_failure_and_throttled },
     { "a dead convener's panel lapses", test_immune_a_dead_conveners_panel_lapses },
+    { "a scenario's isolation stands", test_immune_a_scenarios_isolation_stands },
     { "audits overturn and demote", test_immune_audits_overturn_and_demote },
     { "suspension stops gossip and credit", test_immune_suspension_stops_gossip_and_credit },
     { "autoimmune attack and the flagger's empty seat", test_immune_autoimmune_attack_and_the_flaggers_empty_seat },
     { "expired examinations leave their suspect", test_immune_expired_examinations_leave_their_suspect },
+    { "standalone activity has its rate", test_immune_standalone_activity_has_its_rate },
     { "same seed, same traces", test_immune_same_seed_same_traces },
     { "bad input", test_immune_bad_input },
     CU_TEST_INFO_NULL

@@ -594,6 +594,33 @@ static void test_sweep_reps_without_vary_is_one_setting(void)
     test_rm_tree(d);
 }
 
+/* A model's ..._wall_s summary column (flow's solve_wall_s) stays in sweep.csv, out of sweep_stats.csv. */
+static void test_sweep_wall_columns_stay_out_of_the_statistics(void)
+{
+    char d[256], cmd[1200], p[700];
+    test_tmpdir(d, sizeof d);
+    test_write(d, "f.lua", "scenario { name = 'f', duration = 2 }\n"
+               "topology { kind = 'explicit', nodes = { {'S', 0, 0}, {'D', 1, 0} }, edges = { {'S', 'D'} } }\n"
+               "flow { resources = { 'food' }, supply = { food = { S = 1 } }, demand = { food = { D = 1 } } }\n");
+    snprintf(cmd, sizeof cmd, "%s sweep %s/f.lua --reps 2 --out %s/sw --quiet --no-plot", test_binary(), d, d);
+    CU_ASSERT_EQUAL_FATAL(test_run_cmd(cmd, NULL, 0), 0);
+    test_tbl runs, stats;
+    snprintf(p, sizeof p, "%s/sw/sweep.csv", d);
+    CU_ASSERT(test_tbl_load(p, &runs) && test_tbl_col(&runs, "solve_wall_s") >= 0);
+    snprintf(p, sizeof p, "%s/sw/sweep_stats.csv", d);
+    CU_ASSERT(test_tbl_load(p, &stats) && stats.rows > 0);
+    int found = 0, unmet = 0;
+    for (int r = 0; r < stats.rows; r++) {
+        found += strcmp(test_tbl_get(&stats, r, "metric"), "solve_wall_s") == 0;
+        unmet += strcmp(test_tbl_get(&stats, r, "metric"), "unmet_total") == 0;
+    }
+    CU_ASSERT_EQUAL(found, 0);
+    CU_ASSERT_EQUAL(unmet, 1);
+    test_tbl_free(&runs);
+    test_tbl_free(&stats);
+    test_rm_tree(d);
+}
+
 /* Replicates that stop when everyone knows: at different times, so later rows have fewer. */
 static const char stopping_scenario[] =
     "scenario { name = \"stopping\", seed = 3, duration = 20, sample_every = 0.5 }\n"
@@ -782,6 +809,7 @@ static CU_TestInfo sweep_tests[] = {
     { "reps without vary is one setting", test_sweep_reps_without_vary_is_one_setting },
     { "replicate means match a hand computation", test_sweep_replicate_means_match_a_hand_computation },
     { "figures follow the varied keys", test_sweep_figures_follow_the_varied_keys },
+    { "wall columns stay out of the statistics", test_sweep_wall_columns_stay_out_of_the_statistics },
     CU_TEST_INFO_NULL
 };
 
